@@ -1,0 +1,1 @@
+"""The schema catalog: every API version's template schema, with its documentation."""

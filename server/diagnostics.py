@@ -1,0 +1,92 @@
+"""Diagnostics, ranges and fixes: the values every layer exchanges.
+
+Positions are 0-based. Internally a location is a pair of byte offsets into the
+document's UTF-8 text; :class:`aiblint.positions.LineIndex` turns offsets into
+LSP positions (line + UTF-16 column by default) only when a result is reported.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Severity of a diagnostic; higher is more severe."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; expected error, warning or info") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of byte offsets ``[start, end)`` in a document's UTF-8 text."""
+
+    start: int
+    end: int
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the bytes of ``span`` with ``new_text``."""
+
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A set of edits that repairs one problem.
+
+    ``safe`` fixes are applied by ``--fix``; unsafe ones (they insert a value a
+    human must supply) only with ``--unsafe-fixes``.
+    """
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    safe: bool = True
+    preferred: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a diagnostic (e.g. the first of two duplicates)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """One problem found in a document."""
+
+    code: str
+    message: str
+    span: Span
+    severity: Severity
+    related: tuple[Related, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    # Name of the rule (kebab case); filled in by the engine from the registry.
+    name: str = ""
+    # Set for diagnostics whose span is in another document (e.g. a config file).
+    path: str | None = None
+    data: dict = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.span.start, self.span.end, self.code)

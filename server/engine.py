@@ -1,0 +1,124 @@
+"""The engine: one document in, its diagnostics out.
+
+Order of work for a document:
+
+1. find the imageTemplate bodies it carries (:mod:`aiblint.templates`);
+2. syntax diagnostics (AIB1xx, :mod:`aiblint.syntax`);
+3. for each template: schema diagnostics (AIB2xx, :mod:`aiblint.schema_check`)
+   against the catalog's schema of the template's API version, then every
+   template-scope rule;
+4. document-scope rules;
+5. settings (select / ignore / severity / per-file ignores) and inline
+   suppressions (:mod:`aiblint.suppress`).
+
+The CLI and the language server both call :func:`lint`; neither adds checks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from . import catalog as catalog_mod
+from .diagnostics import Diagnostic, Severity
+from .document import Document
+from .rule import Context, Registry, RuleInfo, registry as default_registry
+from .settings import Settings
+from .templates import Template, find_templates
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LintResult:
+    document: Document
+    templates: list[Template]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def is_template(self) -> bool:
+        return bool(self.templates)
+
+
+class Selection:
+    """Which rules are on, and at which severity, under some settings."""
+
+    def __init__(self, settings: Settings, registry: Registry):
+        self.settings = settings
+        self.registry = registry
+        enabled: set[str] = set()
+        for sel in settings.select or ["ALL"]:
+            enabled.update(r.code for r in registry.resolve(sel))
+        for sel in settings.ignore:
+            enabled.difference_update(r.code for r in registry.resolve(sel))
+        self.severity: dict[str, Severity] = {}
+        for key, level in settings.severity.items():
+            for r in registry.resolve(key):
+                if level.lower() == "off":
+                    enabled.discard(r.code)
+                else:
+                    self.severity[r.code] = Severity.parse(level)
+        self.enabled = enabled
+
+    def is_on(self, code: str) -> bool:
+        return code in self.enabled
+
+    def rules(self, scope: str) -> list[RuleInfo]:
+        return [r for r in self.registry if r.scope == scope and r.check and r.code in self.enabled]
+
+
+def lint(document: Document, settings: Settings | None = None, *, registry: Registry | None = None,
+         catalog=None, selection: Selection | None = None) -> LintResult:
+    """Check one document and return its templates and (filtered) diagnostics."""
+    from . import schema_check, suppress, syntax
+
+    settings = settings or Settings()
+    registry = registry or default_registry()
+    catalog = catalog or catalog_mod.load()
+    selection = selection or Selection(settings, registry)
+    default_version = settings.default_api_version
+    if default_version not in catalog.versions:
+        default_version = catalog.newest
+    templates = find_templates(document.root, catalog.versions, default_version)
+    result = LintResult(document, templates)
+
+    found: list[Diagnostic] = list(syntax.check(document, templates))
+    for template in templates:
+        ctx = Context(document, template, catalog, settings)
+        found.extend(_guard("schema", lambda: list(schema_check.check(ctx))))
+        for rule in selection.rules("template"):
+            found.extend(_run(rule, Context(document, template, catalog, settings, rule)))
+    if templates or document.has_syntax_error:
+        for rule in selection.rules("document"):
+            found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
+
+    kept = []
+    for d in found:
+        rule = registry.get(d.code)
+        if rule is not None:
+            d.name = rule.name
+        if not selection.is_on(d.code):
+            continue
+        if d.code in selection.severity:
+            d.severity = selection.severity[d.code]
+        kept.append(d)
+    kept = suppress.apply(document, kept, selection, settings)
+    kept.sort(key=lambda d: d.sort_key)
+    result.diagnostics = kept
+    return result
+
+
+def _run(rule: RuleInfo, ctx: Context) -> list[Diagnostic]:
+    return _guard(rule.code, lambda: list(rule.check(ctx)))
+
+
+def _guard(what: str, produce) -> list[Diagnostic]:
+    """Run one check; a crash in it is logged and costs only its own findings."""
+    try:
+        return produce()
+    except RecursionError:
+        log.warning("%s: document too deeply nested to check", what)
+        return []
+    except Exception:  # noqa: BLE001 - one broken check must not take the others down
+        log.exception("internal error in %s", what)
+        return []

@@ -1,0 +1,119 @@
+"""Conversion between byte offsets and LSP positions.
+
+A :class:`LineIndex` is built once per document text. Line breaks are ``\\n``,
+``\\r\\n`` and a lone ``\\r`` (as in LSP). Columns are counted in the position
+encoding negotiated with the client: ``utf-16`` (LSP's default), ``utf-8`` or
+``utf-32``. The text never contains a byte-order mark: documents drop it on load.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from .diagnostics import Span
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"
+UTF32 = "utf-32"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    character: int
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    start: Position
+    end: Position
+
+
+def _units(text: str, encoding: str) -> int:
+    """Length of ``text`` in code units of ``encoding``."""
+    if encoding == UTF32:
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8"))
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+class LineIndex:
+    """Maps byte offsets of a UTF-8 text to (line, column) and back."""
+
+    __slots__ = ("data", "line_starts")
+
+    def __init__(self, data: bytes):
+        self.data = data
+        starts = [0]
+        find = data.find
+        i = 0
+        n = len(data)
+        # Fast path: most files have only \n or \r\n line breaks.
+        if b"\r" not in data:
+            while True:
+                j = find(b"\n", i)
+                if j < 0:
+                    break
+                i = j + 1
+                starts.append(i)
+        else:
+            while i < n:
+                c = data[i]
+                if c == 0x0A:
+                    starts.append(i + 1)
+                elif c == 0x0D:
+                    if i + 1 < n and data[i + 1] == 0x0A:
+                        i += 1
+                    starts.append(i + 1)
+                i += 1
+        self.line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def line_span(self, line: int) -> Span:
+        """Bytes of ``line`` without its line break."""
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.data)
+        while end > start and self.data[end - 1] in (0x0A, 0x0D):
+            end -= 1
+        return Span(start, end)
+
+    def position(self, offset: int, encoding: str = UTF16) -> Position:
+        offset = max(0, min(offset, len(self.data)))
+        line = self.line_of(offset)
+        start = self.line_starts[line]
+        prefix = self.data[start:offset]
+        if encoding == UTF8:
+            return Position(line, len(prefix))
+        return Position(line, _units(prefix.decode("utf-8", "replace"), encoding))
+
+    def range(self, span: Span, encoding: str = UTF16) -> Range:
+        return Range(self.position(span.start, encoding), self.position(span.end, encoding))
+
+    def offset(self, line: int, character: int, encoding: str = UTF16) -> int:
+        """Byte offset of an LSP position; positions past a line's end clamp to it."""
+        if line < 0:
+            return 0
+        if line >= len(self.line_starts):
+            return len(self.data)
+        span = self.line_span(line)
+        if encoding == UTF8:
+            return min(span.start + max(character, 0), span.end)
+        text = self.data[span.start : span.end].decode("utf-8", "replace")
+        if text.isascii():
+            return span.start + min(max(character, 0), len(text))
+        units = 0
+        for i, ch in enumerate(text):
+            if units >= character:
+                return span.start + len(text[:i].encode("utf-8"))
+            units += 2 if (encoding == UTF16 and ord(ch) > 0xFFFF) else 1
+        return span.end

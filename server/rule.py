@@ -1,0 +1,162 @@
+"""What a rule is, and the registry that finds them.
+
+A rule is a module in the ``aiblint.rules`` package (the ``rules/`` folder)
+that defines:
+
+``CODE``      the fixed code, e.g. ``"AIB302"``
+``NAME``      kebab-case name, e.g. ``"duplicate-customizer-name"``
+``SEVERITY``  default severity: ``"error"``, ``"warning"`` or ``"info"``
+``SUMMARY``   one line
+``SCOPE``     ``"template"`` (default: ``check`` runs once per imageTemplate
+              body) or ``"document"`` (once per document)
+``check(ctx)`` a generator of :class:`~aiblint.diagnostics.Diagnostic`
+              built with ``ctx.diagnostic(...)``; a module whose diagnostics
+              the engine itself produces (syntax, schema) sets ``ENGINE = True``
+              and has no ``check``.
+
+The module docstring is the rule's documentation (What it does / Why is this
+bad / Example / Fix / API versions / Source); ``aiblint --explain CODE`` prints it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable, Iterable, Iterator
+
+from .diagnostics import Diagnostic, Fix, Related, Severity, Span
+from .nodes import Node
+
+DOCS_BASE = "https://github.com/aiblint/aiblint/blob/main/docs/rules.md"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    scope: str
+    check: Callable | None
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_BASE}#{self.code.lower()}-{self.name}"
+
+
+class Context:
+    """What a rule sees: the document, one template (for template rules), the catalog, settings."""
+
+    def __init__(self, document, template, catalog, settings, rule: RuleInfo | None = None):
+        self.document = document
+        self.template = template
+        self.catalog = catalog
+        self.settings = settings
+        self.rule = rule
+
+    @property
+    def api_version(self) -> str:
+        return self.template.api_version if self.template else self.settings.default_api_version
+
+    @property
+    def schema(self):
+        """The catalog's schema for this template's API version."""
+        return self.catalog.version(self.api_version)
+
+    def values(self, node: Node | None) -> Iterator[tuple[Node, Node | None]]:
+        """The literal values ``node`` stands for, each with the node that refers to it.
+
+        A literal yields itself (reference None). ``[parameters('p')]`` yields the
+        parameter's ``defaultValue`` and each of its ``allowedValues``;
+        ``[variables('v')]`` yields the variable's value; both with ``node`` as the
+        reference (for related information). Other ARM expressions yield nothing.
+        """
+        from .arm import literal_values
+
+        if node is None:
+            return iter(())
+        return literal_values(node, self.template.arm_root if self.template else None)
+
+    def text(self, span: Span) -> str:
+        return self.document.slice(span)
+
+    def diagnostic(self, where: Node | Span, message: str, *, code: str | None = None,
+                   severity: Severity | str | None = None, related: Iterable[Related] = (),
+                   fixes: Iterable[Fix] = (), on_key: bool = False) -> Diagnostic:
+        """A diagnostic of this rule (or ``code``) at a node's value (or its key, with ``on_key``)."""
+        if isinstance(where, Node):
+            span = where.anchor if on_key else where.span
+        else:
+            span = where
+        if isinstance(severity, str):
+            severity = Severity.parse(severity)
+        rule = self.rule
+        return Diagnostic(
+            code=code or rule.code,
+            message=message,
+            span=span,
+            severity=severity or (rule.severity if rule else Severity.ERROR),
+            related=tuple(related),
+            fixes=tuple(fixes),
+        )
+
+
+def _info(module: ModuleType) -> RuleInfo:
+    return RuleInfo(
+        code=module.CODE,
+        name=module.NAME,
+        severity=Severity.parse(module.SEVERITY),
+        summary=module.SUMMARY,
+        doc=(module.__doc__ or "").strip(),
+        scope=getattr(module, "SCOPE", "template"),
+        check=None if getattr(module, "ENGINE", False) else module.check,
+    )
+
+
+class Registry:
+    """All rules, by code and by name."""
+
+    def __init__(self, rules: Iterable[RuleInfo]):
+        self.rules = sorted(rules, key=lambda r: r.code)
+        self.by_code = {r.code: r for r in self.rules}
+        self.by_name = {r.name: r for r in self.rules}
+
+    def __iter__(self) -> Iterator[RuleInfo]:
+        return iter(self.rules)
+
+    def get(self, code_or_name: str) -> RuleInfo | None:
+        key = code_or_name.strip()
+        return self.by_code.get(key.upper()) or self.by_name.get(key.lower())
+
+    def resolve(self, selector: str) -> list[RuleInfo]:
+        """Rules matched by a code, a code prefix (``AIB2``) or a name; ``ALL`` matches all."""
+        key = selector.strip()
+        if key.upper() == "ALL":
+            return list(self.rules)
+        rule = self.get(key)
+        if rule:
+            return [rule]
+        return [r for r in self.rules if r.code.startswith(key.upper())]
+
+
+_registry: Registry | None = None
+
+
+def registry() -> Registry:
+    """The registry of every rule module in ``aiblint.rules`` (imported once)."""
+    global _registry
+    if _registry is None:
+        from . import rules as package
+
+        infos = []
+        for mod in pkgutil.iter_modules(package.__path__):
+            if mod.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package.__name__}.{mod.name}")
+            if hasattr(module, "CODE"):
+                infos.append(_info(module))
+        _registry = Registry(infos)
+    return _registry

@@ -1,0 +1,5 @@
+"""Schema diagnostics (AIB200-AIB209)."""
+
+
+def check(ctx):
+    return []

@@ -1,0 +1,5 @@
+"""Syntax diagnostics (AIB100-AIB104)."""
+
+
+def check(document, templates):
+    return []
