@@ -93,7 +93,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
 
     kept = []
-    for d in found:
+    for d in _drop_superseded(found):
         rule = registry.get(d.code)
         if rule is not None:
             d.name = rule.name
@@ -106,6 +106,23 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = kept
     return result
+
+
+def _drop_superseded(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop diagnostics inside the span of one marked ``supersedes`` (e.g. a placeholder value).
+
+    A quickstart placeholder such as ``"<region>"`` is reported once, as what it
+    is, rather than as the invalid region, resource ID or value it also is.
+    Syntax diagnostics (AIB1xx) are always kept.
+    """
+    spans = [d.span for d in found if d.data.get("supersedes")]
+    if not spans:
+        return found
+    return [
+        d for d in found
+        if d.data.get("supersedes") or d.code.startswith("AIB1")
+        or not any(s.start <= d.span.start and d.span.end <= s.end for s in spans)
+    ]
 
 
 def _run(rule: RuleInfo, ctx: Context) -> list[Diagnostic]:
