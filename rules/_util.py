@@ -1,0 +1,220 @@
+"""Helpers shared by the rule modules (not a rule: the registry skips ``_`` modules).
+
+Walking a template:
+
+* :func:`customizers`, :func:`validators`, :func:`distributors` yield
+  :class:`Element` tuples for ``properties.customize[]``,
+  ``properties.validate.inVMValidations[]`` and ``properties.distribute[]``;
+  an array (or element) given as ``[parameters('p')]`` / ``[variables('v')]``
+  is followed to its literal value.
+* :func:`source` / :func:`source_type` give the ``properties.source`` object and
+  its type; :func:`source_os` infers ``"windows"`` / ``"linux"`` from a
+  PlatformImage publisher and offer.
+* :func:`string_value` / :func:`string_values` read a member's literal string(s).
+
+Building fixes (JSON documents only; YAML gets ``None``):
+
+* :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
+  object, with the comma and indentation of its neighbours;
+* :func:`replace_value` — a :class:`TextEdit` replacing a value (e.g. renaming).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator, NamedTuple
+
+from aiblint.diagnostics import Span, TextEdit
+from aiblint.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
+
+
+class Element(NamedTuple):
+    """One customizer, validator or distribute target."""
+
+    node: ObjectNode
+    # The literal ``type`` (resolved through parameters/variables), or None.
+    type: str | None
+    # The array holding it and its index there.
+    array: ArrayNode
+    index: int
+    # The ARM expression that led to ``array``/``node`` when it came from a parameter or variable.
+    via: Node | None = None
+
+
+def properties(ctx) -> ObjectNode | None:
+    """The template's ``properties`` object (followed through a parameter/variable)."""
+    return _object(ctx, ctx.template.node.get("properties")) if ctx.template else None
+
+
+def _object(ctx, node: Node | None) -> ObjectNode | None:
+    for value, _ref in ctx.values(node):
+        if isinstance(value, ObjectNode):
+            return value
+    return None
+
+
+def string_values(ctx, node: Node | None) -> Iterator[tuple[ScalarNode, Node | None]]:
+    """Every literal string ``node`` stands for, with the ARM expression that referred to it."""
+    for value, ref in ctx.values(node):
+        if isinstance(value, ScalarNode) and value.kind == "string" and not value.is_expression:
+            yield value, ref
+
+
+def string_value(ctx, node: Node | None) -> str | None:
+    """The first literal string ``node`` stands for (a parameter's default before its allowedValues)."""
+    for value, _ref in string_values(ctx, node):
+        return value.value
+    return None
+
+
+def member_string(ctx, obj: ObjectNode, name: str) -> str | None:
+    """:func:`string_value` of member ``name`` of ``obj``."""
+    return string_value(ctx, obj.get(name))
+
+
+def _elements(ctx, array_node: Node | None) -> Iterator[Element]:
+    for array, ref in ctx.values(array_node):
+        if not isinstance(array, ArrayNode):
+            continue
+        for index, item in enumerate(array.items):
+            for obj, item_ref in ctx.values(item):
+                if isinstance(obj, ObjectNode):
+                    yield Element(obj, member_string(ctx, obj, "type"), array, index, item_ref or ref)
+                    break
+
+
+def customizers(ctx) -> Iterator[Element]:
+    """The items of ``properties.customize``."""
+    props = properties(ctx)
+    return _elements(ctx, props.get("customize") if props else None)
+
+
+def validators(ctx) -> Iterator[Element]:
+    """The items of ``properties.validate.inVMValidations``."""
+    props = properties(ctx)
+    validate = _object(ctx, props.get("validate")) if props else None
+    return _elements(ctx, validate.get("inVMValidations") if validate else None)
+
+
+def distributors(ctx) -> Iterator[Element]:
+    """The items of ``properties.distribute``."""
+    props = properties(ctx)
+    return _elements(ctx, props.get("distribute") if props else None)
+
+
+def source(ctx) -> ObjectNode | None:
+    """The ``properties.source`` object."""
+    props = properties(ctx)
+    return _object(ctx, props.get("source")) if props else None
+
+
+def source_type(ctx) -> str | None:
+    """The literal ``properties.source.type`` (e.g. ``"PlatformImage"``), or None."""
+    src = source(ctx)
+    return member_string(ctx, src, "type") if src else None
+
+
+# Publishers whose images are all of one OS (lower case).
+_WINDOWS_PUBLISHERS = {
+    "microsoftwindowsserver", "microsoftwindowsdesktop", "microsoftvisualstudio",
+    "microsoftwindowsserverhpcpack", "microsoftbiztalkserver", "microsoftsharepoint",
+    "microsoftdynamicsax", "azurewindowsbaseline",
+}
+_LINUX_PUBLISHERS = {
+    "canonical", "redhat", "openlogic", "suse", "debian", "credativ", "almalinux", "kinvolk",
+    "oracle", "coreos", "resf", "erockyenterprisesoftwarefoundationinc1653071250513",
+    "microsoftcblmariner", "microsoftazurelinux", "rapid7", "ntegralinc1586961136942",
+}
+# Substrings of an offer that tell the OS when the publisher mixes both (lower case).
+_WINDOWS_OFFER_HINTS = ("windows", "-ws20", "win")
+_LINUX_OFFER_HINTS = ("ubuntu", "rhel", "centos", "sles", "suse", "debian", "linux", "alma", "rocky",
+                      "oracle", "mariner", "flatcar")
+
+
+def _os_of(publisher: str | None, offer: str | None) -> str | None:
+    pub = (publisher or "").strip().lower()
+    off = (offer or "").strip().lower()
+    if pub in _WINDOWS_PUBLISHERS:
+        return "windows"
+    if pub in _LINUX_PUBLISHERS:
+        return "linux"
+    if not pub or not off:
+        return None
+    if any(h in off for h in _LINUX_OFFER_HINTS):
+        return "linux"
+    if any(h in off for h in _WINDOWS_OFFER_HINTS):
+        return "windows"
+    return None
+
+
+def source_os(ctx) -> str | None:
+    """``"windows"`` or ``"linux"`` when a PlatformImage source tells which, else None.
+
+    Publisher and offer may come from ARM parameters (default and allowedValues)
+    or variables; when those name images of both systems, or anything is unknown,
+    the answer is None and OS-dependent rules stay silent.
+    """
+    src = source(ctx)
+    if src is None:
+        return None
+    stype = member_string(ctx, src, "type")
+    if stype is None or stype.lower() != "platformimage":
+        return None
+    publishers = [v.value for v, _ in string_values(ctx, src.get("publisher"))] or [None]
+    offers = [v.value for v, _ in string_values(ctx, src.get("offer"))] or [None]
+    found = {_os_of(p, o) for p in publishers for o in offers}
+    return found.pop() if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------
+# Fix edits
+
+
+def json_text(value) -> str:
+    """A Python value as JSON text for an edit."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def replace_value(ctx, node: Node, value) -> TextEdit | None:
+    """Replace ``node`` (a value) with ``value`` (a Python value, written as JSON).
+
+    A string starting with ``[`` is an ARM expression: pass it already escaped
+    (``"[[..."``) if a literal is meant.
+    """
+    if ctx.document.is_yaml:
+        return None
+    return TextEdit(node.span, json_text(value))
+
+
+def _line_indent(data: bytes, offset: int) -> str | None:
+    """The indentation of the line holding ``offset`` if only whitespace precedes it there."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset]
+    return prefix.decode("utf-8") if prefix.strip() == b"" else None
+
+
+def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None = None) -> TextEdit | None:
+    """Add ``"name": value`` to ``obj`` after member ``after`` (default: after the last member).
+
+    One member per line objects get a new line with the same indentation;
+    single-line objects get ``, "name": value``. The comma goes before the new
+    member, so the edit is right wherever it is inserted. ``value`` is a Python
+    value written as JSON.
+    """
+    if ctx.document.is_yaml:
+        return None
+    data = ctx.document.data
+    pair = f"{json_text(name)}: {json_text(value)}"
+    anchor = after or (obj.members[-1] if obj.members else None)
+    if anchor is None:
+        # Empty object: put the member inside the braces.
+        indent = _line_indent(data, obj.span.start)
+        inner = data[obj.span.start + 1 : obj.span.end - 1]
+        if indent is not None and b"\n" in inner:
+            return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f"\n{indent}  {pair}\n{indent}")
+        return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f" {pair} ")
+    end = anchor.value.span.end if anchor.value is not None else anchor.span.end
+    indent = _line_indent(data, anchor.key_span.start)
+    if indent is not None:
+        return TextEdit(Span(end, end), f",\n{indent}{pair}")
+    return TextEdit(Span(end, end), f", {pair}")
