@@ -16,6 +16,8 @@ Building fixes (JSON documents only; YAML gets ``None``):
 
 * :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
   object, with the comma and indentation of its neighbours;
+* :func:`insert_item` — add an element after an array item, same layout;
+* :func:`remove_member` — delete a member with its comma;
 * :func:`replace_value` — a :class:`TextEdit` replacing a value (e.g. renaming).
 """
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 import json
 from typing import Iterator, NamedTuple
 
-from aiblint.diagnostics import Span, TextEdit
+from aiblint.diagnostics import Related, Span, TextEdit
 from aiblint.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
 
 
@@ -39,6 +41,16 @@ class Element(NamedTuple):
     index: int
     # The ARM expression that led to ``array``/``node`` when it came from a parameter or variable.
     via: Node | None = None
+
+
+def api_at_least(ctx, version: str) -> bool:
+    """True when the template's API version is ``version`` or newer (versions are dates)."""
+    return ctx.api_version[:10] >= version[:10]
+
+
+def related_use(ref: Node | None, message: str = "value used here") -> tuple[Related, ...]:
+    """Related information pointing at the ARM expression that led to a reported value."""
+    return (Related(ref.span, message),) if ref is not None else ()
 
 
 def properties(ctx) -> ObjectNode | None:
@@ -218,3 +230,41 @@ def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None =
     if indent is not None:
         return TextEdit(Span(end, end), f",\n{indent}{pair}")
     return TextEdit(Span(end, end), f", {pair}")
+
+
+def remove_member(ctx, obj: ObjectNode, member: Member) -> TextEdit | None:
+    """Delete ``member`` from ``obj`` together with one separating comma and its line's whitespace."""
+    if ctx.document.is_yaml:
+        return None
+    i = obj.members.index(member)
+    end = member.value.span.end if member.value is not None else member.span.end
+    if i + 1 < len(obj.members):
+        # Up to the next member: takes our comma and keeps the next member's indentation.
+        return TextEdit(Span(member.key_span.start, obj.members[i + 1].key_span.start), "")
+    if i > 0:
+        # Last member: from the end of the previous value, taking the comma before us.
+        prev = obj.members[i - 1]
+        prev_end = prev.value.span.end if prev.value is not None else prev.span.end
+        return TextEdit(Span(prev_end, end), "")
+    return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), "")
+
+
+def insert_item(ctx, after: Node, value) -> TextEdit | None:
+    """Add ``value`` (a Python value, written as JSON) to an array right after its item ``after``.
+
+    The new item gets the indentation of ``after``; an object is written one
+    member per line, indented like ``after``'s own members.
+    """
+    if ctx.document.is_yaml:
+        return None
+    data = ctx.document.data
+    indent = _line_indent(data, after.span.start)
+    if indent is None:
+        return TextEdit(Span(after.span.end, after.span.end), ", " + json_text(value))
+    step = "  "
+    if isinstance(after, ObjectNode) and after.members:
+        inner = _line_indent(data, after.members[0].key_span.start)
+        if inner is not None and inner.startswith(indent) and len(inner) > len(indent):
+            step = inner[len(indent):]
+    text = json.dumps(value, ensure_ascii=False, indent=step).replace("\n", "\n" + indent)
+    return TextEdit(Span(after.span.end, after.span.end), f",\n{indent}{text}")
