@@ -21,9 +21,15 @@ class Prop:
     required: bool = False
     read_only: bool = False
     deprecated: bool = False
+    # Resource-level keys of an ARM deployment template (dependsOn, condition, copy,
+    # comments, scope, metadata): accepted around the resource, not part of the API body.
+    arm_only: bool = False
+    # Required in an ARM template resource but not in a raw body sent with
+    # ``az resource create`` (type, apiVersion, name).
+    arm_required: bool = False
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class TypeSpec:
     """One JSON value's schema.
 
@@ -44,6 +50,8 @@ class TypeSpec:
     resource_id: str | None = None
     items: "TypeSpec | None" = None
     values: "TypeSpec | None" = None
+    # For maps whose keys have a form of their own (identity resource IDs).
+    keys: "TypeSpec | None" = None
     properties: dict[str, Prop] = field(default_factory=dict)
     # For discriminated unions: the discriminator property and the variants by value.
     discriminator: str | None = None
@@ -52,3 +60,34 @@ class TypeSpec:
     def variant(self, value: str | None) -> "TypeSpec | None":
         """The variant for a discriminator value (exact match only)."""
         return self.variants.get(value) if value is not None else None
+
+    def variant_ci(self, value: str | None) -> str | None:
+        """The discriminator value that equals ``value`` ignoring case, if any."""
+        if not isinstance(value, str):
+            return None
+        if value in self.variants:
+            return value
+        low = value.lower()
+        return next((v for v in self.variants if v.lower() == low), None)
+
+    def prop_ci(self, name: str) -> Prop | None:
+        """The property whose name equals ``name`` ignoring case (exact match first)."""
+        prop = self.properties.get(name)
+        if prop is not None:
+            return prop
+        low = name.lower()
+        return next((p for n, p in self.properties.items() if n.lower() == low), None)
+
+    @property
+    def is_union(self) -> bool:
+        return self.discriminator is not None
+
+    def __repr__(self) -> str:
+        bits = [self.type] + ([self.name] if self.name else [])
+        if self.enum:
+            bits.append("enum=" + "|".join(self.enum))
+        if self.discriminator:
+            bits.append(f"{self.discriminator}=" + "|".join(self.variants))
+        elif self.properties:
+            bits.append("{" + ",".join(self.properties) + "}")
+        return f"TypeSpec({' '.join(bits)})"

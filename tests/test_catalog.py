@@ -1,0 +1,225 @@
+"""The schema catalog: facts per API version, the generator, load time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aiblint.catalog import DATA_FILE, load
+
+from conftest import ROOT
+
+V = (
+    "2018-02-01-preview", "2019-02-01-preview", "2019-05-01-preview", "2020-02-14", "2021-10-01",
+    "2022-02-14", "2022-07-01", "2023-07-01", "2024-02-01", "2025-10-01",
+)
+
+# Facts §1.2: discriminator values per version (in the API's order).
+SOURCES_3 = ("PlatformImage", "ManagedImage", "SharedImageVersion")
+CUSTOMIZERS_5 = ("Shell", "WindowsRestart", "WindowsUpdate", "PowerShell", "File")
+DISTRIBUTORS_3 = ("ManagedImage", "SharedImage", "VHD")
+DISCRIMINATORS = {
+    "2018-02-01-preview": (("ISO", "PlatformImage"), ("shell",), ("managedImage", "sharedImage"), None, None),
+    "2019-02-01-preview": (("ISO", "PlatformImage", "ManagedImage"), ("Shell", "WindowsRestart", "PowerShell"),
+                           DISTRIBUTORS_3, None, None),
+    "2019-05-01-preview": (("ISO", "PlatformImage", "ManagedImage", "SharedImageVersion"),
+                           ("Shell", "WindowsRestart", "PowerShell", "File"), DISTRIBUTORS_3, None, None),
+    "2020-02-14": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, None, None),
+    "2021-10-01": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, None, None),
+    "2022-02-14": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, ("Shell", "PowerShell"), None),
+    **{v: (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, ("Shell", "PowerShell", "File"), ("Latest", "Source"))
+       for v in V[6:]},
+}
+
+
+def props(version):
+    return load().version(version).properties
+
+
+def variants(spec):
+    return tuple(spec.variants) if spec is not None else None
+
+
+def test_versions():
+    cat = load()
+    assert cat.versions == V
+    assert cat.newest == "2025-10-01"
+    assert load() is cat
+    with pytest.raises(KeyError):
+        cat.version("2021-01-01")
+
+
+@pytest.mark.parametrize("version", V)
+def test_discriminator_values(version):
+    p = props(version).properties
+    source, customize, distribute, validators, schemes = DISCRIMINATORS[version]
+    assert variants(p["source"].spec) == source
+    assert p["source"].spec.discriminator == "type"
+    assert variants(p["customize"].spec.items) == customize
+    assert variants(p["distribute"].spec.items) == distribute
+    validate = p.get("validate")
+    assert variants(validate.spec.properties["inVMValidations"].spec.items if validate else None) == validators
+    shared = p["distribute"].spec.items.variant("SharedImage")
+    versioning = shared.properties.get("versioning") if shared else None
+    assert variants(versioning.spec if versioning else None) == schemes
+    if versioning:
+        assert versioning.spec.discriminator == "scheme"
+
+
+def test_discriminator_property_lists_the_values():
+    customize = props("2022-07-01").properties["customize"].spec.items
+    assert customize.properties["type"].spec.enum == CUSTOMIZERS_5
+    assert customize.properties["type"].required
+    # Variants carry the base properties merged in.
+    shell = customize.variant("Shell")
+    assert {"type", "name", "scriptUri", "inline", "sha256Checksum"} <= set(shell.properties)
+    assert customize.variant("shell") is None
+    assert customize.variant_ci("shell") == "Shell"
+
+
+def test_identity_required_from_2020_02_14():
+    cat = load()
+    for v in V:
+        identity = cat.version(v).resource.properties.get("identity")
+        if v < "2019-05-01-preview":
+            assert identity is None, v
+        else:
+            assert identity.required == (v >= "2020-02-14"), v
+            assert identity.spec.properties["type"].spec.enum == ("UserAssigned", "None")
+            keys = identity.spec.properties["userAssignedIdentities"].spec.keys
+            assert keys.resource_id == "userAssignedIdentity"
+
+
+@pytest.mark.parametrize("version", V)
+def test_replication_regions_required_until_2022_02_14(version):
+    dist = props(version).properties["distribute"].spec.items
+    shared = dist.variant("SharedImage") or dist.variant("sharedImage")
+    regions = shared.properties["replicationRegions"]
+    assert regions.required == (version <= "2022-02-14")
+    assert regions.deprecated == (version >= "2022-07-01")
+    assert shared.properties["galleryImageId"].required
+    assert shared.properties["galleryImageId"].spec.resource_id == "galleryImage"
+
+
+def test_availability_of_features():
+    cat = load()
+    assert cat.versions_having(("properties", "customize", "[]", "WindowsUpdate")) == V[3:]
+    assert cat.versions_having(("properties", "source", "ISO")) == V[:3]
+    assert cat.versions_having(("properties", "source", "ISO", "sourceURI")) == V[:2]
+    assert cat.versions_having(("properties", "source", "ISO", "sourceUri")) == V[2:3]
+    assert cat.versions_having(("properties", "errorHandling")) == V[7:]
+    assert cat.versions_having("properties/errorHandling/onCustomizerError/=cleanup") == V[7:]
+    assert cat.versions_having(("properties", "additionalDataDisks")) == ("2025-10-01",)
+    assert cat.versions_having(("properties", "optimize")) == V[6:]
+    assert cat.versions_having(("properties", "optimize", "workload")) == ("2025-10-01",)
+    assert cat.versions_having(("properties", "validate")) == V[5:]
+    assert cat.versions_having(("properties", "autoRun")) == V[8:]
+    assert cat.versions_having(("properties", "customize", "[]", "Shell", "script")) == V[1:2]
+    assert cat.versions_having(("properties", "customize", "[]", "shell", "script")) == V[:1]
+    assert cat.versions_having(("properties", "customize", "[]", "PowerShell", "runAsSystem")) == V[3:]
+    assert cat.versions_having(("properties", "nonsense")) == ()
+
+
+def test_2019_05_revision_properties_present():
+    p = props("2019-05-01-preview")
+    assert p.properties["buildTimeoutInMinutes"].spec.maximum == 960
+    assert "vmSize" in p.properties["vmProfile"].spec.properties
+    customize = p.properties["customize"].spec.items
+    assert "sha256Checksum" in customize.variant("Shell").properties
+    assert "sha256Checksum" in customize.variant("File").properties
+    assert {"sha256Checksum", "runElevated"} <= set(customize.variant("PowerShell").properties)
+
+
+def test_constraints_and_flags():
+    p = props("2025-10-01").properties
+    assert (p["buildTimeoutInMinutes"].spec.minimum, p["buildTimeoutInMinutes"].spec.maximum) == (0, 960)
+    assert p["buildTimeoutInMinutes"].spec.default == 0
+    on_error = p["errorHandling"].spec.properties["onCustomizerError"].spec
+    assert on_error.enum == ("cleanup", "abort") and on_error.default == "cleanup"
+    assert p["provisioningState"].read_only and p["exactStagingResourceGroup"].read_only
+    assert p["stagingResourceGroup"].spec.resource_id == "resourceGroup"
+    vm = p["vmProfile"].spec.properties
+    assert vm["userAssignedIdentities"].spec.items.resource_id == "userAssignedIdentity"
+    vnet = vm["vnetConfig"].spec.properties
+    assert vnet["subnetId"].spec.resource_id == vnet["containerInstanceSubnetId"].spec.resource_id == "subnet"
+    source = p["source"].spec
+    assert source.variant("ManagedImage").properties["imageId"].spec.resource_id == "managedImage"
+    assert source.variant("PlatformImage").properties["exactVersion"].read_only
+    plan = source.variant("PlatformImage").properties["planInfo"].spec.properties
+    assert all(plan[n].required for n in ("planName", "planProduct", "planPublisher"))
+    shared = p["distribute"].spec.items.variant("SharedImage").properties
+    assert shared["targetRegions"].spec.items.properties["replicaCount"].spec.minimum == 1
+    assert shared["storageAccountType"].spec.enum == ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
+    assert shared["replicationMode"].spec.enum == ("Full", "Shallow")
+    latest = shared["versioning"].spec.variant("Latest").properties["major"].spec
+    assert (latest.minimum, latest.default) == (-1, -1)
+    assert p["distribute"].spec.items.properties["runOutputName"].spec.pattern == "^[A-Za-z0-9-_.]{1,64}$"
+    older = props("2020-02-14").properties["distribute"].spec.items.variant("SharedImage").properties
+    assert older["storageAccountType"].spec.enum == ("Standard_LRS", "Standard_ZRS")
+
+
+def test_image_version_id_forms_by_version():
+    def form(v):
+        src = props(v).properties["source"].spec.variant("SharedImageVersion")
+        return src.properties["imageVersionId"].spec.resource_id
+    assert form("2022-02-14") == "galleryImageVersion"
+    assert form("2022-07-01") == "galleryImageVersionOrLatest"
+
+
+def test_resource_wrapper():
+    cat = load()
+    old = cat.version("2018-02-01-preview").resource.properties
+    new = cat.version("2025-10-01").resource.properties
+    assert old["name"].spec.pattern == "^[A-Za-z0-9-_]{1,64}$"
+    assert new["name"].spec.pattern == "^[A-Za-z0-9-_.]{1,64}$"
+    assert new["type"].spec.enum == ("Microsoft.VirtualMachineImages/imageTemplates",)
+    assert new["apiVersion"].spec.enum == ("2025-10-01",)
+    assert all(new[k].arm_required and not new[k].required for k in ("type", "apiVersion", "name"))
+    assert new["location"].required and new["properties"].required
+    arm_only = {k for k, p in new.items() if p.arm_only}
+    assert arm_only == {"dependsOn", "condition", "copy", "comments", "scope", "metadata"}
+    assert new["systemData"].read_only and "systemData" not in old
+
+
+def test_generator_reproduces_committed_file(reference_dir, tmp_path):
+    swagger = reference_dir / "swagger"
+    if not swagger.is_dir():
+        pytest.skip("swagger folder not present")
+    out = tmp_path / "versions.json"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "gen_catalog.py"), str(swagger), "-o", str(out)],
+                   check=True, capture_output=True)
+    assert out.read_text(encoding="utf-8") == DATA_FILE.read_text(encoding="utf-8")
+
+
+def test_load_is_fast_and_light():
+    code = (
+        "import sys, time\n"
+        "t = time.perf_counter()\n"
+        "import aiblint.catalog as c\n"
+        "t1 = time.perf_counter()\n"
+        "cat = c.load(); cat.version(cat.newest)\n"
+        "t2 = time.perf_counter()\n"
+        "bad = [m for m in ('pydantic', 'jsonschema', 'pygls', 'lsprotocol') if m in sys.modules]\n"
+        "print(t2 - t1, bad)\n"
+    )
+    best = None
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+        seconds, bad = out.split(" ", 1)
+        best = min(best or 1e9, float(seconds))
+        assert bad.strip() == "[]"
+    assert best < 0.010, f"catalog load took {best * 1000:.1f} ms"
+
+
+def test_in_process_load_time():
+    from aiblint.catalog import Catalog
+    import json
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    t = time.perf_counter()
+    cat = Catalog(data)
+    for v in cat.versions:
+        cat.version(v)
+    assert time.perf_counter() - t < 0.05
