@@ -1,5 +1,501 @@
-"""Schema diagnostics (AIB200-AIB209)."""
+"""Schema diagnostics (AIB200-AIB209): one template checked against its API version.
+
+One walk over the template body, carrying the catalog's :class:`TypeSpec` for
+each place, produces at most one diagnostic per real problem, on the offending
+key or value. Discriminated unions (``source``, ``customize[]``,
+``distribute[]``, ``validate.inVMValidations[]``) are resolved by their
+``type`` value first, so a wrong type value is reported once instead of as a
+cascade of "does not match any of" errors.
+
+Decisions (also in the rule documentation):
+
+* ARM expressions (``"[...]"``) are runtime values: never a wrong type or
+  value; a variant whose ``type`` is an expression is checked only for
+  properties that no variant has.
+* ARM's resource-level keys (``dependsOn``, ``condition``, ``copy``,
+  ``comments``, ``scope``, ``tags``, ``metadata``) are accepted on an ARM
+  resource; property copy loops (``"copy": [{"name", "count", "input"}]``) stand
+  for the array they produce.
+* A raw body (``az resource create``) needs no ``name``; an ARM resource does.
+* Read-only properties (``provisioningState``, ``lastRunStatus``,
+  ``exactVersion``, ...) are accepted silently and their values are not
+  checked: they appear in GET responses saved as templates, and the service
+  ignores them on create.
+* ``buildTimeoutInMinutes`` outside 0-960 is left to AIB305 (build-timeout).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .diagnostics import Diagnostic, Related, Severity, Span
+from .nodes import ArrayNode, Node, ObjectNode, ScalarNode
+
+RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
+# From this version on the service rejects wrongly cased names and values.
+STRICT_FROM = "2024-02-01"
+# What one element of a discriminated union is called in messages, by the key holding it.
+UNION_KINDS = {"source": "source", "customize": "customizer", "distribute": "distributor",
+               "inVMValidations": "validator"}
+# Ranges checked by a dedicated rule instead (AIB305 build-timeout).
+RANGE_CHECKED_ELSEWHERE = frozenset({"buildTimeoutInMinutes"})
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+_EXPRESSION = re.compile(r"^\s*\[(?!\[).*\]\s*$", re.S)
+_patterns: dict[str, re.Pattern | None] = {}
 
 
 def check(ctx):
-    return []
+    """Schema diagnostics for the template in ``ctx``."""
+    if ctx.template is None:
+        return []
+    return _Checker(ctx).run()
+
+
+# --------------------------------------------------------------------------
+# Wording helpers
+
+_SINGULAR = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+             "object": "an object", "map": "an object", "array": "an array"}
+_PLURAL = {"string": "strings", "integer": "integers", "number": "numbers", "boolean": "booleans",
+           "object": "objects", "map": "objects", "array": "arrays"}
+
+
+def describe(spec) -> str:
+    """``an array of strings``, ``an integer``, ... for a spec."""
+    if spec.type == "array" and spec.items is not None and spec.items.type in _PLURAL:
+        return f"an array of {_PLURAL[spec.items.type]}"
+    return _SINGULAR.get(spec.type, spec.type)
+
+
+def describe_node(node: Node) -> str:
+    if isinstance(node, ObjectNode):
+        return "an object"
+    if isinstance(node, ArrayNode):
+        return "an array"
+    if node.kind == "number":
+        return "an integer" if isinstance(node.value, int) else "a fractional number"
+    if node.kind == "boolean":
+        return node.raw
+    if node.kind == "null":
+        return "null"
+    return "a string"
+
+
+def article(word: str) -> str:
+    return f"an {word}" if word[:1].upper() in "AEIOU" else f"a {word}"
+
+
+def version_range(versions: list[str], all_versions: tuple[str, ...]) -> str:
+    """``API versions 2020-02-14 and later``, ``API versions up to 2019-05-01-preview``, ..."""
+    idx = sorted(all_versions.index(v) for v in versions)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    last = len(all_versions) - 1
+    parts = []
+    for run in runs:
+        a, b = all_versions[run[0]], all_versions[run[-1]]
+        if len(run) == 1:
+            parts.append(a)
+        elif run[-1] == last:
+            parts.append(f"{a} and later")
+        elif run[0] == 0:
+            parts.append(f"up to {b}")
+        else:
+            parts.append(f"{a} to {b}")
+    noun = "API version" if len(idx) == 1 else "API versions"
+    return f"{noun} {', '.join(parts)}"
+
+
+def _close(name: str, candidates) -> str | None:
+    """The closest candidate to ``name`` (case-insensitive), if close enough."""
+    low = {c.lower(): c for c in candidates}
+    found = difflib.get_close_matches(name.lower(), list(low), n=1, cutoff=0.75)
+    return low[found[0]] if found else None
+
+
+def _pattern(text: str) -> re.Pattern | None:
+    if text not in _patterns:
+        try:
+            _patterns[text] = re.compile(text)
+        except re.error:
+            _patterns[text] = None
+    return _patterns[text]
+
+
+def _opening(node: Node) -> Span:
+    """Where to report a problem of a whole object: its key, else its opening brace."""
+    return node.key_span or Span(node.span.start, node.span.start + 1)
+
+
+def _is_expression(node: Node | None) -> bool:
+    return isinstance(node, ScalarNode) and node.is_expression
+
+
+def _props(spec, variant) -> dict:
+    if variant is None or variant is spec:
+        return spec.properties
+    if not spec.properties:
+        return variant.properties
+    merged = dict(spec.properties)
+    merged.update(variant.properties)
+    return merged
+
+
+def _variant_ci(spec, value: str):
+    """(name, variant) whose discriminator value equals ``value`` ignoring case."""
+    low = value.lower()
+    for name, variant in spec.variants.items():
+        if name.lower() == low:
+            return name, variant
+    return None, None
+
+
+def _ci(props: dict, name: str):
+    low = name.lower()
+    for key, prop in props.items():
+        if key.lower() == low:
+            return prop
+    return None
+
+
+class _Checker:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.template = t = ctx.template
+        self.catalog = ctx.catalog
+        self.version = t.api_version
+        versions = ctx.catalog.versions
+        self.strict = versions.index(self.version) >= versions.index(STRICT_FROM)
+        self.arm = t.form == "arm"
+        self.vname = f"API version {self.version}" + (" (assumed)" if t.version_assumed else "")
+        self.suffix = f" (API version {self.version} assumed)" if t.version_assumed else ""
+        self.out: list[Diagnostic] = []
+
+    # -- output ---------------------------------------------------------------
+
+    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR,
+             related: tuple[Related, ...] = ()) -> None:
+        if self.suffix and "API version" not in message:
+            message += self.suffix
+        self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity, related=related))
+
+    def case_severity(self) -> Severity:
+        return ERROR if self.strict else WARNING
+
+    def other_versions(self, steps: tuple[str, ...], last: str) -> list[str]:
+        """The other API versions that have the catalog location ``steps`` + ``last``."""
+        return [v for v in self.catalog.versions_having(steps + (last,)) if v != self.version]
+
+    # -- entry ----------------------------------------------------------------
+
+    def run(self) -> list[Diagnostic]:
+        root = self.template.node
+        self.api_version()
+        self.resource_type()
+        self.object(root, self.ctx.schema.resource, (), "the image template", root=True)
+        return self.out
+
+    def api_version(self) -> None:
+        t = self.template
+        node = t.version_node
+        if isinstance(node, ScalarNode) and node.kind != "string":
+            self.emit("AIB202", node.span, f"'apiVersion' must be a string, not {describe_node(node)}")
+            return
+        if t.unknown_version is None or node is None:
+            return
+        text = t.unknown_version
+        where = "" if not _is_expression(node) else f" (the value of {node.value.strip()[1:-1]})"
+        msg = f"'{text}'{where} is not an Image Builder API version"
+        close = difflib.get_close_matches(text.strip(), self.catalog.versions, n=1, cutoff=0.6)
+        if close:
+            msg += f"; did you mean '{close[0]}'?"
+        msg += f" Checked against {self.version}."
+        self.out.append(Diagnostic("AIB207", msg, node.span, ERROR))
+
+    def resource_type(self) -> None:
+        t = self.template
+        if self.arm:
+            return  # ARM compares resource types ignoring case; find_templates matched it.
+        node = t.node
+        member = node.get_ci("type")
+        if member is None or member.value is None:
+            self.out.append(Diagnostic(
+                "AIB209", f"The template has no 'type'; add \"type\": \"{RESOURCE_TYPE}\" "
+                "(it can be left out only with az resource create --resource-type)",
+                _opening(node), WARNING))
+            return
+        value = member.value
+        if isinstance(value, ScalarNode) and value.kind == "string" and value.value == RESOURCE_TYPE:
+            return
+        shown = value.value if isinstance(value, ScalarNode) else describe_node(value)
+        self.out.append(Diagnostic(
+            "AIB209", f"'type' is '{shown}', not '{RESOURCE_TYPE}' (accepted only by "
+            "az resource create --resource-type)", value.span, WARNING))
+
+    # -- values ---------------------------------------------------------------
+
+    def value(self, node: Node | None, spec, steps: tuple, label: str) -> None:
+        if node is None or spec is None or _is_expression(node):
+            return
+        kind = spec.type
+        if kind == "any":
+            return
+        if kind == "object":
+            if isinstance(node, ObjectNode):
+                self.object(node, spec, steps, label)
+            else:
+                self.wrong_type(node, spec, label)
+        elif kind == "map":
+            if isinstance(node, ObjectNode):
+                self.map(node, spec, steps, label)
+            else:
+                self.wrong_type(node, spec, label)
+        elif kind == "array":
+            if isinstance(node, ArrayNode):
+                item_label = f"each item of {label}"
+                for item in node.items:
+                    self.value(item, spec.items, steps + ("[]",), item_label)
+            else:
+                self.wrong_type(node, spec, label)
+        else:
+            self.scalar(node, spec, steps, label)
+
+    def wrong_type(self, node: Node, spec, label: str) -> None:
+        msg = f"{label} must be {describe(spec)}, not {describe_node(node)}"
+        if isinstance(node, ScalarNode) and node.kind == "string":
+            text = node.value.strip()
+            if spec.type in ("integer", "number") and re.fullmatch(r"-?\d+(\.\d+)?", text):
+                msg += f"; write {text} without quotes"
+            elif spec.type == "boolean" and text.lower() in ("true", "false"):
+                msg += f"; write {text.lower()} without quotes"
+        self.emit("AIB202", node.span, msg[0].upper() + msg[1:])
+
+    def scalar(self, node: Node, spec, steps: tuple, label: str) -> None:
+        if not isinstance(node, ScalarNode):
+            self.wrong_type(node, spec, label)
+            return
+        kind, val = node.kind, node.value
+        expected = spec.type
+        if expected == "string":
+            ok = kind == "string"
+        elif expected == "integer":
+            ok = kind == "number" and (isinstance(val, int) or (isinstance(val, float) and val.is_integer()))
+        elif expected == "number":
+            ok = kind == "number" and not isinstance(val, str)
+        elif expected == "boolean":
+            ok = kind == "boolean"
+        else:
+            ok = True
+        if not ok:
+            self.wrong_type(node, spec, label)
+            return
+        if kind == "string":
+            self.string_value(node, spec, steps, label)
+        elif kind == "number" and not (steps and steps[-1] in RANGE_CHECKED_ELSEWHERE):
+            if spec.minimum is not None and val < spec.minimum:
+                self.emit("AIB204", node.span, f"{label} must be at least {spec.minimum}, not {node.raw}")
+            elif spec.maximum is not None and val > spec.maximum:
+                self.emit("AIB204", node.span, f"{label} must be at most {spec.maximum}, not {node.raw}")
+
+    def string_value(self, node: ScalarNode, spec, steps: tuple, label: str) -> None:
+        val = node.value
+        if spec.enum:
+            if val in spec.enum:
+                return
+            match = next((e for e in spec.enum if e.lower() == val.lower()), None)
+            if match is not None:
+                self.emit("AIB204", node.span, f"'{val}' should be written '{match}'; values are "
+                          f"case-sensitive from API version {STRICT_FROM}", self.case_severity())
+                return
+            elsewhere = self.other_versions(steps, f"={val}")
+            if elsewhere:
+                self.emit("AIB206", node.span, f"'{val}' is not allowed for {label} in {self.vname}; "
+                          f"it is valid in {version_range(elsewhere, self.catalog.versions)}")
+                return
+            self.emit("AIB204", node.span, f"'{val}' is not an allowed value for {label} in {self.vname}; "
+                      f"expected one of {', '.join(sorted(spec.enum))}")
+            return
+        if spec.pattern:
+            pattern = _pattern(spec.pattern)
+            if pattern is not None and not pattern.search(val):
+                self.emit("AIB204", node.span, f"'{val}' is not a valid value for {label}: it must match {spec.pattern}")
+                return
+        if spec.resource_id:
+            self.resource_id(node.span, val, spec.resource_id, label)
+
+    def resource_id(self, span: Span, value: str, form_name: str, label: str) -> None:
+        from .catalog import resource_ids
+
+        form = resource_ids.FORMS.get(form_name)
+        if form is None or resource_ids.matches(form_name, value):
+            return
+        self.emit("AIB208", span, f"{label} is not the resource ID of {form.what}; expected {form.template}")
+
+    # -- objects --------------------------------------------------------------
+
+    def map(self, node: ObjectNode, spec, steps: tuple, label: str) -> None:
+        keys = spec.keys
+        for m in node.members:
+            if keys is not None and keys.resource_id and not _EXPRESSION.match(m.name):
+                self.resource_id(m.key_span, m.name, keys.resource_id, f"The key '{m.name}' of {label}")
+            self.value(m.value, spec.values, steps + ("{}",), f"'{m.name}'")
+
+    def object(self, node: ObjectNode, spec, steps: tuple, label: str, root: bool = False) -> None:
+        variant = None
+        resolved = True
+        if root:
+            place = label
+        elif steps and steps[-1] == "[]":
+            place = f"an item of '{self._container_key(steps)}'"
+        else:
+            place = label
+        disc = spec.discriminator
+        if disc:
+            kind = UNION_KINDS.get(self._container_key(steps), self._container_key(steps) or "object")
+            variant, vname = self.discriminator(node, spec, steps, kind)
+            resolved = variant is not None
+            if resolved:
+                steps = steps + (vname,)
+                place = article(f"{vname} {kind}")
+            else:
+                place = article(kind)
+        props = _props(spec, variant)
+        present: set[str] = set()
+        low_disc = disc.lower() if disc else None
+        for m in node.members:
+            if m.name.lower() == low_disc:
+                continue
+            if root and m.name in ("type", "apiVersion"):
+                continue
+            prop = props.get(m.name)
+            if prop is not None and prop.arm_only and not self.arm:
+                self.emit("AIB200", m.key_span, f"'{m.name}' belongs to an ARM deployment template; "
+                          "a raw template body does not take it")
+                continue
+            if prop is None:
+                if self.arm and m.name == "copy" and isinstance(m.value, ArrayNode) and not root:
+                    present.update(self.copy_loops(m.value, props, steps, place))
+                    continue
+                prop = self.unknown(node, m, spec, variant, resolved, props, steps, place, root)
+                if prop is None:
+                    continue
+            present.add(prop.name)
+            if prop.read_only or m.value is None:
+                continue
+            self.value(m.value, prop.spec, steps + (prop.name,), f"'{prop.name}'")
+        for name, prop in props.items():
+            required = prop.required or (prop.arm_required and self.arm)
+            if not required or prop.read_only or name in present or name == disc:
+                continue
+            if root and name in ("type", "apiVersion"):
+                continue
+            self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place}")
+
+    @staticmethod
+    def _container_key(steps: tuple) -> str:
+        """The property name holding the value at ``steps`` (``customize`` for ``customize/[]``)."""
+        for step in reversed(steps):
+            if step not in ("[]", "{}"):
+                return step
+        return ""
+
+    def discriminator(self, node: ObjectNode, spec, steps: tuple, kind: str):
+        """Check the discriminator; (variant, its name) or (None, None) when unknown."""
+        disc = spec.discriminator
+        member = node.member(disc)
+        if member is None:
+            member = node.get_ci(disc)
+            if member is not None:
+                self.emit("AIB201", member.key_span, f"'{member.name}' should be written '{disc}'; property "
+                          f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity())
+        if member is None or member.value is None:
+            self.emit("AIB203", _opening(node), f"Missing required property '{disc}' in {article(kind)}; "
+                      f"expected one of {', '.join(sorted(spec.variants))}")
+            return None, None
+        value = member.value
+        if _is_expression(value):
+            return None, None
+        if not (isinstance(value, ScalarNode) and value.kind == "string"):
+            self.emit("AIB202", value.span, f"'{disc}' must be a string, not {describe_node(value)}")
+            return None, None
+        text = value.value
+        variant = spec.variant(text)
+        if variant is not None:
+            return variant, text
+        name, variant = _variant_ci(spec, text)
+        if variant is not None:
+            self.emit("AIB204", value.span, f"'{text}' should be written '{name}'; values are case-sensitive "
+                      f"from API version {STRICT_FROM}", self.case_severity())
+            return variant, name
+        elsewhere = self.other_versions(steps, text)
+        if elsewhere:
+            self.emit("AIB206", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; it exists in "
+                      f"{version_range(elsewhere, self.catalog.versions)}")
+        else:
+            self.emit("AIB204", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; "
+                      f"expected one of {', '.join(sorted(spec.variants))}")
+        return None, None
+
+    def unknown(self, node, m, spec, variant, resolved, props, steps, place, root):
+        """Report a member that is not a property here; the property to check it as, if any."""
+        name = m.name
+        if _EXPRESSION.match(name):
+            self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place}")
+            return None
+        prop = _ci(props, name)
+        if prop is not None:
+            self.emit("AIB201", m.key_span, f"'{name}' should be written '{prop.name}'; property names are "
+                      f"case-sensitive from API version {STRICT_FROM}", self.case_severity())
+            return prop
+        if spec.discriminator and not resolved:
+            return None  # the type is unknown or decided at deployment: its properties cannot be judged
+        if spec.discriminator:
+            owners = [v for v, vs in spec.variants.items() if vs is not variant and _ci(vs.properties, name)]
+            if owners:
+                kind = place.split()[-1]
+                exact = _ci(spec.variants[owners[0]].properties, name).name
+                spelled = "" if exact == name else f" (as '{exact}')"
+                types = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
+                plural = "s" if len(owners) > 1 else ""
+                self.emit("AIB205", m.key_span, f"'{name}' belongs to {types if plural else article(types)} "
+                          f"{kind}{plural}{spelled}, not {place}")
+                return None
+        elsewhere = self.other_versions(steps, name)
+        if elsewhere:
+            self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
+                      f"{version_range(elsewhere, self.catalog.versions)}")
+            return None
+        msg = f"Unknown property '{name}' in {place}"
+        close = _close(name, props)
+        if close:
+            msg += f"; did you mean '{close}'?"
+        self.emit("AIB200", m.key_span, msg)
+        return None
+
+    def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place: str) -> set[str]:
+        """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""
+        made = set()
+        for loop in loops.items:
+            if not isinstance(loop, ObjectNode):
+                continue
+            name_node = loop.get("name")
+            if not (isinstance(name_node, ScalarNode) and name_node.kind == "string") or _is_expression(name_node):
+                continue
+            prop = props.get(name_node.value)
+            if prop is None:
+                msg = f"Unknown property '{name_node.value}' in {place}"
+                close = _close(name_node.value, props)
+                self.emit("AIB200", name_node.span, msg + (f"; did you mean '{close}'?" if close else ""))
+                continue
+            made.add(prop.name)
+            if prop.spec.type == "array":
+                self.value(loop.get("input"), prop.spec.items, steps + (prop.name, "[]"),
+                           f"each item of '{prop.name}'")
+        return made
