@@ -1,0 +1,55 @@
+"""Helpers for rules that look inside string values: placeholders and positions within a string."""
+
+from __future__ import annotations
+
+import re
+
+from aiblint.diagnostics import Diagnostic, Span
+from aiblint.nodes import ScalarNode
+
+# ``<subscriptionID>``, ``<SIG resourcegroup>``, ``<sha256 of the file>`` and
+# ``{subscription-id}`` (not a shell ``${VAR}``).
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .\-/]*>|(?<![$@%\w])\{[A-Za-z][\w.\-]*\}")
+# A value that is nothing but an opening placeholder whose ``>`` was lost: ``"<region1"``.
+_UNCLOSED = re.compile(r"^\s*<[A-Za-z][\w .\-]*$")
+# Markup (XML, HTML) legitimately holds ``<tag>`` pairs.
+_MARKUP = re.compile(r"</|/>|<[A-Za-z][\w:.-]*\s+[\w:.-]+\s*=")
+
+
+def placeholders(text: str) -> list[str]:
+    """The quickstart placeholders in ``text`` (none for markup)."""
+    if _MARKUP.search(text):
+        return []
+    found = _PLACEHOLDER.findall(text)
+    if not found and _UNCLOSED.match(text):
+        found = [text.strip()]
+    return found
+
+
+def has_placeholder(text: str) -> bool:
+    return bool(placeholders(text))
+
+
+def char_span(node: ScalarNode, start: int, end: int) -> Span:
+    """The byte span of characters ``start:end`` of a string node's value.
+
+    When the string is written with escapes the characters cannot be placed
+    exactly, and the whole string's span is returned.
+    """
+    if "\\" in node.raw or not node.raw.startswith('"'):
+        return node.span
+    value = node.value
+    first = node.span.start + 1 + len(value[:start].encode("utf-8"))
+    return Span(first, first + len(value[start:end].encode("utf-8")))
+
+
+def unique(diagnostics) -> list[Diagnostic]:
+    """Drop repeats at the same place with the same message (a parameter used twice)."""
+    seen = set()
+    out = []
+    for d in diagnostics:
+        key = (d.span, d.message, d.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

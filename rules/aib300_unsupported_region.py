@@ -1,0 +1,118 @@
+"""AIB300 unsupported-region: the template's `location` is not a region where Image Builder runs.
+
+## What it does
+Checks the `location` of an image template against the regions where the Image
+Builder service runs, for the template's API version:
+
+* API versions up to and including `2019-05-01-preview`: the five regions of the
+  2019 preview documentation (East US, East US 2, West Central US, West US,
+  West US 2);
+* later API versions: the 39 regions of the current documentation (including
+  the US Government regions and China North 3, which need a preview feature
+  registration).
+
+A region may be written by name or display name, in any case and with any
+spacing: `"eastus2"`, `"East US 2"` and `"EASTUS2"` are the same region. The
+documentation's own spellings `"South East Asia"` and `"USGov Virginia"` are
+accepted too. Regions that Image Builder added after this list was made can be
+allowed in the configuration (`extra-regions`).
+
+In ARM templates, the default value and every allowed value of a `location`
+parameter are checked; expressions such as `[resourceGroup().location]` are not.
+
+## Why is this bad
+The template resource itself must live in a region where the service runs; in
+any other region the deployment is rejected. (The image can still be
+distributed to other regions through `distribute`.)
+
+## Example
+```json
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2024-02-01",
+  "location": "japanwest"
+}
+```
+
+Use instead:
+```json
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2024-02-01",
+  "location": "japaneast"
+}
+```
+
+## Fix
+The fixes offer the nearest supported regions (by distance between the regions'
+cities, within the same cloud), or for a misspelt name the region it most
+resembles. Moving a build to another region is your decision, so these fixes
+are unsafe, except when the value only differs from a supported region's name in
+separators (`"east-us-2"` → `"eastus2"`).
+
+## API versions
+The 2019 preview documentation (the `2019-05-01-preview` era) lists five
+regions; a February 2020 revision of the same page added North Europe and West
+Europe while still describing `2019-05-01-preview`. This rule follows the 2019
+list for the preview API versions (add regions with `extra-regions` if your
+subscription used more), and the current list for `2020-02-14` and later.
+
+## Source
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#location
+"""
+
+from __future__ import annotations
+
+from aiblint.catalog import regions as R
+from aiblint.diagnostics import Fix
+
+from ._strings import has_placeholder, unique
+from ._util import related_use, replace_value
+
+CODE = "AIB300"
+NAME = "unsupported-region"
+SEVERITY = "error"
+SUMMARY = "The template's location is not a region where Image Builder runs"
+
+
+def region_fixes(ctx, node, text: str, choices: list) -> list[Fix]:
+    """Fixes replacing ``node`` by each region of ``choices``, written like ``text``."""
+    fixes = []
+    safe = len(choices) == 1 and R.same_but_separators(text, choices[0])
+    for i, region in enumerate(choices):
+        new = region.display_name if " " in text.strip() else region.name
+        edit = replace_value(ctx, node, new)
+        if edit is not None:
+            fixes.append(Fix(f'Replace with "{new}"', (edit,), safe=safe, preferred=i == 0))
+    return fixes
+
+
+def check(ctx):
+    location = ctx.template.node.get("location")
+    version = ctx.api_version
+    extra = ctx.settings.extra_regions
+    supported = R.aib_regions(version, extra)
+    out = []
+    for value, ref in ctx.values(location):
+        if getattr(value, "kind", None) != "string" or value.is_expression:
+            continue
+        text = value.value
+        if has_placeholder(text) or R.is_aib_region(text, version, extra):
+            continue
+        known = R.find_known(text, extra)
+        if not text.strip():
+            message = "location is empty; Image Builder needs a region where it runs"
+        elif known is None:
+            message = f'"{text}" is not an Azure region'
+        elif R.is_preview_era(version):
+            message = (f'Image Builder does not run in "{text}" for API version {version} '
+                       f"(the preview ran in {', '.join(R.PREVIEW_AIB_REGIONS)})")
+        else:
+            message = f'Image Builder does not run in "{text}"'
+        choices = R.suggestions(text, supported) if text.strip() else []
+        if choices:
+            names = ", ".join(f'"{r.name}"' for r in choices)
+            message += f"; did you mean {names}?" if known is None else f"; nearest supported: {names}"
+        out.append(ctx.diagnostic(value, message, related=related_use(ref, "location used here"),
+                                  fixes=region_fixes(ctx, value, text, choices)))
+    yield from unique(out)

@@ -1,0 +1,119 @@
+"""AIB310 placeholder: a value still holds a placeholder from a quickstart or documentation sample.
+
+## What it does
+Reports string values (and object keys) of an image template that still hold
+the placeholders of the samples they were copied from: `<region>`,
+`<subscriptionID>`, `<rgName>`, `<imgBuilderId>`, `<SIG resourcegroup>`,
+`{subscription-id}` and the like. In ARM templates, the default value and the
+allowed values of a parameter (and the value of a variable) used by the template
+are checked as if written in place.
+
+The placeholder is reported *instead of* the other problems it causes: a
+`"<region>"` location is not also reported as an unsupported region, and a
+`/subscriptions/<subscriptionID>/...` ID not also as a malformed resource ID.
+
+Inline commands (`inline` of Shell and PowerShell customizers and validators)
+are not checked, and neither is markup such as XML held in a value: there,
+`<name>` is ordinary text.
+
+## Why is this bad
+The samples are meant to be filled in before use (often by `sed` in the
+quickstart scripts). A template still holding a placeholder fails when it is
+submitted, or worse, builds with a value nobody chose.
+
+## Example
+```json
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2024-02-01",
+  "location": "<region>",
+  "identity": {
+    "type": "UserAssigned",
+    "userAssignedIdentities": { "<imgBuilderId>": {} }
+  }
+}
+```
+
+Use instead:
+```json
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2024-02-01",
+  "location": "westeurope",
+  "identity": {
+    "type": "UserAssigned",
+    "userAssignedIdentities": {
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib": {}
+    }
+  }
+}
+```
+
+## Fix
+Replace the placeholder with the real value. There is no automatic fix: only
+you know the value.
+
+## API versions
+All.
+
+## Source
+The placeholders are those of the Image Builder samples and documentation, for
+example https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#location
+"""
+
+from __future__ import annotations
+
+from aiblint.nodes import ArrayNode, Node, ObjectNode, ScalarNode
+
+from ._strings import placeholders, unique
+from ._util import related_use
+
+CODE = "AIB310"
+NAME = "placeholder"
+SEVERITY = "error"
+SUMMARY = "A value still holds a quickstart placeholder such as <region>"
+
+# Members whose text is a command, where "<x>" may be ordinary shell syntax.
+_COMMAND_KEYS = {"inline"}
+
+
+def _message(found: list[str]) -> str:
+    shown = ", ".join(f'"{p}"' for p in dict.fromkeys(found[:3]))
+    if len(dict.fromkeys(found)) == 1:
+        return f"placeholder {shown} still needs a real value"
+    return f"placeholders {shown} still need real values"
+
+
+def check(ctx):
+    out = []
+
+    def report(span, found, ref):
+        d = ctx.diagnostic(span, _message(found), related=related_use(ref, "placeholder used here"))
+        d.data["supersedes"] = True
+        out.append(d)
+
+    def visit(node: Node, ref: Node | None, depth: int) -> None:
+        if depth > 64:
+            return
+        if isinstance(node, ObjectNode):
+            for m in node.members:
+                found = placeholders(m.name)
+                if found:
+                    report(m.key_span, found, ref)
+                if m.value is not None and m.name not in _COMMAND_KEYS:
+                    visit(m.value, ref, depth + 1)
+        elif isinstance(node, ArrayNode):
+            for item in node.items:
+                visit(item, ref, depth + 1)
+        elif isinstance(node, ScalarNode) and node.kind == "string":
+            if node.is_expression:
+                if ref is None:
+                    for value, use in ctx.values(node):
+                        visit(value, use, depth + 1)
+                return
+            found = placeholders(node.value)
+            if found:
+                report(node.span, found, ref)
+
+    visit(ctx.template.node, None, 0)
+    yield from unique(out)
