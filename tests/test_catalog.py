@@ -223,3 +223,107 @@ def test_in_process_load_time():
     for v in cat.versions:
         cat.version(v)
     assert time.perf_counter() - t < 0.05
+
+
+# -- lookup -----------------------------------------------------------------
+
+from aiblint.catalog import lookup  # noqa: E402
+from aiblint.document import Document  # noqa: E402
+from aiblint.nodes import find_node_at  # noqa: E402
+
+TEMPLATE = """{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2022-07-01",
+  "location": "westus2",
+  "identity": {"type": "UserAssigned", "userAssignedIdentities": {"/subscriptions/s/x": {}}},
+  "properties": {
+    "source": {"type": "PlatformImage", "publisher": "Canonical"},
+    "customize": [
+      {"type": "Shell", "inline": ["echo hi"]},
+      {"type": "shell", "inline": []},
+      {"type": "[parameters('t')]", "name": "p"}
+    ],
+    "distribute": [
+      {"type": "SharedImage", "runOutputName": "r", "versioning": {"scheme": "Latest", "major": 2}}
+    ]
+  }
+}"""
+
+
+def node_at(doc, needle, nth=0):
+    offset = -1
+    for _ in range(nth + 1):
+        offset = doc.data.index(needle.encode(), offset + 1)
+    return find_node_at(doc.root, offset)
+
+
+def test_resolve_node_follows_discriminators():
+    doc = Document(TEMPLATE, "t.json")
+    schema = load().version("2022-07-01")
+    res = lookup.resolve_node(schema, doc.root, node_at(doc, '"echo hi"'))
+    assert res.location == ("properties", "customize", "[]", "Shell", "inline", "[]")
+    assert res.spec.type == "string" and res.prop is None
+    inline = lookup.resolve_node(schema, doc.root, node_at(doc, '["echo hi"]'))
+    assert inline.prop.name == "inline" and inline.spec.type == "array"
+    assert inline.parent.name == "ImageTemplateShellCustomizer"
+    shell = lookup.resolve_path(schema, ("properties", "customize", 0), doc.root)
+    assert shell.variant == "Shell" and shell.type_location == ("properties", "customize", "[]", "Shell")
+    assert "inline" in shell.properties and shell.union.discriminator == "type"
+    assert shell.property_location("inline") == ("properties", "customize", "[]", "Shell", "inline")
+    major = lookup.resolve_node(schema, doc.root, node_at(doc, "2}"))
+    assert major.location == ("properties", "distribute", "[]", "SharedImage", "versioning", "Latest", "major")
+    assert major.spec.minimum == -1
+
+
+def test_resolve_unmatched_discriminators():
+    doc = Document(TEMPLATE, "t.json")
+    schema = load().version("2022-07-01")
+    wrong_case = lookup.resolve_path(schema, ("properties", "customize", 1), doc.root)
+    assert wrong_case.variant is None and wrong_case.discriminator_value == "shell"
+    assert wrong_case.union.variant_ci("shell") == "Shell"
+    assert set(wrong_case.properties) == {"type", "name"}
+    assert wrong_case.property_location("name") == ("properties", "customize", "[]", "*", "name")
+    assert lookup.child(wrong_case, "inline") is None
+    expr = lookup.resolve_path(schema, ("properties", "customize", 2), doc.root)
+    assert expr.variant is None and expr.discriminator_value is None
+    name = lookup.resolve_path(schema, ("properties", "customize", 2, "name"), doc.root)
+    assert name.location == ("properties", "customize", "[]", "*", "name")
+    assert load().versions_having(name.location) == V[:]
+
+
+def test_resolve_path_edges():
+    schema = load().version("2025-10-01")
+    assert lookup.resolve_path(schema, ()).spec is schema.resource
+    assert lookup.resolve_path(schema, ("properties", "nope")) is None
+    assert lookup.resolve_path(schema, ("properties", "customize", "x")) is None
+    ident = lookup.resolve_path(schema, ("identity", "userAssignedIdentities", "/subscriptions/a"))
+    assert ident.location == ("identity", "userAssignedIdentities", "{}")
+    assert ident.spec.properties["clientId"].read_only
+    # Unresolved unions give the shared properties; a missing value still resolves (completion).
+    src = lookup.resolve_path(schema, ("properties", "source"))
+    assert src.variant is None and set(src.properties) == {"type"}
+    assert set(src.spec.variants) == set(SOURCES_3)
+    vm = lookup.resolve_path(schema, ("properties", "vmProfile"))
+    assert lookup.child(vm, "vmSize").location == ("properties", "vmProfile", "vmSize")
+
+
+def test_versions_for_diagnostics():
+    cat = load()
+    assert cat.describe_versions(cat.versions_having(("properties", "optimize"))) == "2022-07-01 and later"
+    assert cat.describe_versions(cat.versions_having(("properties", "source", "ISO"))) == "up to 2019-05-01-preview"
+    assert cat.describe_versions(V) == "all API versions"
+    assert cat.describe_versions(()) == "no API version"
+    assert cat.describe_versions(("2019-02-01-preview", "2020-02-14", "2021-10-01", "2025-10-01")) == \
+        "2019-02-01-preview, 2020-02-14 to 2021-10-01, 2025-10-01"
+    union = cat.version("2025-10-01").properties.properties["source"].spec
+    assert lookup.variants_with_property(union, "imageId") == ["ManagedImage"]
+
+
+def test_case_insensitive_helpers():
+    assert lookup.match_ci("sourceURI", ["sourceUri", "sha256Checksum"]) == "sourceUri"
+    assert lookup.match_ci("x", ["y"]) is None
+    assert lookup.suggest("pubisher", ["publisher", "offer", "sku"]) == "publisher"
+    assert lookup.suggest("zzz", ["publisher"]) is None
+    spec = load().version("2025-10-01").properties
+    assert spec.prop_ci("VMPROFILE").name == "vmProfile"
+    assert lookup.parse_loc(lookup.loc_str(("a", "[]", "B"))) == ("a", "[]", "B")

@@ -45,6 +45,12 @@ class VersionSchema:
         """The spec of the resource's ``properties`` object."""
         return self.resource.properties["properties"].spec
 
+    def root(self, resource_node=None):
+        """The :class:`~aiblint.catalog.lookup.Resolved` resource object (see ``lookup.root``)."""
+        from .lookup import root
+
+        return root(self, resource_node)
+
     def spec_at(self, path, root=None):
         """The :class:`~aiblint.catalog.lookup.Resolved` spec at a JSON path (see ``lookup.resolve_path``)."""
         from .lookup import resolve_path
@@ -99,6 +105,12 @@ class Catalog:
         key = location if isinstance(location, str) else "/".join(location)
         mask = self._availability.get(key, 0)
         return tuple(v for i, v in enumerate(self.versions) if mask >> i & 1)
+
+    def describe_versions(self, versions) -> str:
+        """Words for a set of versions: "2022-07-01 and later", "up to 2019-05-01-preview" …"""
+        from .lookup import describe_versions
+
+        return describe_versions(versions, self.versions)
 
     def locations(self) -> list[str]:
         """Every schema location key (string form) that some version has."""
