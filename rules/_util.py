@@ -268,3 +268,63 @@ def insert_item(ctx, after: Node, value) -> TextEdit | None:
             step = inner[len(indent):]
     text = json.dumps(value, ensure_ascii=False, indent=step).replace("\n", "\n" + indent)
     return TextEdit(Span(after.span.end, after.span.end), f",\n{indent}{text}")
+
+
+# --------------------------------------------------------------------------
+# Duplicate names (AIB302, AIB303)
+
+
+class Duplicate(NamedTuple):
+    """A later element whose name repeats an earlier one in the same array."""
+
+    name: str
+    where: Node  # where to report: the later name's literal (or its use, if both share one parameter)
+    ref: Node | None  # the ARM expression that led to ``where`` when it is a parameter's value
+    first: Node  # the first element's name (its use when it came from a parameter)
+    first_name: str
+    first_index: int
+    new_name: str | None  # a free name for the rename fix (None: not renamed)
+
+    def related(self, message: str) -> tuple[Related, ...]:
+        return (Related(self.first.span, message),) + related_use(self.ref)
+
+
+def duplicates(ctx, elements, prop: str, *, case_sensitive: bool, max_len: int | None = None):
+    """Elements whose ``prop`` repeats an earlier element's, per array, with a free new name each.
+
+    Only literal names are compared (a parameter's default counts); new names
+    are chosen so that all renames together stay unique.
+    """
+    groups: dict[int, list[tuple[Element, ScalarNode, Node | None]]] = {}
+    for el in elements:
+        for value, ref in string_values(ctx, el.node.get(prop)):
+            groups.setdefault(id(el.array), []).append((el, value, ref))
+            break
+    fold = (lambda s: s) if case_sensitive else str.lower
+    for entries in groups.values():
+        taken = {fold(v.value) for _el, v, _ref in entries}
+        seen: dict[str, tuple[ScalarNode, Node | None, int]] = {}
+        for el, value, ref in entries:
+            key = fold(value.value)
+            if key not in seen:
+                seen[key] = (value, ref, el.index)
+                continue
+            first, first_ref, first_index = seen[key]
+            new_name = None
+            if ref is None:
+                new_name = _free_name(value.value, taken, fold, max_len)
+                taken.add(fold(new_name))
+            if value is first:  # one parameter used twice: report the second use
+                yield Duplicate(value.value, ref, None, first_ref, first.value, first_index, None)
+            else:
+                yield Duplicate(value.value, value, ref, first_ref or first, first.value, first_index, new_name)
+
+
+def _free_name(name: str, taken: set[str], fold, max_len: int | None) -> str:
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        base = name[: max_len - len(suffix)] if max_len else name
+        if fold(base + suffix) not in taken:
+            return base + suffix
+        n += 1

@@ -1,0 +1,75 @@
+"""Two customizers, or two in-VM validators, share a ``name``.
+
+## What it does
+Compares the ``name`` of every entry of ``properties.customize`` with the names
+before it, and does the same for ``properties.validate.inVMValidations``. The
+later entry of each pair is reported, with related information pointing at the
+first one.
+
+## Why is this bad
+The service logs and reports each step by its name. The template documentation
+of the preview API versions and of 2020-02-14 states that customizer names must
+be unique; a build whose steps share a name is rejected or produces logs in
+which the failing step cannot be told apart.
+
+## Example
+```json
+"customize": [
+  {"type": "Shell", "name": "setup", "inline": ["apt-get update"]},
+  {"type": "Shell", "name": "setup", "scriptUri": "https://example.com/install.sh"}
+]
+```
+Use instead:
+```json
+"customize": [
+  {"type": "Shell", "name": "setup", "inline": ["apt-get update"]},
+  {"type": "Shell", "name": "setup-2", "scriptUri": "https://example.com/install.sh"}
+]
+```
+
+## Fix
+Renames the later entry by appending ``-2`` (or the first free ``-N``). Safe:
+the name only labels the step. Names that come from an ARM parameter are not
+renamed (the parameter may be used elsewhere).
+
+## API versions
+All versions. The uniqueness requirement is written in the template
+documentation up to the 2020-02-14 era (2018-02-01-preview to 2020-02-14): an
+error there. The current documentation (2021-10-01 and later) no longer states
+it, and validators (2022-02-14 and later) were never covered by it: a warning
+there.
+
+## Source
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#properties-customize
+"""
+
+from __future__ import annotations
+
+from aiblint.diagnostics import Fix
+
+from ._util import api_at_least, customizers, duplicates, replace_value, validators
+
+CODE = "AIB302"
+NAME = "duplicate-customizer-name"
+SEVERITY = "error"
+SUMMARY = "Two customizers (or two validators) with the same name"
+
+
+def check(ctx):
+    documented = not api_at_least(ctx, "2021-10-01")
+    groups = (("Customizer", "customize", customizers(ctx)), ("Validator", "inVMValidations", validators(ctx)))
+    for kind, array, elements in groups:
+        severity = "error" if documented and kind == "Customizer" else "warning"
+        for dup in duplicates(ctx, elements, "name", case_sensitive=True):
+            fixes = ()
+            edit = replace_value(ctx, dup.where, dup.new_name) if dup.new_name else None
+            if edit:
+                fixes = (Fix(f'Rename to "{dup.new_name}"', (edit,)),)
+            yield ctx.diagnostic(
+                dup.where,
+                f'{kind} name "{dup.name}" is already used by {array}[{dup.first_index}]; '
+                f"names must be unique",
+                severity=severity,
+                related=dup.related(f'first {kind.lower()} named "{dup.name}"'),
+                fixes=fixes,
+            )
