@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Fix, TextEdit
 
-from ._util import api_at_least, customizers, insert_member, json_text, remove_member, replace_value,
-                    validators
+from ._util import (api_at_least, customizers, insert_member, json_text, remove_member, replace_value,
+                    validators)
 
 CODE = "AIB308"
 NAME = "script-source"
