@@ -233,19 +233,22 @@ def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None =
 
 
 def remove_member(ctx, obj: ObjectNode, member: Member) -> TextEdit | None:
-    """Delete ``member`` from ``obj`` together with one separating comma and its line's whitespace."""
+    """Delete ``member`` from ``obj`` together with one separating comma.
+
+    A member after the first goes from the end of the previous value, taking the
+    comma before it, so removing several non-first members never overlaps.
+    """
     if ctx.document.is_yaml:
         return None
     i = obj.members.index(member)
     end = member.value.span.end if member.value is not None else member.span.end
-    if i + 1 < len(obj.members):
-        # Up to the next member: takes our comma and keeps the next member's indentation.
-        return TextEdit(Span(member.key_span.start, obj.members[i + 1].key_span.start), "")
     if i > 0:
-        # Last member: from the end of the previous value, taking the comma before us.
         prev = obj.members[i - 1]
         prev_end = prev.value.span.end if prev.value is not None else prev.span.end
         return TextEdit(Span(prev_end, end), "")
+    if len(obj.members) > 1:
+        # The first member: up to the next one, taking our comma and keeping its indentation.
+        return TextEdit(Span(member.key_span.start, obj.members[1].key_span.start), "")
     return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), "")
 
 
