@@ -21,7 +21,9 @@ Decisions (also in the rule documentation):
   ``exactVersion``, ...) are accepted silently and their values are not
   checked: they appear in GET responses saved as templates, and the service
   ignores them on create.
-* ``buildTimeoutInMinutes`` outside 0-960 is left to AIB305 (build-timeout).
+* The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
+  the value of ``identity.type`` to AIB311 (single-identity); their type is
+  still checked here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import difflib
 import re
 
 from .diagnostics import Diagnostic, Related, Severity, Span
-from .nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 # From this version on the service rejects wrongly cased names and values.
@@ -38,8 +40,14 @@ STRICT_FROM = "2024-02-01"
 # What one element of a discriminated union is called in messages, by the key holding it.
 UNION_KINDS = {"source": "source", "customize": "customizer", "distribute": "distributor",
                "inVMValidations": "validator"}
-# Ranges checked by a dedicated rule instead (AIB305 build-timeout).
-RANGE_CHECKED_ELSEWHERE = frozenset({"buildTimeoutInMinutes"})
+# ARM carrier keys the catalog does not list: child resources of the resource.
+ARM_EXTRA_KEYS = frozenset({"resources"})
+# Names the documentation (or an older API version) used for a property, by lower-case name.
+ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "validExitCodes",
+           "sourceuri": "sourceUri"}
+# Values that a dedicated rule checks with a more telling message: AIB305
+# build-timeout (the range) and AIB311 single-identity (the identity type).
+VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("identity", "type")})
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -52,6 +60,26 @@ def check(ctx):
     if ctx.template is None:
         return []
     return _Checker(ctx).run()
+
+
+def broken_spans(document) -> list[Span]:
+    """Spans of the parts tree-sitter could not parse (ERROR and MISSING nodes).
+
+    What the tree builder recovered there is a guess, so schema findings inside
+    them would only repeat the syntax error in other words.
+    """
+    tree = getattr(document, "tree", None)
+    if tree is None or not tree.root_node.has_error:
+        return []
+    spans = []
+    stack = [tree.root_node]
+    while stack:
+        n = stack.pop()
+        if n.is_error or n.is_missing:
+            spans.append(Span(n.start_byte, n.end_byte))
+        elif n.has_error:
+            stack.extend(n.children)
+    return spans
 
 
 # --------------------------------------------------------------------------
@@ -177,11 +205,25 @@ class _Checker:
         self.vname = f"API version {self.version}" + (" (assumed)" if t.version_assumed else "")
         self.suffix = f" (API version {self.version} assumed)" if t.version_assumed else ""
         self.out: list[Diagnostic] = []
+        self.broken = broken_spans(ctx.document)
 
     # -- output ---------------------------------------------------------------
 
+    def in_broken(self, span: Span) -> bool:
+        return any(b.start < span.end and span.start < b.end for b in self.broken)
+
+    def near_broken(self, span: Span) -> bool:
+        """Whether ``span`` or the object/array around it holds a part that did not parse."""
+        if self.in_broken(span):
+            return True
+        node = find_node_at(self.template.node, span.start)
+        container = node.parent if node is not None and node.parent is not None else node
+        return container is not None and self.in_broken(container.span)
+
     def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR,
              related: tuple[Related, ...] = ()) -> None:
+        if self.broken and self.near_broken(span):
+            return
         if self.suffix and "API version" not in message:
             message += self.suffix
         self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity, related=related))
@@ -216,7 +258,7 @@ class _Checker:
         close = difflib.get_close_matches(text.strip(), self.catalog.versions, n=1, cutoff=0.6)
         if close:
             msg += f"; did you mean '{close[0]}'?"
-        msg += f" Checked against {self.version}."
+        msg += f" (checked against {self.version})"
         self.out.append(Diagnostic("AIB207", msg, node.span, ERROR))
 
     def resource_type(self) -> None:
@@ -296,9 +338,11 @@ class _Checker:
         if not ok:
             self.wrong_type(node, spec, label)
             return
+        if steps in VALUE_CHECKED_ELSEWHERE:
+            return
         if kind == "string":
             self.string_value(node, spec, steps, label)
-        elif kind == "number" and not (steps and steps[-1] in RANGE_CHECKED_ELSEWHERE):
+        elif kind == "number":
             if spec.minimum is not None and val < spec.minimum:
                 self.emit("AIB204", node.span, f"{label} must be at least {spec.minimum}, not {node.raw}")
             elif spec.maximum is not None and val > spec.maximum:
@@ -375,10 +419,6 @@ class _Checker:
             if root and m.name in ("type", "apiVersion"):
                 continue
             prop = props.get(m.name)
-            if prop is not None and prop.arm_only and not self.arm:
-                self.emit("AIB200", m.key_span, f"'{m.name}' belongs to an ARM deployment template; "
-                          "a raw template body does not take it")
-                continue
             if prop is None:
                 if self.arm and m.name == "copy" and isinstance(m.value, ArrayNode) and not root:
                     present.update(self.copy_loops(m.value, props, steps, place))
@@ -396,6 +436,8 @@ class _Checker:
                 continue
             if root and name in ("type", "apiVersion"):
                 continue
+            if self.broken and self.in_broken(node.span):
+                continue  # the property may be in the part that did not parse
             self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place}")
 
     @staticmethod
@@ -416,6 +458,8 @@ class _Checker:
                 self.emit("AIB201", member.key_span, f"'{member.name}' should be written '{disc}'; property "
                           f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity())
         if member is None or member.value is None:
+            if self.broken and self.in_broken(node.span):
+                return None, None
             self.emit("AIB203", _opening(node), f"Missing required property '{disc}' in {article(kind)}; "
                       f"expected one of {', '.join(sorted(spec.variants))}")
             return None, None
@@ -446,6 +490,8 @@ class _Checker:
     def unknown(self, node, m, spec, variant, resolved, props, steps, place, root):
         """Report a member that is not a property here; the property to check it as, if any."""
         name = m.name
+        if root and self.arm and name in ARM_EXTRA_KEYS:
+            return None
         if _EXPRESSION.match(name):
             self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place}")
             return None
@@ -469,15 +515,27 @@ class _Checker:
                 return None
         elsewhere = self.other_versions(steps, name)
         if elsewhere:
+            # Before STRICT_FROM the service ignored properties it did not know.
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
-                      f"{version_range(elsewhere, self.catalog.versions)}")
+                      f"{version_range(elsewhere, self.catalog.versions)}", self.case_severity())
             return None
-        msg = f"Unknown property '{name}' in {place}"
-        close = _close(name, props)
-        if close:
-            msg += f"; did you mean '{close}'?"
-        self.emit("AIB200", m.key_span, msg)
+        self.emit("AIB200", m.key_span, f"Unknown property '{name}' in {place}{self.suggest(name, props)}")
         return None
+
+    @staticmethod
+    def suggest(name: str, props: dict) -> str:
+        """``; did you mean 'x'?`` (a close or known alternative name), or where the property belongs."""
+        alias = ALIASES.get(name.lower())
+        close = alias if alias in props else _close(name, props)
+        if close:
+            return f"; did you mean '{close}'?"
+        for prop in props.values():
+            child = prop.spec
+            if child.type == "object" and not child.discriminator and not prop.read_only:
+                inner = child.properties.get(name) or _ci(child.properties, name)
+                if inner is not None and not inner.read_only:
+                    return f"; it belongs inside '{prop.name}'"
+        return ""
 
     def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place: str) -> set[str]:
         """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""
@@ -490,9 +548,8 @@ class _Checker:
                 continue
             prop = props.get(name_node.value)
             if prop is None:
-                msg = f"Unknown property '{name_node.value}' in {place}"
-                close = _close(name_node.value, props)
-                self.emit("AIB200", name_node.span, msg + (f"; did you mean '{close}'?" if close else ""))
+                self.emit("AIB200", name_node.span,
+                          f"Unknown property '{name_node.value}' in {place}{self.suggest(name_node.value, props)}")
                 continue
             made.add(prop.name)
             if prop.spec.type == "array":
