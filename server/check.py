@@ -1,0 +1,349 @@
+"""One ``aiblint --check`` run: settings, files, linting, fixing, output and exit status.
+
+Which files are reported:
+
+* a file named on the command line (or ``-``) is always reported: its problems,
+  or AIB000 (info) when it holds no Image Builder template;
+* a file found by walking a folder is reported only when it holds a template.
+  A walked file that does not parse is reported when its text mentions
+  ``Microsoft.VirtualMachineImages`` (most likely a broken template) and skipped
+  otherwise, like any other JSON or YAML file;
+* binary content, invalid UTF-8 and nesting too deep to check are one AIB100
+  diagnostic each; a file that cannot be read at all (missing, a FIFO or a
+  folder named ``x.json``, a dangling link, too large) is one error line on
+  stderr and makes the exit status 2. The run always goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from . import discover
+from .cli import MAX_FIX_PASSES, UsageError, setup_logging
+from .diagnostics import Diagnostic, Severity, Span
+from .discover import Candidate, ReadError, Source
+from .formats import FileReport
+from .settings import Settings
+
+MARKER = b"virtualmachineimages"
+NOT_A_TEMPLATE = "AIB000"
+INVALID_JSON = "AIB100"
+
+
+@dataclass
+class Checked:
+    """A file's final state in a run: its report, and the new text when fixes changed it."""
+
+    report: FileReport
+    source: Source | None
+    original: str | None = None
+    fixed: str | None = None
+    fixes_applied: int = 0
+
+
+def _split(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _may_hold_template(data: bytes) -> bool:
+    """Cheap pre-filter for walked files: could this text be a template at all?"""
+    low = data.lower()
+    return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.errors = 0
+        self.out = sys.stdout
+        setup_logging(args.verbose)
+
+    # -- setup ------------------------------------------------------------
+
+    def _config_start(self) -> str:
+        paths = [p for p in self.args.paths if p != "-"]
+        if "-" in self.args.paths and self.args.stdin_filename:
+            paths.append(self.args.stdin_filename)
+        if not paths:
+            return os.getcwd()
+        folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths]
+        try:
+            return os.path.commonpath(folders)
+        except ValueError:
+            return os.getcwd()
+
+    def settings(self, registry, versions) -> tuple[Settings, str]:
+        args = self.args
+        settings, fail_level = Settings(), None
+        path = args.config
+        if path is None and not args.no_config:
+            path = discover.find_config(self._config_start())
+        if path is not None:
+            if not os.path.isfile(path):
+                raise UsageError(f"configuration file {path!r} not found")
+            from .config import ConfigError, load
+
+            try:
+                config = load(path, registry, versions)
+            except ConfigError as exc:
+                raise UsageError(f"invalid configuration: {exc}") from None
+            settings, fail_level = config.settings, config.fail_level
+            if args.verbose:
+                print(f"aiblint: using configuration {path}", file=sys.stderr)
+        select, ignore = _split(args.select), _split(args.ignore)
+        for sel in select + ignore:
+            if sel.upper() != "ALL" and not registry.resolve(sel):
+                raise UsageError(f"no rule matches '{sel}'; see 'aiblint --list-rules'")
+        if select:
+            settings.select = select
+        settings.ignore = list(settings.ignore) + ignore
+        if args.default_api_version:
+            if versions and args.default_api_version not in versions:
+                raise UsageError(f"--default-api-version: '{args.default_api_version}' is not an Image Builder API "
+                                 f"version; expected one of {', '.join(versions)}")
+            settings.default_api_version = args.default_api_version
+        settings.online = settings.online or args.online
+        settings.verbose = args.verbose
+        return settings, args.fail_level or fail_level or "error"
+
+    def _color(self) -> bool:
+        mode = self.args.color
+        if mode != "auto":
+            return mode == "always"
+        if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+            return False
+        try:
+            return self.out.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def error(self, path: str, message: str) -> None:
+        self.errors += 1
+        print(f"{path}: error: {message}", file=sys.stderr)
+
+    # -- the run ----------------------------------------------------------
+
+    def execute(self) -> int:
+        from . import catalog as catalog_mod
+        from .engine import Selection
+        from .rule import registry as get_registry
+
+        args = self.args
+        if (args.unsafe_fixes and not (args.fix or args.diff)):
+            raise UsageError("--unsafe-fixes needs --fix or --diff")
+        if args.fix and args.diff:
+            raise UsageError("--fix and --diff exclude each other (--diff writes nothing)")
+        if args.stdin_filename and "-" not in args.paths and args.paths:
+            raise UsageError("--stdin-filename needs '-' among the paths")
+        self.registry = get_registry()
+        self.catalog = catalog_mod.load()
+        self.settings_, fail_level = self.settings(self.registry, tuple(self.catalog.versions))
+        self.selection = Selection(self.settings_, self.registry)
+        paths = args.paths or ["."]
+        if paths.count("-") > 1:
+            raise UsageError("'-' (standard input) can be given once")
+
+        walk_errors: list[tuple[str, str]] = []
+        files = discover.walk([p for p in paths if p != "-"], self.settings_.exclude, self.settings_.root, walk_errors)
+        for path, message in walk_errors:
+            self.error(path, message)
+        checked: list[Checked] = []
+        for item in self._inputs(paths, files):
+            result = self._check(*item)
+            if result is not None:
+                checked.append(result)
+
+        stdin_fix = args.fix and "-" in paths
+        report_out = sys.stderr if stdin_fix else self.out
+        if args.diff:
+            return self._print_diffs(checked)
+        reports = [c.report for c in checked]
+        from .formats import render
+
+        color = args.format == "text" and self._color()
+        render(args.format, reports, self.registry, report_out, color=color)
+        if args.format in ("text", "github"):
+            report_out.write(self._summary(checked) + "\n")
+        threshold = Severity.parse(fail_level)
+        failed = any(d.severity >= threshold for r in reports for d in r.diagnostics)
+        if self.errors:
+            return 2
+        return 1 if failed else 0
+
+    def _inputs(self, paths: list[str], files: list[Candidate]):
+        """(display path, source or None, named, read error) per input, in command-line order."""
+        # Standard input goes first when given; the files then come in walk order.
+        if "-" in paths:
+            name = self.args.stdin_filename or "<stdin>"
+            try:
+                data = sys.stdin.buffer.read()
+            except (OSError, ValueError) as exc:
+                self.error("<stdin>", f"cannot read standard input: {exc}")
+            else:
+                yield name, data, True, True
+        for f in files:
+            try:
+                data = discover.read_bytes(f.path)
+            except ReadError as exc:
+                if f.named or not str(exc).startswith("file too large"):
+                    self.error(f.path, str(exc))
+                elif self.args.verbose:
+                    print(f"{f.path}: skipped: {exc}", file=sys.stderr)
+                continue
+            yield f.path, data, f.named, False
+
+    def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
+        from .document import Document, language_for
+
+        if not named and not _may_hold_template(data):
+            return None
+        source = discover.decode(data)
+        language = language_for(path) or "json"
+        if source.text is None:
+            if not named:
+                return None
+            doc = Document("", path, language)
+            return Checked(FileReport(path, doc, self._own(INVALID_JSON, source.problem, Span(0, 0))), source)
+        try:
+            doc = Document(source.text, path, language)
+            result = self._lint(doc)
+        except RecursionError:
+            if not named and MARKER not in data.lower():
+                return None
+            doc = Document("", path, language)
+            message = "the document is nested too deeply to check"
+            return Checked(FileReport(path, doc, self._own(INVALID_JSON, message, Span(0, 0))), source)
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            self.error(path, f"internal error while checking: {type(exc).__name__}: {exc}")
+            if self.args.verbose:
+                import traceback
+
+                traceback.print_exc()
+            return None
+        diagnostics = list(result.diagnostics)
+        is_template = bool(result.templates) or (doc.has_syntax_error and MARKER in data.lower())
+        if not result.templates:
+            if not is_template:
+                if not named:
+                    return None
+                diagnostics = self._own(NOT_A_TEMPLATE, "Not an Image Builder template; nothing was checked",
+                                        Span(0, 0))
+        if source.problem:
+            diagnostics = self._own(INVALID_JSON, source.problem, Span(source.problem_offset,
+                                                                       source.problem_offset)) + diagnostics
+        checked = Checked(FileReport(path, doc, diagnostics), source, original=doc.text)
+        if (self.args.fix or self.args.diff) and is_template and not source.lossy:
+            self._fix(checked, result, is_stdin)
+        return checked
+
+    def _lint(self, doc):
+        from .engine import lint
+
+        return lint(doc, self.settings_, registry=self.registry, catalog=self.catalog, selection=self.selection)
+
+    def _own(self, code: str, message: str, span: Span) -> list[Diagnostic]:
+        """A diagnostic the run itself produces (AIB000, AIB100 for unreadable content), if selected."""
+        if not self.selection.is_on(code):
+            return []
+        rule = self.registry.get(code)
+        severity = self.selection.severity.get(code, rule.severity if rule else Severity.ERROR)
+        return [Diagnostic(code, message, span, severity, name=rule.name if rule else "")]
+
+    # -- fixing -------------------------------------------------------------
+
+    def _fix(self, checked: Checked, result, is_stdin: bool) -> None:
+        from . import fixes
+        from .document import Document
+
+        doc = result.document
+        total = 0
+        for _ in range(MAX_FIX_PASSES):
+            chosen = fixes.choose(result.diagnostics, unsafe=self.args.unsafe_fixes,
+                                  syntax_only=doc.has_syntax_error)
+            if not chosen:
+                break
+            applied = fixes.apply(doc.data, chosen)
+            if not applied.applied:
+                break
+            new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language)
+            if new_doc.has_syntax_error and not doc.has_syntax_error:
+                break  # a fix must never break a document that parsed
+            doc, result = new_doc, self._lint(new_doc)
+            total += len(applied.applied)
+        if not total:
+            return
+        checked.fixed = doc.text
+        checked.fixes_applied = total
+        checked.report.document = doc
+        checked.report.diagnostics = list(result.diagnostics)
+        if self.args.diff:
+            return
+        data = discover.encode(doc.text, checked.source)
+        if is_stdin:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        try:
+            discover.write_atomic(checked.report.path, data)
+        except OSError as exc:
+            self.error(checked.report.path, f"cannot write the fixed file: {exc.strerror or exc}")
+
+    def _print_diffs(self, checked: list[Checked]) -> int:
+        import difflib
+
+        changed = [c for c in checked if c.fixed is not None]
+        for c in changed:
+            self.out.writelines(difflib.unified_diff(
+                c.original.splitlines(keepends=True), c.fixed.splitlines(keepends=True),
+                f"a/{c.report.path}", f"b/{c.report.path}"))
+            if not c.fixed.endswith(("\n", "\r")):
+                self.out.write("\n\\ No newline at end of file\n")
+        n = sum(c.fixes_applied for c in changed)
+        if changed:
+            print(f"{_plural(n, 'fix', 'fixes')} would be applied to {_plural(len(changed), 'file')}",
+                  file=sys.stderr)
+        else:
+            print("No fixes to apply", file=sys.stderr)
+        if self.errors:
+            return 2
+        return 1 if changed else 0
+
+    # -- summary --------------------------------------------------------------
+
+    def _summary(self, checked: list[Checked]) -> str:
+        reports = [c.report for c in checked]
+        total = len(reports)
+        counts = {s: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        with_problems = 0
+        fixable = 0
+        for r in reports:
+            if r.diagnostics:
+                with_problems += 1
+            for d in r.diagnostics:
+                counts[d.severity] += 1
+                if any(f.safe or self.args.unsafe_fixes for f in d.fixes):
+                    fixable += 1
+        n = sum(counts.values())
+        fixed = sum(c.fixes_applied for c in checked)
+        prefix = f"Fixed {_plural(fixed, 'problem')}. " if fixed else ""
+        if not n:
+            return f"{prefix}No problems in {_plural(total, 'file')}"
+        parts = [_plural(counts[Severity.ERROR], "error")] if counts[Severity.ERROR] else []
+        if counts[Severity.WARNING]:
+            parts.append(_plural(counts[Severity.WARNING], "warning"))
+        if counts[Severity.INFO]:
+            parts.append(f"{counts[Severity.INFO]} info")
+        text = (f"{prefix}{_plural(n, 'problem')} ({', '.join(parts)}) in {with_problems} of "
+                f"{_plural(total, 'file')}")
+        if fixable and not self.args.fix:
+            text += f"; {fixable} fixable with --fix"
+        return text
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
