@@ -1,0 +1,171 @@
+"""AIB313 secret-in-template: an inline command or URL holds what looks like a secret.
+
+## What it does
+Looks at the commands (`inline` of Shell and PowerShell customizers and
+validators, `restartCommand` and `restartCheckCommand` of WindowsRestart) and
+the URLs (`scriptUri`, `sourceUri`, `optimize.workload.scriptUri`, a VHD
+target's `uri`) of a template for:
+
+* passwords written on a command line (`--password x`, `-Password 'x'`,
+  `password=x`, `ConvertTo-SecureString 'x' -AsPlainText`,
+  `echo 'user:x' | chpasswd`, `net user name x`, `sshpass -p x`);
+* SAS signatures (`sig=` in a URL);
+* storage account keys (`AccountKey=...`, or any 88-character key);
+* private keys (`-----BEGIN ... PRIVATE KEY-----`);
+* bearer tokens and JSON web tokens; GitHub tokens.
+
+Values that are variables (`$password`, `${PASS}`, `%PASS%`, `$env:PASS`,
+`$(...)`) or placeholders are not secrets and are not reported. The message
+names the kind of secret and never repeats it.
+
+## Why is this bad
+A template is stored in source control, in the image template resource (anyone
+who can read the resource can read its properties) and in the build logs.
+Anything secret in it is as good as published.
+
+## Example
+```json
+{ "type": "Shell", "name": "db",
+  "inline": ["mysql --user=admin --password=S3cretPassw0rd < /tmp/init.sql"] }
+```
+
+Use instead (the build VM reads the secret with its own identity):
+```json
+{ "type": "Shell", "name": "db",
+  "inline": ["PASS=$(az keyvault secret show --vault-name kv --name db --query value -o tsv)",
+             "mysql --user=admin --password=\"$PASS\" < /tmp/init.sql"] }
+```
+
+## Fix
+Remove the secret, and rotate it: it has been exposed. Give the template (for
+downloads) or the build VM (`vmProfile.userAssignedIdentities`, for scripts) an
+identity with access to the storage account or Key Vault instead. There is no
+automatic fix.
+
+## API versions
+All.
+
+## Source
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#properties-customize
+(the documentation advises against putting sensitive data in inline commands)
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
+
+from ._strings import char_span, has_placeholder, unique
+from ._util import customizers, distributors, properties, related_use, source, validators
+
+CODE = "AIB313"
+NAME = "secret-in-template"
+SEVERITY = "warning"
+SUMMARY = "An inline command or URL holds a likely secret"
+
+_I = re.IGNORECASE
+# (label, pattern); the group named "s" is the secret (the whole match when absent).
+_PATTERNS = [
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
+    ("a SAS signature (sig=)", re.compile(r"[?&]sig=(?P<s>[A-Za-z0-9%+/=_-]{16,})")),
+    ("a storage account key", re.compile(r"AccountKey=(?P<s>[A-Za-z0-9+/]{40,}={0,2})")),
+    ("a storage account key", re.compile(r"(?<![A-Za-z0-9+/])(?P<s>[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])")),
+    ("a bearer token", re.compile(r"\bBearer\s+(?P<s>[A-Za-z0-9._~+/-]{20,}=*)")),
+    ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b")),
+    ("a password on the command line ({opt})", re.compile(
+        r"(?:^|[\s\"'])(?P<opt>(?:--?|/)(?:password|passwd|pwd|adminpassword|admin-password|plainpassword))"
+        r"(?:[=:]|\s+)(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)", _I)),
+    ("a password ({opt}=)", re.compile(
+        r"(?<![$\w-])(?P<opt>password|passwd|pwd)\s*=\s*(?:\"(?P<s>[^\"]+)\"|'(?P<s2>[^']+)'|(?P<s3>[^\s\"';&()]+))", _I)),
+    ("a password (${opt} = ...)", re.compile(
+        r"\$(?P<opt>\w*pass(?:word|wd)?\w*)\s*=\s*(?:\"(?P<s>[^\"$]+)\"|'(?P<s2>[^']+)')", _I)),
+    ("a plain-text password (ConvertTo-SecureString)", re.compile(
+        r"ConvertTo-SecureString\s+(?:-String\s+)?(?P<q>[\"'])(?P<s>[^\"']+)(?P=q)\s+-AsPlainText", _I)),
+    ("a password (chpasswd)", re.compile(r"echo\s+(?P<q>[\"']?)[\w.-]+:(?P<s>[^\s\"'|]+)(?P=q)\s*\|\s*(?:sudo\s+)?chpasswd", _I)),
+    ("a password (net user)", re.compile(r"\bnet\s+user\s+(?:\"[^\"]+\"|[^\s/\"]+)\s+(?P<s>[^\s/*\"]+)", _I)),
+    ("a password (sshpass -p)", re.compile(r"\bsshpass\s+-p\s*(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)", _I)),
+]
+_REFERENCE = re.compile(r"^[$%<({\[@]|\$\(|\$\{|%\w+%")
+_NOT_SECRETS = {"true", "false", "null", "none", "yes", "no", "*", "-", "prompt"}
+
+
+def _is_secret(text: str) -> bool:
+    text = text.strip()
+    return (len(text) >= 4 and not _REFERENCE.search(text) and text.lower() not in _NOT_SECRETS
+            and not has_placeholder(text))
+
+
+def find_secrets(text: str):
+    """``(label, start, end)`` of each likely secret in ``text`` (character offsets), one per place."""
+    taken: list[tuple[int, int]] = []
+    for label, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            group = next((g for g in ("s", "s2", "s3") if g in pattern.groupindex and m.group(g) is not None), None)
+            start, end = (m.start(group), m.end(group)) if group else (m.start(), m.end())
+            if group and not _is_secret(m.group(group)):
+                continue
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            opt = m.group("opt") if "opt" in pattern.groupindex else ""
+            yield label.format(opt=opt), start, end
+
+
+def _commands(element):
+    node = element.node
+    inline = node.get_ci("inline")
+    if inline is not None and inline.value is not None:
+        yield inline.value, "inline command"
+    for name in ("restartCommand", "restartCheckCommand", "scriptUri", "sourceUri"):
+        member = node.get_ci(name)
+        if member is not None and member.value is not None:
+            yield member.value, member.name
+
+
+def _places(ctx):
+    """(node, what it is, label of the element, referring expression) of every command and URL."""
+    for role, elements in (("customizer", customizers(ctx)), ("validator", validators(ctx))):
+        for element in elements:
+            name = element.node.get("name")
+            label = f'{element.type or "?"} {role}'
+            if isinstance(name, ScalarNode) and isinstance(name.value, str) and not name.is_expression:
+                label += f' "{name.value}"'
+            for node, what in _commands(element):
+                yield node, what, label, element.via
+    src = source(ctx)
+    if src is not None:
+        for name in ("sourceUri", "sourceURI"):
+            if src.get(name) is not None:
+                yield src.get(name), name, "source", None
+    props = properties(ctx)
+    optimize = props.get("optimize") if props else None
+    workload = optimize.get("workload") if isinstance(optimize, ObjectNode) else None
+    if isinstance(workload, ObjectNode) and workload.get("scriptUri") is not None:
+        yield workload.get("scriptUri"), "scriptUri", "optimize.workload", None
+    for element in distributors(ctx):
+        if element.node.get("uri") is not None:
+            yield element.node.get("uri"), "uri", f"{element.type or '?'} distribute target", element.via
+
+
+def _strings(ctx, node):
+    """Literal strings of ``node`` (items of an array too), with the expression that referred to them."""
+    for value, ref in ctx.values(node):
+        items = value.items if isinstance(value, ArrayNode) else [value]
+        for item in items:
+            for leaf, leaf_ref in ctx.values(item):
+                if isinstance(leaf, ScalarNode) and isinstance(leaf.value, str) and not leaf.is_expression:
+                    yield leaf, leaf_ref or ref
+
+
+def check(ctx):
+    out = []
+    for node, what, label, via in _places(ctx):
+        for leaf, ref in _strings(ctx, node):
+            for kind, start, end in find_secrets(leaf.value):
+                out.append(ctx.diagnostic(
+                    char_span(leaf, start, end),
+                    f"{what} of {label} holds {kind}; keep secrets out of templates",
+                    related=related_use(ref or via, "value used here")))
+    yield from unique(out)
