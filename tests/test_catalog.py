@@ -327,3 +327,97 @@ def test_case_insensitive_helpers():
     spec = load().version("2025-10-01").properties
     assert spec.prop_ci("VMPROFILE").name == "vmProfile"
     assert lookup.parse_loc(lookup.loc_str(("a", "[]", "B"))) == ("a", "[]", "B")
+
+
+# -- JSON Schema export -------------------------------------------------------
+
+import json  # noqa: E402
+
+import jsonschema  # noqa: E402
+
+from aiblint.catalog.jsonschema_export import json_schema  # noqa: E402
+
+# Example bodies that do not match their own API version's swagger, and why.
+EXAMPLE_EXCEPTIONS = {
+    # The example uses a WindowsUpdate customizer, which the 2019-05-01-preview
+    # swagger does not define (it arrived in 2020-02-14).
+    ("2019-05-01-preview", "CreateImageTemplateWindows.json"): [("properties", "customize", 3, "type")],
+    # The example has no 'identity', which the 2020-02-14 swagger lists as required.
+    ("2020-02-14", "CreateImageTemplate.json"): [()],
+}
+
+
+@pytest.mark.parametrize("version", V)
+def test_json_schema_is_valid_draft_2020_12(version):
+    for arm in (False, True):
+        schema = json_schema(version, arm=arm)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def example_bodies(corpus_dir, version):
+    for path in sorted((corpus_dir / "specs" / version / "examples").glob("Create*.json")):
+        params = json.loads(path.read_text(encoding="utf-8"))["parameters"]
+        yield path.name, params.get("imageTemplate") or params["parameters"]
+
+
+@pytest.mark.parametrize("version", V)
+def test_api_examples_validate(corpus_dir, version):
+    validator = jsonschema.Draft202012Validator(json_schema(version))
+    names = []
+    for name, body in example_bodies(corpus_dir, version):
+        names.append(name)
+        errors = sorted(tuple(e.absolute_path) for e in validator.iter_errors(body))
+        assert errors == EXAMPLE_EXCEPTIONS.get((version, name), []), name
+    assert names
+
+
+def _validator(version, **kw):
+    return jsonschema.Draft202012Validator(json_schema(version, **kw))
+
+
+def _body(**props):
+    return {
+        "location": "westus",
+        "identity": {"type": "UserAssigned", "userAssignedIdentities": {
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id": {}}},
+        "properties": {
+            "source": {"type": "PlatformImage", "publisher": "p", "offer": "o", "sku": "s", "version": "latest"},
+            "distribute": [{"type": "VHD", "runOutputName": "vhd"}],
+            **props,
+        },
+    }
+
+
+def test_json_schema_rejects_what_the_service_rejects():
+    v = _validator("2025-10-01")
+    assert v.is_valid(_body())
+    assert not v.is_valid(_body(buildTimeoutInMinutes=961))
+    assert v.is_valid(_body(buildTimeoutInMinutes="[parameters('timeout')]"))
+    assert not v.is_valid(_body(buildTimeoutInMinutes="[[literal"))
+    assert not v.is_valid(_body(unknownThing=1))
+    assert not v.is_valid(_body(customize=[{"type": "Shell", "inline": "echo"}]))
+    assert not v.is_valid(_body(customize=[{"type": "Shell", "sourceUri": "x"}]))
+    assert v.is_valid(_body(customize=[{"type": "File", "sourceUri": "x", "destination": "/tmp/x"}]))
+    assert not v.is_valid(_body(customize=[{"type": "Shel"}]))
+    assert not v.is_valid(_body(errorHandling={"onCustomizerError": "Cleanup"}))
+    assert not v.is_valid(_body(stagingResourceGroup="rg-name-only"))
+    assert v.is_valid(_body(stagingResourceGroup="/SUBSCRIPTIONS/s/resourcegroups/my-rg"))
+    body = _body()
+    body["identity"]["userAssignedIdentities"] = {"not-an-id": {}}
+    assert not v.is_valid(body)
+    body["dependsOn"] = []
+    assert not v.is_valid(body)
+    arm = _validator("2025-10-01", arm=True)
+    body = dict(_body(), dependsOn=["x"], type="Microsoft.VirtualMachineImages/imageTemplates",
+                apiVersion="2025-10-01", name="t")
+    assert arm.is_valid(body)
+    del body["name"]
+    assert not arm.is_valid(body)
+
+
+def test_json_schema_closedness_by_version():
+    assert not _validator("2024-02-01").is_valid(_body(unknownThing=1))
+    assert _validator("2023-07-01").is_valid(_body(unknownThing=1))
+    assert not _validator("2023-07-01", closed=True).is_valid(_body(unknownThing=1))
+    assert not _validator("2023-07-01").is_valid(_body(customize=[{"type": "WindowsUpdate", "updateLimit": -1}]))

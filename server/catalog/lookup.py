@@ -192,6 +192,40 @@ def resolve_path(schema, path: Sequence, resource_node: Node | None = None) -> R
     return res
 
 
+def at_location(schema, location: Location | str) -> Resolved | None:
+    """The spec at a schema location key in one version (None if the version lacks it).
+
+    For a type-value location (``(..., "customize", "[]", "Shell")``) the result
+    is the union resolved to that variant; for an enum-value location
+    (``(..., "=UserAssigned")``) it is the enum property's spec.
+    """
+    if isinstance(location, str):
+        location = parse_loc(location)
+    res = root(schema)
+    for seg in location:
+        if res.union is not None and res.variant is None and seg != ANY_VARIANT:
+            variant = res.union.variant(seg)
+            if variant is not None:
+                res = Resolved(variant, res.prop, res.location, res.parent, union=res.union,
+                               variant=seg, discriminator_value=seg)
+                continue
+        if seg == ANY_VARIANT and res.union is not None and res.variant is None:
+            continue
+        if seg.startswith("="):
+            if res.spec.enum and seg[1:] in res.spec.enum:
+                continue
+            return None
+        if seg == ITEMS:
+            res = child(res, 0)
+        elif seg == VALUES and res.spec.type == "map":
+            res = child(res, "")
+        else:
+            res = child(res, seg)
+        if res is None:
+            return None
+    return res
+
+
 def relative_path(resource_node: Node, node: Node) -> tuple | None:
     """The keys from ``resource_node`` down to ``node`` (None if ``node`` is not inside it)."""
     keys = []
