@@ -62,6 +62,7 @@ class Document:
         self._set_text(text)
         self.tree = None
         self._yaml_error: tuple[Span, str] | None = None
+        self._syntax_problems: list = []
         self._parse(old_tree=None)
 
     # -- text -------------------------------------------------------------
@@ -100,8 +101,18 @@ class Document:
 
             root, error = build_yaml_tree(self.text, self.data)
             self._yaml_error = error
+            self._syntax_problems = []
             return root
-        return JsonTreeBuilder(self.data).build(self.tree.root_node)
+        builder = JsonTreeBuilder(self.data)
+        root = builder.build(self.tree.root_node)
+        self._syntax_problems = builder.problems
+        return root
+
+    @property
+    def syntax_problems(self) -> list:
+        """JSON syntax problems found while building :attr:`root` (:class:`aiblint.jsonparse.Problem`)."""
+        _ = self.root
+        return self._syntax_problems
 
     @property
     def yaml_error(self) -> tuple[Span, str] | None:
@@ -169,3 +180,62 @@ def _point(data: bytes, offset: int) -> tuple[int, int]:
     row = data.count(b"\n", 0, offset)
     line_start = data.rfind(b"\n", 0, offset) + 1
     return (row, offset - line_start)
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a text document; ``str(error)`` is a one-line message."""
+
+
+# Bytes that mark UTF-16/32 files (PowerShell's Out-File writes UTF-16 LE with a BOM).
+_UTF_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_bytes(data: bytes) -> str:
+    """The text of a file's bytes: UTF-8 (with or without BOM), or UTF-16/32 with a BOM.
+
+    Raises :class:`DocumentError` with a one-line reason for binary or undecodable
+    input (e.g. ``binary file (NUL byte at offset 12)`` or
+    ``not valid UTF-8: byte 0xff at line 3, column 7``).
+    """
+    for bom, codec in _UTF_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError as e:
+                raise DocumentError(f"not valid {codec.upper()}: {e.reason} at offset {e.start + len(bom)}") from None
+    nul = data.find(b"\x00", 0, 1 << 16)
+    if nul >= 0:
+        raise DocumentError(f"binary file (NUL byte at offset {nul})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise DocumentError(f"not valid UTF-8: byte 0x{data[e.start]:02x} at line {line}, column {col}") from None
+
+
+def load_file(path, language: str | None = None) -> Document:
+    """Read and parse a file.
+
+    Raises :class:`DocumentError` with a one-line message (no traceback needed) when
+    the file cannot be read (missing, a directory, no permission) or is binary or
+    not valid text; the caller reports it and goes on with other files.
+    """
+    path = str(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise DocumentError("is a directory") from None
+    except FileNotFoundError:
+        raise DocumentError("no such file") from None
+    except PermissionError:
+        raise DocumentError("permission denied") from None
+    except OSError as e:
+        raise DocumentError(e.strerror or str(e)) from None
+    return Document(decode_bytes(data), path, language)

@@ -52,7 +52,15 @@ class Node:
         raise NotImplementedError
 
     def walk(self) -> Iterator["Node"]:
-        yield self
+        """This node and every node below it, in document order (no recursion)."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, ObjectNode):
+                stack.extend(m.value for m in reversed(node.members) if m.value is not None)
+            elif isinstance(node, ArrayNode):
+                stack.extend(reversed(node.items))
 
 
 class ScalarNode(Node):
@@ -137,12 +145,6 @@ class ObjectNode(Node):
     def to_python(self):
         return {m.name: (m.value.to_python() if m.value is not None else None) for m in self.members}
 
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for m in self.members:
-            if m.value is not None:
-                yield from m.value.walk()
-
     def __repr__(self) -> str:
         return f"ObjectNode({self.keys()})"
 
@@ -159,11 +161,6 @@ class ArrayNode(Node):
 
     def to_python(self):
         return [i.to_python() for i in self.items]
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for i in self.items:
-            yield from i.walk()
 
     def __repr__(self) -> str:
         return f"ArrayNode({len(self.items)})"
@@ -212,7 +209,8 @@ def decode_json_string(raw: str) -> str:
         return inner
 
 
-def _number(raw: str):
+def number_value(raw: str):
+    """The Python value of a JSON number token (the raw text if it is not a number)."""
     try:
         return int(raw)
     except ValueError:
@@ -222,123 +220,165 @@ def _number(raw: str):
             return raw
 
 
+_KINDS: dict[str, int] | None = None
+
+
+def _kinds() -> dict[str, int]:
+    """tree-sitter-json kind ids by name (looked up once)."""
+    global _KINDS
+    if _KINDS is None:
+        import tree_sitter
+        import tree_sitter_json
+
+        lang = tree_sitter.Language(tree_sitter_json.language())
+        _KINDS = {name: lang.id_for_node_kind(name, True)
+                  for name in ("object", "array", "pair", "string", "number", "true", "false", "null")}
+    return _KINDS
+
+
 class JsonTreeBuilder:
-    """Turns a tree-sitter-json syntax tree into value nodes."""
+    """Turns a tree-sitter-json syntax tree into value nodes.
+
+    An error-free tree is converted directly, walking it with a TreeCursor (no
+    recursion, no Python objects for punctuation). A tree with errors is read by
+    :class:`aiblint.jsonparse.TolerantReader`, which reports each mistake
+    precisely and reuses the error-free objects and arrays of the tree.
+    After :meth:`build`, ``problems`` holds the syntax problems found
+    (:class:`aiblint.jsonparse.Problem`), including nesting deeper than
+    ``jsonparse.MAX_DEPTH`` (deeper values are left out of the tree).
+    """
 
     def __init__(self, data: bytes):
         self.data = data
+        self.problems: list = []
+        self._depth_reported = False
 
     def text(self, ts_node) -> str:
         return self.data[ts_node.start_byte : ts_node.end_byte].decode("utf-8", "replace")
 
     def build(self, ts_root) -> Node | None:
-        for child in ts_root.children:
-            node = self.value(child)
+        from .jsonparse import Problem
+
+        if ts_root.has_error:
+            return self._tolerant(ts_root)
+        values = [c for c in ts_root.named_children if c.type != "comment"]
+        if not values:
+            self.problems.append(Problem("AIB100", "Empty document: expected a JSON value", Span(0, 0)))
+            return None
+        if len(values) > 1:
+            end = len(self.data.rstrip())
+            self.problems.append(Problem("AIB100", "Unexpected text after the end of the JSON value",
+                                         Span(values[1].start_byte, max(end, values[1].end_byte))))
+        return self.build_clean(values[0], 0)
+
+    def _tolerant(self, ts_root) -> Node | None:
+        from .jsonparse import TolerantReader
+
+        clean: dict[int, object] = {}
+        kinds = _kinds()
+        containers = (kinds["object"], kinds["array"])
+        stack = [ts_root]
+        while stack:
+            n = stack.pop()
+            for child in n.children:
+                if not child.has_error:
+                    if child.kind_id in containers and not child.is_missing:
+                        clean[child.start_byte] = child
+                elif child.child_count:
+                    stack.append(child)
+        reader = TolerantReader(self.data, clean, self.build_clean)
+        root = reader.read()
+        self.problems.extend(reader.problems)
+        if self._depth_reported:
+            # Keep one nesting problem when both the reader and the direct builder found one.
+            nesting = [p for p in self.problems if p.message.startswith("Nesting deeper")]
+            for p in nesting[1:]:
+                self.problems.remove(p)
+        return root
+
+    def build_clean(self, ts_node, depth: int = 0) -> Node | None:
+        """The value of an error-free tree-sitter value node; ``depth`` is its container depth."""
+        from .jsonparse import MAX_DEPTH, Problem
+
+        k = _kinds()
+        OBJ, ARR, PAIR, STR, NUM = k["object"], k["array"], k["pair"], k["string"], k["number"]
+        TRUE, FALSE, NULL = k["true"], k["false"], k["null"]
+        data = self.data
+        cursor = ts_node.walk()
+        # Open containers: [node, pending member or None]; a pair pushes nothing of its own.
+        frames: list = []
+        root: Node | None = None
+        # Cursor depths at which we descended into a container or a pair.
+        descended: list[int] = []
+        level = 0
+        while True:
+            n = cursor.node
+            kid = n.kind_id
+            s = n.start_byte
+            e = n.end_byte
+            node = None
+            descend = False
+            if kid == STR:
+                raw = data[s:e].decode("utf-8", "replace")
+                frame = frames[-1] if frames else None
+                if frame is not None and frame[2] and frame[1] is None:
+                    # The key of the pair being read.
+                    frame[1] = Member(decode_json_string(raw), Span(s, e), None, frame[3])
+                    frame[0].members.append(frame[1])
+                else:
+                    node = ScalarNode(Span(s, e), "string", decode_json_string(raw), raw)
+            elif kid == NUM:
+                raw = data[s:e].decode()
+                node = ScalarNode(Span(s, e), "number", number_value(raw), raw)
+            elif kid == PAIR:
+                frames[-1][2] = True
+                frames[-1][1] = None
+                frames[-1][3] = Span(s, e)
+                descend = True
+            elif kid == OBJ or kid == ARR:
+                if len(frames) + depth >= MAX_DEPTH:
+                    if not self._depth_reported:
+                        self._depth_reported = True
+                        self.problems.append(Problem(
+                            "AIB100", f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked",
+                            Span(s, s + 1)))
+                else:
+                    node = ObjectNode(Span(s, e), []) if kid == OBJ else ArrayNode(Span(s, e), [])
+                    descend = True
+            elif kid == TRUE or kid == FALSE:
+                node = ScalarNode(Span(s, e), "boolean", kid == TRUE, "true" if kid == TRUE else "false")
+            elif kid == NULL:
+                node = ScalarNode(Span(s, e), "null", None, "null")
             if node is not None:
-                return node
-        return None
-
-    def value(self, n) -> Node | None:
-        t = n.type
-        span = Span(n.start_byte, n.end_byte)
-        if t == "object":
-            return self._object(n.children, span)
-        if t == "array":
-            return self._array(n.children, span)
-        if t == "string":
-            if n.is_missing:
-                return None
-            raw = self.text(n)
-            return ScalarNode(span, "string", decode_json_string(raw), raw)
-        if t == "number":
-            if n.is_missing:
-                return None
-            raw = self.text(n)
-            return ScalarNode(span, "number", _number(raw), raw)
-        if t in ("true", "false"):
-            return ScalarNode(span, "boolean", t == "true", t)
-        if t == "null":
-            return ScalarNode(span, "null", None, "null")
-        if t == "ERROR":
-            kids = n.children
-            first = next((k for k in kids if k.type != "comment"), None)
-            if first is not None and first.type == "{":
-                return self._object(kids, span)
-            if first is not None and first.type == "[":
-                return self._array(kids, span)
-            # An ERROR wrapping a single recoverable value.
-            values = [v for v in (self.value(k) for k in kids) if v is not None]
-            return values[0] if len(values) == 1 else None
-        return None
-
-    def _object(self, children, span: Span) -> ObjectNode:
-        members: list[Member] = []
-        self._collect_members(children, members)
-        obj = ObjectNode(span, members)
-        for m in members:
-            if m.value is not None:
-                attach(obj, m.value, m.name, m.key_span)
-        return obj
-
-    def _collect_members(self, children, members: list[Member]) -> None:
-        kids = [k for k in children if k.type != "comment"]
-        i = 0
-        n = len(kids)
-        while i < n:
-            k = kids[i]
-            t = k.type
-            if t == "pair":
-                key = k.child_by_field_name("key")
-                val = k.child_by_field_name("value")
-                if key is not None and key.type == "string" and not key.is_missing:
-                    value = self.value(val) if val is not None else None
-                    members.append(self._member(key, value, k.start_byte, k.end_byte))
-                elif key is not None and key.type == "ERROR":
-                    self._collect_members(key.children, members)
-            elif t == "string" and not k.is_missing:
-                # Recovered "key": value (or a key still being typed) inside an ERROR.
-                value = None
-                end = k.end_byte
-                if i + 1 < n and kids[i + 1].type == ":":
-                    end = kids[i + 1].end_byte
-                    i += 1
-                    if i + 1 < n and kids[i + 1].type not in (",", "}", ":", "pair"):
-                        nxt = kids[i + 1]
-                        if nxt.type in ("{", "["):
-                            # An opened container that the recovery left flat: the rest of the ERROR.
-                            rest = kids[i + 1 :]
-                            inner_span = Span(nxt.start_byte, rest[-1].end_byte)
-                            value = (self._object if nxt.type == "{" else self._array)(rest, inner_span)
-                            members.append(self._member(k, value, k.start_byte, inner_span.end))
-                            return
-                        value = self.value(nxt)
-                        end = nxt.end_byte
-                        i += 1
-                members.append(self._member(k, value, k.start_byte, end))
-            elif t == "ERROR":
-                self._collect_members(k.children, members)
-            i += 1
-
-    def _member(self, key_node, value: Node | None, start: int, end: int) -> Member:
-        raw = self.text(key_node)
-        key_span = Span(key_node.start_byte, key_node.end_byte)
-        return Member(decode_json_string(raw), key_span, value, Span(start, end))
-
-    def _array(self, children, span: Span) -> ArrayNode:
-        items: list[Node] = []
-        self._collect_items(children, items)
-        arr = ArrayNode(span, items)
-        for i, item in enumerate(items):
-            attach(arr, item, i, None)
-        return arr
-
-    def _collect_items(self, children, items: list[Node]) -> None:
-        for k in children:
-            if k.type in ("[", "]", ",", "comment"):
+                if not frames:
+                    root = node
+                else:
+                    frame = frames[-1]
+                    parent = frame[0]
+                    node.parent = parent
+                    if frame[2]:
+                        member = frame[1]
+                        if member is not None and member.value is None:
+                            member.value = node
+                            node.key = member.name
+                            node.key_span = member.key_span
+                    else:
+                        node.key = len(parent.items)
+                        parent.items.append(node)
+                if descend:
+                    frames.append([node, None, False, None])
+            if descend and cursor.goto_first_child():
+                level += 1
+                descended.append(kid)
                 continue
-            if k.type == "ERROR" and (not k.children or k.children[0].type not in ("{", "[")):
-                self._collect_items(k.children, items)
-                continue
-            v = self.value(k)
-            if v is not None:
-                items.append(v)
+            # Move to the next sibling, closing finished containers on the way up.
+            while not cursor.goto_next_sibling():
+                if level == 0 or not cursor.goto_parent():
+                    return root
+                level -= 1
+                if descended.pop() == PAIR:
+                    frames[-1][2] = False
+                else:
+                    frames.pop()
+            if level == 0:
+                return root

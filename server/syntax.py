@@ -1,5 +1,89 @@
-"""Syntax diagnostics (AIB100-AIB104)."""
+"""Syntax diagnostics: AIB100 invalid-json, AIB101 typographic-quote,
+AIB102 trailing-comma, AIB103 duplicate-key and AIB104 comment.
+
+The problems themselves are found while the value tree is built
+(:class:`aiblint.nodes.JsonTreeBuilder` and :mod:`aiblint.jsonparse` for JSON,
+:mod:`aiblint.yamldoc` for YAML); this module turns them into diagnostics and
+adds the checks that need the finished tree (duplicate keys) or the templates
+(comments are only a problem in a raw JSON template).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
+from .nodes import ObjectNode
+
+INVALID_JSON = "AIB100"
+DUPLICATE_KEY = "AIB103"
+COMMENT = "AIB104"
 
 
-def check(document, templates):
-    return []
+def check(document, templates) -> Iterator[Diagnostic]:
+    """Every syntax diagnostic of ``document``; ``templates`` are the imageTemplates found in it."""
+    if document.is_yaml:
+        error = document.yaml_error
+        if error is not None:
+            span, message = error
+            yield Diagnostic(INVALID_JSON, message, span, Severity.ERROR)
+    else:
+        for p in document.syntax_problems:
+            yield Diagnostic(p.code, p.message, p.span, Severity.ERROR, related=p.related,
+                             fixes=(p.fix,) if p.fix is not None else ())
+    yield from duplicate_keys(document)
+    if document.language == "json" and templates and all(t.form == "raw" for t in templates):
+        yield from comments(document)
+
+
+def duplicate_keys(document) -> Iterator[Diagnostic]:
+    """AIB103: a key that appears again in the same object (reported on the later one)."""
+    root = document.root
+    if root is None:
+        return
+    for node in root.walk():
+        if not isinstance(node, ObjectNode) or len(node.members) < 2:
+            continue
+        seen: dict[str, Span] = {}
+        for m in node.members:
+            first = seen.get(m.name)
+            if first is None:
+                seen[m.name] = m.key_span
+                continue
+            yield Diagnostic(
+                DUPLICATE_KEY,
+                f"Duplicate key '{m.name}' in this object; only the last value counts",
+                m.key_span,
+                Severity.ERROR,
+                related=(Related(first, f"'{m.name}' first appears here"),),
+            )
+
+
+def comments(document) -> Iterator[Diagnostic]:
+    """AIB104: comments in a raw JSON template, which Azure CLI cannot read."""
+    data = document.data
+    for span in document.comment_spans():
+        yield Diagnostic(
+            COMMENT,
+            "Comment in a raw template; Azure CLI's JSON parser rejects comments",
+            span,
+            Severity.WARNING,
+            fixes=(Fix("Remove the comment", (TextEdit(_removal(data, span), ""),), safe=False),),
+        )
+
+
+def _removal(data: bytes, span: Span) -> Span:
+    """The comment's span, widened to its whole line when nothing else is on that line."""
+    line_start = max(data.rfind(b"\n", 0, span.start), data.rfind(b"\r", 0, span.start)) + 1
+    end = span.end
+    n = len(data)
+    line_end = end
+    while line_end < n and data[line_end] in b" \t":
+        line_end += 1
+    if data[line_start : span.start].strip(b" \t") or (line_end < n and data[line_end] not in b"\r\n"):
+        return span
+    if line_end < n and data[line_end] == 0x0D:
+        line_end += 1
+    if line_end < n and data[line_end] == 0x0A:
+        line_end += 1
+    return Span(line_start, line_end)

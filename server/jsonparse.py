@@ -1,0 +1,513 @@
+"""A tolerant JSON reader for documents that tree-sitter marks as broken.
+
+tree-sitter-json recovers from errors, but its ``ERROR``/``MISSING`` nodes say
+little about *what* is wrong. This reader walks the text with a small token
+scanner and a recovering recursive-descent parser, and returns both
+
+* the value tree (everything that could be read is kept: a member whose value
+  is missing has ``value`` None, an unclosed object ends where the text ends),
+* :class:`Problem` s: one per real mistake, with a specific message at the
+  exact place (missing comma, unclosed brace, single quotes, ...).
+
+Parts of the document that tree-sitter parsed without error (whole objects and
+arrays) are not scanned again: the reader takes them as one token and builds
+them from the syntax tree, so the cost follows the broken parts, not the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import Fix, Related, Span, TextEdit
+from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach, decode_json_string, number_value
+
+MAX_DEPTH = 128
+
+INVALID_JSON = "AIB100"
+TYPOGRAPHIC_QUOTE = "AIB101"
+TRAILING_COMMA = "AIB102"
+
+
+class Problem:
+    """One syntax mistake: code, message, span, optional related places and fix."""
+
+    __slots__ = ("code", "message", "span", "related", "fix")
+
+    def __init__(self, code: str, message: str, span: Span, related: tuple[Related, ...] = (), fix: Fix | None = None):
+        self.code = code
+        self.message = message
+        self.span = span
+        self.related = related
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code}, {self.message!r}, {self.span.start}-{self.span.end})"
+
+
+_CURLY = rb"\xe2\x80[\x98\x99\x9c\x9d]"  # ‘ ’ “ ”
+# Spaces JSON does not allow between tokens: NBSP, BOM, the U+2000 block, ideographic space.
+_ODD_SPACE = rb"\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\x80-\x8b\xa8\xa9\xaf]|\xe3\x80\x80"
+
+_TOKEN = re.compile(
+    rb"(?P<ws>[ \t\r\n]+)"
+    rb"|(?P<lc>//[^\r\n]*)"
+    rb"|(?P<bc>/\*.*?(?:\*/|\Z))"
+    rb"|(?P<punct>[{}\[\]:,])"
+    rb'|(?P<str>"(?:[^"\\\r\n]|\\[^\r\n])*")'
+    rb'|(?P<ustr>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)'
+    rb"|(?P<curly>" + _CURLY + rb'(?:(?!' + _CURLY + rb')[^"\\\r\n])*(?:' + _CURLY + rb'|"))'
+    rb"|(?P<sq>'(?:[^'\\\r\n]|\\[^\r\n])*')"
+    rb"|(?P<space>" + _ODD_SPACE + rb")"
+    rb"|(?P<word>(?:(?!" + _CURLY + rb"|" + _ODD_SPACE + rb"|//|/\*)[^ \t\r\n{}\[\]:,\"'])+)"
+    rb"|(?P<other>" + _CURLY + rb"|.)",
+    re.S,
+)
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
+_ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\.?)')
+_MIXED_CLOSE = re.compile(rb'\xe2\x80\x9d[ \t]*[,:][ \t]*"\Z')
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*\Z")
+_CURLY_ANY = re.compile(_CURLY)
+
+# Token kinds that can stand for a property name (after their own problem is reported).
+_KEYISH = frozenset(("str", "curly", "sq", "ustr", "word"))
+_VALUE_START = frozenset(("str", "curly", "sq", "ustr", "word", "num", "lit", "clean", "{", "["))
+
+
+def _show(raw: bytes, limit: int = 30) -> str:
+    text = raw.decode("utf-8", "replace")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Token:
+    __slots__ = ("kind", "start", "end", "value")
+
+    def __init__(self, kind: str, start: int, end: int, value=None):
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.value = value
+
+
+class TolerantReader:
+    """Reads a broken JSON text into value nodes plus problems.
+
+    ``clean`` maps the start byte of every error-free tree-sitter object/array
+    (outside error regions) to a builder callback ``(ts_node, depth) -> Node``.
+    """
+
+    def __init__(self, data: bytes, clean: dict | None = None, build_clean=None):
+        self.data = data
+        self.clean = clean or {}
+        self.build_clean = build_clean
+        self.problems: list[Problem] = []
+        self.pos = 0
+        self.ahead: list[_Token] = []
+        self.depth_reported = False
+        self.eof_problem: Problem | None = None
+        self.stack: list[str] = []  # open containers: "{", "[" (implicit objects too)
+        self.tok = self._scan()
+
+    # -- tokens -------------------------------------------------------------
+
+    def problem(self, message: str, start: int, end: int, code: str = INVALID_JSON, related=(), fix=None) -> None:
+        self.problems.append(Problem(code, message, Span(start, end), tuple(related), fix))
+
+    def _scan(self) -> _Token:
+        data = self.data
+        n = len(data)
+        while True:
+            pos = self.pos
+            if pos >= n:
+                return _Token("eof", n, n)
+            ts = self.clean.get(pos)
+            if ts is not None:
+                self.pos = ts.end_byte
+                return _Token("clean", pos, ts.end_byte, ts)
+            m = _TOKEN.match(data, pos)
+            kind = m.lastgroup
+            end = m.end()
+            self.pos = end
+            if kind == "ws" or kind == "lc":
+                continue
+            if kind == "bc":
+                if not data.endswith(b"*/", 0, end) or end - pos < 4:
+                    self.problem("Unterminated comment: '/*' has no closing '*/'", pos, pos + 2)
+                continue
+            if kind == "punct":
+                return _Token(chr(data[pos]), pos, end)
+            if kind == "str":
+                raw = data[pos:end]
+                if b"\xe2\x80\x9d" in raw:
+                    m = _MIXED_CLOSE.search(raw)
+                    if m is not None:
+                        # "abc”, "next": the string was closed with a typographic quote.
+                        self.pos = pos + m.start() + 3
+                        return self._curly(pos, self.pos)
+                if b"\\" in raw:
+                    self._check_escapes(raw, pos)
+                return _Token("str", pos, end, decode_json_string(raw.decode("utf-8", "replace")))
+            if kind == "word":
+                return self._word(pos, end)
+            if kind == "ustr":
+                return self._unterminated(pos, end)
+            if kind == "curly":
+                return self._curly(pos, end)
+            if kind == "sq":
+                raw = data[pos:end]
+                inner = raw[1:-1]
+                fix = None
+                if b'"' not in inner and b"\\" not in inner:
+                    fix = Fix("Use double quotes", (TextEdit(Span(pos, end), '"' + inner.decode("utf-8", "replace") + '"'),))
+                self.problem("Strings must use double quotes, not single quotes", pos, end, fix=fix)
+                return _Token("sq", pos, end, inner.decode("utf-8", "replace"))
+            if kind == "space":
+                char = data[pos:end].decode("utf-8", "replace")
+                self.problem(f"Invalid whitespace character U+{ord(char):04X}; JSON allows only spaces, tabs and line breaks",
+                             pos, end, fix=Fix("Replace with a space", (TextEdit(Span(pos, end), " "),)))
+                continue
+            # "other": a lone typographic quote or a stray character
+            raw = data[pos:end]
+            if len(raw) == 3:
+                self.problem(f"Typographic quote '{_show(raw)}' where JSON needs a straight double quote '\"'",
+                             pos, end, code=TYPOGRAPHIC_QUOTE)
+                continue
+            return _Token("bad", pos, end, raw)
+
+    def _check_escapes(self, raw: bytes, base: int) -> None:
+        for m in _ESCAPE.finditer(raw):
+            if m.group(1) is not None:
+                s = base + m.start()
+                bad = _show(m.group(1))
+                self.problem(f"Invalid escape sequence '{bad}' in a string", s, base + m.end())
+
+    def _word(self, pos: int, end: int) -> _Token:
+        raw = self.data[pos:end]
+        if raw in (b"true", b"false", b"null"):
+            return _Token("lit", pos, end, raw)
+        if _NUMBER.match(raw):
+            return _Token("num", pos, end, raw)
+        return _Token("word", pos, end, raw)
+
+    def _unterminated(self, pos: int, end: int) -> _Token:
+        raw = self.data[pos:end]
+        m = _CURLY_ANY.search(raw, 1)
+        if m is not None:
+            # "abc” : opened straight, closed typographic.
+            return self._curly(pos, pos + m.end())
+        self.problem("Unterminated string: missing closing '\"'", pos, end)
+        return _Token("ustr", pos, end, decode_json_string(raw.decode("utf-8", "replace")))
+
+    def _curly(self, pos: int, end: int) -> _Token:
+        raw = self.data[pos:end]
+        open_q = raw[:1] if raw[:1] == b'"' else raw[:3]
+        close_q = raw[-1:] if raw.endswith(b'"') else raw[-3:]
+        inner = raw[len(open_q) : len(raw) - len(close_q)]
+        text = inner.decode("utf-8", "replace")
+        fix = None
+        if b'"' not in inner and b"\\" not in inner:
+            fix = Fix("Replace with straight quotes", (TextEdit(Span(pos, end), '"' + text + '"'),))
+        quotes = " ".join(q.decode() for q in (open_q, close_q) if q != b'"')
+        self.problem(f"Typographic quotes {quotes} around a string; JSON needs straight double quotes '\"'",
+                     pos, end, code=TYPOGRAPHIC_QUOTE, fix=fix)
+        return _Token("curly", pos, end, text)
+
+    def advance(self) -> None:
+        self.tok = self.ahead.pop(0) if self.ahead else self._scan()
+
+    def peek(self) -> _Token:
+        """The token after the current one."""
+        if not self.ahead:
+            self.ahead.append(self._scan())
+        return self.ahead[0]
+
+    # -- grammar ------------------------------------------------------------
+
+    def read(self) -> Node | None:
+        """The document's value tree; problems are collected in ``self.problems``."""
+        tok = self.tok
+        if tok.kind == "eof":
+            self.problem("Empty document: expected a JSON value", 0, 0)
+            return None
+        root = None
+        while root is None and self.tok.kind != "eof":
+            tok = self.tok
+            if tok.kind in _KEYISH and self.peek().kind == ":":
+                self.problem(f"Missing '{{' before property {self._name_text(tok)}: properties belong inside an object",
+                             tok.start, tok.end)
+                root = self._object(tok, depth=1, implicit=True)
+            elif tok.kind in _VALUE_START:
+                root = self._value(depth=0)
+                if root is None and tok.kind in ("word",):
+                    continue
+                break
+            else:
+                self.problem(f"Unexpected {self._describe(tok)}; expected a JSON value", tok.start, tok.end)
+                self.advance()
+        if self.tok.kind != "eof":
+            start = self.tok.start
+            end = len(self.data.rstrip())
+            self.problem("Unexpected text after the end of the JSON value", start, max(end, self.tok.end))
+        return root
+
+    def _describe(self, tok: _Token) -> str:
+        if tok.kind == "eof":
+            return "end of document"
+        return "'" + _show(self.data[tok.start : tok.end]) + "'"
+
+    def _name_text(self, tok: _Token) -> str:
+        return '"' + (tok.value if isinstance(tok.value, str) else _show(self.data[tok.start : tok.end])) + '"'
+
+    def _value(self, depth: int) -> Node | None:
+        tok = self.tok
+        k = tok.kind
+        if k == "{":
+            return self._object(tok, depth + 1)
+        if k == "[":
+            return self._array(tok, depth + 1)
+        self.advance()
+        span = Span(tok.start, tok.end)
+        if k in ("str", "curly", "sq", "ustr"):
+            return ScalarNode(span, "string", tok.value, self.data[tok.start : tok.end].decode("utf-8", "replace"))
+        if k == "num":
+            raw = tok.value.decode()
+            return ScalarNode(span, "number", number_value(raw), raw)
+        if k == "lit":
+            raw = tok.value.decode()
+            return ScalarNode(span, "null" if raw == "null" else "boolean", {"true": True, "false": False}.get(raw), raw)
+        if k == "clean":
+            return self.build_clean(tok.value, depth)
+        if k == "word":
+            self._bad_value(tok)
+        return None
+
+    def _bad_value(self, tok: _Token) -> None:
+        raw: bytes = tok.value
+        word = _show(raw)
+        low = raw.lower()
+        if low in (b"true", b"false", b"null"):
+            msg = f"Invalid literal '{word}': JSON literals are lower case ('{low.decode()}')"
+            fix = Fix(f"Replace with '{low.decode()}'", (TextEdit(Span(tok.start, tok.end), low.decode()),))
+            self.problem(msg, tok.start, tok.end, fix=fix)
+        elif low.lstrip(b"+-") in (b"nan", b"infinity", b"inf"):
+            self.problem(f"Invalid number '{word}': JSON has no NaN or Infinity", tok.start, tok.end)
+        elif raw[:1] in b"+-.0123456789":
+            self.problem(f"Invalid number '{word}'", tok.start, tok.end)
+        else:
+            self.problem(f"Expected a value, found '{word}' (a string needs double quotes)", tok.start, tok.end)
+
+    def _too_deep(self, open_tok: _Token) -> None:
+        if not self.depth_reported:
+            self.depth_reported = True
+            self.problem(f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked",
+                         open_tok.start, open_tok.end)
+        level = 0
+        while True:
+            k = self.tok.kind
+            if k in ("{", "["):
+                level += 1
+            elif k in ("}", "]"):
+                level -= 1
+                if level == 0:
+                    self.advance()
+                    return
+            elif k == "eof":
+                return
+            self.advance()
+
+    def _unclosed(self, open_tok: _Token, found: _Token) -> None:
+        close = "}" if open_tok.kind == "{" else "]"
+        if found.kind == "eof":
+            if self.eof_problem is not None:
+                # One problem for the document ending early; the outer openers become related places.
+                p = self.eof_problem
+                p.related = p.related + (Related(Span(open_tok.start, open_tok.end), f"'{open_tok.kind}' opened here is not closed either"),)
+                return
+            related = (Related(Span(found.start, found.start), f"the document ends here without '{close}'"),)
+            msg = f"'{open_tok.kind}' is never closed: expected '{close}'"
+            self.problem(msg, open_tok.start, open_tok.end, related=related)
+            self.eof_problem = self.problems[-1]
+            return
+        else:
+            related = (Related(Span(found.start, found.end), f"'{found.kind}' found here"),)
+            msg = f"'{open_tok.kind}' is not closed: expected '{close}' before '{found.kind}'"
+        self.problem(msg, open_tok.start, open_tok.end, related=related)
+
+    def _object(self, open_tok: _Token, depth: int, implicit: bool = False) -> ObjectNode | None:
+        """An object from ``{`` (or, ``implicit``, from a property written where a value belongs)."""
+        if depth > MAX_DEPTH:
+            self._too_deep(open_tok)
+            return None
+        if not implicit:
+            self.advance()
+        members: list[Member] = []
+        self.stack.append("{")
+        need_comma = False
+        last_end = open_tok.end
+        end = None
+        while end is None:
+            tok = self.tok
+            k = tok.kind
+            if k == "}":
+                end = tok.end
+                self.advance()
+                break
+            if k == "eof" or (k == "]" and "[" in self.stack):
+                if not implicit:
+                    self._unclosed(open_tok, tok)
+                end = last_end
+                break
+            if k == ",":
+                if not need_comma:
+                    self.problem("Unexpected ','", tok.start, tok.end,
+                                 fix=Fix("Remove the comma", (TextEdit(Span(tok.start, tok.end), ""),)))
+                    self.advance()
+                    continue
+                comma = tok
+                self.advance()
+                if self.tok.kind == "}":
+                    self.problem("Trailing comma after the last property", comma.start, comma.end, code=TRAILING_COMMA,
+                                 fix=Fix("Remove the trailing comma", (TextEdit(Span(comma.start, comma.end), ""),)))
+                need_comma = False
+                continue
+            is_key = k in _KEYISH and (k != "word" or self.peek().kind == ":")
+            if need_comma:
+                if is_key:
+                    self.problem("Expected ',' between properties", last_end, last_end,
+                                 fix=Fix("Insert ','", (TextEdit(Span(last_end, last_end), ","),), safe=False))
+                else:
+                    self.problem(f"Unexpected {self._describe(tok)}; expected ',' or '}}'", tok.start, tok.end)
+                    self._skip_value(depth)
+                    continue
+            if not is_key:
+                if k == ":":
+                    self.problem("Expected a property name before ':'", tok.start, tok.end)
+                    self.advance()
+                    if self.tok.kind in _VALUE_START:
+                        self._value(depth)
+                elif k == "word":
+                    self._bad_key_or_value(tok)
+                    self.advance()
+                else:
+                    self.problem(f"Expected a property name in double quotes, found {self._describe(tok)}", tok.start, tok.end)
+                    self._skip_value(depth)
+                need_comma = True
+                last_end = tok.end
+                continue
+            member = self._member(tok, depth)
+            members.append(member)
+            last_end = member.span.end
+            # A missing value before the next property is one mistake, not also a missing comma.
+            need_comma = not (member.value is None and self.tok.kind in _KEYISH and self.peek().kind == ":")
+        self.stack.pop()
+        obj = ObjectNode(Span(open_tok.start, end), members)
+        for m in members:
+            if m.value is not None:
+                attach(obj, m.value, m.name, m.key_span)
+        return obj
+
+    def _bad_key_or_value(self, tok: _Token) -> None:
+        self.problem(f"Expected a property name in double quotes, found '{_show(tok.value)}'", tok.start, tok.end)
+
+    def _member(self, key_tok: _Token, depth: int) -> Member:
+        if key_tok.kind == "word":
+            word = key_tok.value.decode("utf-8", "replace")
+            fix = None
+            if _IDENT.match(word):
+                fix = Fix("Put the name in double quotes", (TextEdit(Span(key_tok.start, key_tok.end), f'"{word}"'),))
+            self.problem(f"Property name '{_show(key_tok.value)}' must be in double quotes", key_tok.start, key_tok.end, fix=fix)
+            name = word
+        else:
+            name = key_tok.value
+        key_span = Span(key_tok.start, key_tok.end)
+        self.advance()
+        end = key_tok.end
+        value = None
+        tok = self.tok
+        if tok.kind == ":":
+            end = tok.end
+            self.advance()
+            tok = self.tok
+            if tok.kind in _VALUE_START and not (tok.kind in _KEYISH and self.peek().kind == ":"):
+                value = self._value(depth)
+                end = tok.end if value is None else value.span.end
+            else:
+                self.problem(f"Expected a value for property \"{name}\"", end, end)
+        elif tok.kind in _VALUE_START and not (tok.kind in _KEYISH and self.peek().kind == ":"):
+            self.problem(f"Expected ':' after property name \"{name}\"", key_tok.end, key_tok.end,
+                         fix=Fix("Insert ':'", (TextEdit(Span(key_tok.end, key_tok.end), ":"),), safe=False))
+            value = self._value(depth)
+            end = tok.end if value is None else value.span.end
+        else:
+            self.problem(f"Expected ':' and a value after property name \"{name}\"", key_tok.end, key_tok.end)
+        return Member(name, key_span, value, Span(key_tok.start, end))
+
+    def _skip_value(self, depth: int) -> None:
+        """Skip the current token, or a whole value if it starts one."""
+        if self.tok.kind in ("{", "[", "clean"):
+            self._value(depth)
+        else:
+            self.advance()
+
+    def _array(self, open_tok: _Token, depth: int) -> ArrayNode | None:
+        if depth > MAX_DEPTH:
+            self._too_deep(open_tok)
+            return None
+        self.advance()
+        items: list[Node] = []
+        self.stack.append("[")
+        need_comma = False
+        last_end = open_tok.end
+        end = None
+        while end is None:
+            tok = self.tok
+            k = tok.kind
+            if k == "]":
+                end = tok.end
+                self.advance()
+                break
+            if k == "eof" or (k == "}" and "{" in self.stack):
+                self._unclosed(open_tok, tok)
+                end = last_end
+                break
+            if k == ",":
+                if not need_comma:
+                    self.problem("Unexpected ','", tok.start, tok.end,
+                                 fix=Fix("Remove the comma", (TextEdit(Span(tok.start, tok.end), ""),)))
+                    self.advance()
+                    continue
+                comma = tok
+                self.advance()
+                if self.tok.kind == "]":
+                    self.problem("Trailing comma after the last item", comma.start, comma.end, code=TRAILING_COMMA,
+                                 fix=Fix("Remove the trailing comma", (TextEdit(Span(comma.start, comma.end), ""),)))
+                need_comma = False
+                continue
+            if k in _KEYISH and self.peek().kind == ":":
+                # "name": value written straight into an array: read it as an object missing its '{'.
+                if need_comma:
+                    self.problem("Expected ',' between items", last_end, last_end)
+                self.problem(f"Missing '{{' before property {self._name_text(tok)}: an array holds values, not properties",
+                             tok.start, tok.end)
+                item = self._object(tok, depth + 1, implicit=True)
+                if item is not None:
+                    items.append(item)
+                    last_end = item.span.end
+                need_comma = True
+                continue
+            if k not in _VALUE_START:
+                self.problem(f"Unexpected {self._describe(tok)}; expected a value", tok.start, tok.end)
+                self.advance()
+                continue
+            if need_comma:
+                self.problem("Expected ',' between items", last_end, last_end,
+                             fix=Fix("Insert ','", (TextEdit(Span(last_end, last_end), ","),), safe=False))
+            item = self._value(depth)
+            if item is not None:
+                items.append(item)
+            last_end = tok.end if item is None else item.span.end
+            need_comma = True
+        self.stack.pop()
+        arr = ArrayNode(Span(open_tok.start, end), items)
+        for i, item in enumerate(items):
+            attach(arr, item, i, None)
+        return arr
