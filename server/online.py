@@ -1,0 +1,149 @@
+"""Online checks: the size of a remote file, without downloading it.
+
+Only used when online checks are enabled (``--online``, ``online = true`` in the
+configuration, or the language server setting); a linter makes no network
+request unasked.
+
+:func:`remote_size` asks with ``HEAD``; when the server refuses ``HEAD`` or gives
+no length, it asks again with ``GET`` and ``Range: bytes=0-0`` and reads the total
+from ``Content-Range``. The response body is never read. Redirects are followed
+(at most :data:`MAX_REDIRECTS`), only ``http`` and ``https`` URLs are fetched, and
+the whole probe of one URL has a deadline of :data:`TIMEOUT` seconds.
+
+Results are cached per process, keyed by URL, so that a run (or a language
+server session) asks about each URL once. The cache is thread-safe, and two
+threads asking about the same URL at once cause one request: the language
+server calls this from a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+TIMEOUT = 5.0
+MAX_REDIRECTS = 5
+USER_AGENT = "aiblint (size check)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+# Statuses after which asking again with GET cannot help.
+_FINAL = {404, 410}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What is known about a remote file: its size, or why it is unknown."""
+
+    url: str
+    size: int | None = None
+    error: str | None = None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand 3xx responses back to the caller, which follows them itself (and counts them)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+_cache: dict[str, Probe] = {}
+_inflight: dict[str, threading.Lock] = {}
+_lock = threading.Lock()
+
+
+def remote_size(url: str, timeout: float = TIMEOUT) -> Probe:
+    """The size of the file at ``url`` (cached; safe to call from several threads)."""
+    with _lock:
+        if url in _cache:
+            return _cache[url]
+        url_lock = _inflight.setdefault(url, threading.Lock())
+    with url_lock:
+        with _lock:
+            if url in _cache:
+                return _cache[url]
+        probe = _probe(url, timeout)
+        with _lock:
+            _cache[url] = probe
+            _inflight.pop(url, None)
+        return probe
+
+
+def cached(url: str) -> Probe | None:
+    """The cached result for ``url``, without asking the network."""
+    with _lock:
+        return _cache.get(url)
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _probe(url: str, timeout: float) -> Probe:
+    if not is_http_url(url):
+        return Probe(url, error="not an http(s) URL")
+    deadline = time.monotonic() + timeout
+    head = _request(url, "HEAD", deadline)
+    if head.size is not None or not _worth_asking_again(head.error):
+        return head
+    return _request(url, "GET", deadline)
+
+
+def _worth_asking_again(error: str | None) -> bool:
+    """After a failed HEAD: would a ranged GET tell more (HEAD refused, or no length)?"""
+    if error == "no length given":
+        return True
+    return bool(error) and error.startswith("HTTP ") and int(error[5:]) not in _FINAL
+
+
+def _request(url: str, method: str, deadline: float) -> Probe:
+    """One HEAD or ranged GET, following redirects; never reads the body."""
+    original = url
+    for _ in range(MAX_REDIRECTS + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return Probe(original, error="timed out")
+        if not is_http_url(url):
+            return Probe(original, error="redirected to a non-http(s) URL")
+        req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT,
+                                                                    "Accept-Encoding": "identity"})
+        if method == "GET":
+            req.add_header("Range", "bytes=0-0")
+        try:
+            resp = _opener.open(req, timeout=remaining)
+        except urllib.error.HTTPError as err:
+            location = err.headers.get("Location") if err.headers else None
+            err.close()
+            if err.code in _REDIRECTS and location:
+                url = urljoin(url, location)
+                continue
+            return Probe(original, error=f"HTTP {err.code}")
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            reason = getattr(err, "reason", err)
+            return Probe(original, error="timed out" if "timed out" in str(reason) else "unreachable")
+        try:
+            size = _size(resp, method)
+        finally:
+            resp.close()
+        return Probe(original, size=size) if size is not None else Probe(original, error="no length given")
+    return Probe(original, error="too many redirects")
+
+
+def _size(resp, method: str) -> int | None:
+    if method == "GET" and resp.status == 206:
+        total = (resp.headers.get("Content-Range") or "").rpartition("/")[2].strip()
+        return int(total) if total.isdigit() else None
+    length = (resp.headers.get("Content-Length") or "").strip()
+    return int(length) if length.isdigit() else None
