@@ -1,0 +1,77 @@
+"""AIB200 unknown-property: a property that the template's API version does not have at that place.
+
+## What it does
+Reports a key that is not a property of the object it sits in, for the API
+version the template declares: a misspelt name (`pubisher`), a property put at
+the wrong level (`vmSize` directly in `properties` instead of in `vmProfile`),
+or a name taken from an outdated article (`tags` on a distributor, which the
+API calls `artifactTags`). When a known name is close, or the property exists one
+level further down, the message says so.
+
+Not reported here, because a more precise code applies:
+
+* a name that differs from a known one only in case → AIB201;
+* a property of another `source`/customizer/distributor/validator type → AIB205;
+* a property that exists in other API versions → AIB206.
+
+Accepted without a report:
+
+* ARM's resource-level keys (`dependsOn`, `condition`, `copy`, `comments`,
+  `scope`, `metadata`, child `resources`) on the resource object; raw bodies
+  saved from ARM-style quickstarts keep `dependsOn`, and Azure Resource Manager
+  ignores it there;
+* read-only properties that the service returns (`id`, `systemData`,
+  `provisioningState`, `provisioningError`, `lastRunStatus`, `exactVersion`,
+  `exactStagingResourceGroup`): templates are often saved from a GET response,
+  and the service ignores these on create. Their values are not checked.
+
+An ARM expression cannot stand for a property name, so a key such as
+`"[parameters('p')]"` in a fixed-shape object is reported as well (in free-form
+maps such as `userAssignedIdentities` or `tags` it is fine).
+
+## Why is this bad
+From API version 2024-02-01 the service rejects a request with an unknown field.
+Older versions silently drop it, which is worse: the template deploys, and the
+setting you meant to make (a tag, a VM size, a source image publisher) is never
+applied.
+
+## Example
+```json
+"source": {
+  "type": "PlatformImage",
+  "pubisher": "Canonical",
+  "offer": "ubuntu-24_04-lts",
+  "sku": "server",
+  "version": "latest"
+}
+```
+Use instead:
+```json
+"source": {
+  "type": "PlatformImage",
+  "publisher": "Canonical",
+  "offer": "ubuntu-24_04-lts",
+  "sku": "server",
+  "version": "latest"
+}
+```
+
+## Fix
+Correct the name as suggested, move the property to the object it belongs to,
+or remove it.
+
+## API versions
+The set of properties is that of the template's API version (its literal
+`apiVersion`, or the default of the ARM parameter or variable it names). When the
+version cannot be determined, the configured default (newest stable) is used and
+the message says which version was assumed.
+
+## Source
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json
+"""
+
+CODE = "AIB200"
+NAME = "unknown-property"
+SEVERITY = "error"
+SUMMARY = "Property not in the schema for this place and API version"
+ENGINE = True

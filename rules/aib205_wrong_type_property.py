@@ -1,0 +1,46 @@
+"""AIB205 wrong-type-property: a property that belongs to another source, customizer, distributor or validator type.
+
+## What it does
+Reports a property that the object's own `type` does not have but a sibling type
+does, and names that type: `imageId` in a PlatformImage source (it belongs to a
+ManagedImage source), `galleryImageId` in a ManagedImage distributor (SharedImage),
+`runElevated` in a File customizer (PowerShell).
+
+When the `type` itself is an ARM expression, unknown or missing, the properties
+of every type are accepted: which one applies is not known before deployment.
+
+## Why is this bad
+The property has no effect on this type. Usually the `type` is wrong, or the
+object was copied from another one and kept a property that no longer applies;
+from API version 2024-02-01 the service rejects it as an unknown field.
+
+## Example
+```json
+"source": {
+  "type": "PlatformImage",
+  "imageId": "/subscriptions/<sub>/resourceGroups/images/providers/Microsoft.Compute/images/base"
+}
+```
+Use instead:
+```json
+"source": {
+  "type": "ManagedImage",
+  "imageId": "/subscriptions/<sub>/resourceGroups/images/providers/Microsoft.Compute/images/base"
+}
+```
+
+## Fix
+Change the `type` to the one the message names, or remove the property.
+
+## API versions
+All; the types and their properties follow the template's API version.
+
+## Source
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json
+"""
+
+CODE = "AIB205"
+NAME = "wrong-type-property"
+SEVERITY = "error"
+SUMMARY = "Property that belongs to another source, customizer, distributor or validator type"
+ENGINE = True
