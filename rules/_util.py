@@ -301,6 +301,8 @@ def duplicates(ctx, elements, prop: str, *, case_sensitive: bool, max_len: int |
     groups: dict[int, list[tuple[Element, ScalarNode, Node | None]]] = {}
     for el in elements:
         for value, ref in string_values(ctx, el.node.get(prop)):
+            if not value.value.strip():
+                break  # an empty name is a schema error, not a duplicate
             groups.setdefault(id(el.array), []).append((el, value, ref))
             break
     fold = (lambda s: s) if case_sensitive else str.lower

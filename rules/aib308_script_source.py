@@ -7,7 +7,9 @@ one way, a script to download (``scriptUri``) or a list of commands
 (``inline``). An empty ``inline`` list or empty ``scriptUri`` counts as absent.
 
 When neither is there but the property name of another API version is
-(``script`` instead of ``scriptUri`` or the reverse), the message says so.
+(``script`` instead of ``scriptUri`` or the reverse), the message says so;
+when the template's API version could not be determined (an unresolved
+parameter), that other name is accepted.
 
 ## Why is this bad
 The service rejects such a template (error ``NoCustomizerScript`` /
@@ -30,7 +32,7 @@ Use instead:
 * Both given: two alternative fixes, remove ``inline`` or remove the script
   URI. Unsafe: you choose which commands run.
 * Neither given: inserts ``"inline": ["<command>"]``, a placeholder to
-  replace. Unsafe.
+  replace. Unsafe. (An empty value that is present gets no fix.)
 
 ## API versions
 The script URI property is ``script`` in 2018-02-01-preview and
@@ -46,8 +48,7 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Fix, TextEdit
 
-from ._util import (api_at_least, customizers, insert_member, json_text, remove_member, replace_value,
-                    validators)
+from ._util import api_at_least, customizers, insert_member, json_text, remove_member, validators
 
 CODE = "AIB308"
 NAME = "script-source"
@@ -87,6 +88,8 @@ def check(ctx):
             elif not uri and not inline:
                 old = _given(obj, old_name)
                 type_node = obj.get("type") or obj
+                if old is not None and ctx.template.version_assumed:
+                    continue  # valid in the versions that use that name; the real version is unknown
                 if old is not None:
                     fix = Fix(f'Rename "{old_name}" to "{uri_name}"', (TextEdit(old.key_span, json_text(uri_name)),))
                     yield ctx.diagnostic(
@@ -96,11 +99,13 @@ def check(ctx):
                         fixes=(fix,),
                     )
                     continue
-                empty = obj.member("inline")
-                if empty is not None and empty.value is not None:
-                    edit = replace_value(ctx, empty.value, ["<command>"])
-                else:
-                    edit = insert_member(ctx, obj, "inline", ["<command>"])
+                empty = [m for m in (obj.member(uri_name), obj.member("inline")) if m is not None]
+                if empty:
+                    names = " and ".join(m.name for m in empty)
+                    message = f"{where} has an empty {names}; give exactly one of {uri_name} or inline"
+                    yield ctx.diagnostic(empty[0].value or empty[0].key_span, message)
+                    continue
+                edit = insert_member(ctx, obj, "inline", ["<command>"])
                 yield ctx.diagnostic(
                     type_node, f"{where} has neither {uri_name} nor inline; give exactly one of them",
                     fixes=(Fix("Add an inline command list", (edit,), safe=False),) if edit else (),
