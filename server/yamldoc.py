@@ -1,0 +1,237 @@
+"""YAML documents: the value tree of a ``.yaml``/``.yml`` template.
+
+The text is composed (not constructed) with ruamel.yaml, which keeps every node's
+start and end mark and every key, duplicates included. Marks are character
+indexes; they are turned into byte offsets of the UTF-8 text so that YAML nodes
+have the same kind of spans as JSON nodes. Merge keys (``<<: *base``) are
+expanded, aliases are read as copies of their anchor (spans point at the
+anchor), and only the first document of a multi-document stream is used.
+Comments are found with tree-sitter-yaml (:func:`yaml_comment_spans`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+
+from .diagnostics import Span
+from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach, number_value
+
+MAX_DEPTH = 128
+
+_TAG = "tag:yaml.org,2002:"
+_local = threading.local()
+
+
+class _Offsets:
+    """Character index -> byte offset in the UTF-8 encoding of ``text``."""
+
+    def __init__(self, text: str):
+        self.ascii = text.isascii()
+        if not self.ascii:
+            # Per line: the character index and byte offset where it starts.
+            self.chars: list[int] = []
+            self.bytes: list[int] = []
+            self.lines: list[str] = []
+            c = b = 0
+            for line in text.splitlines(keepends=True):
+                self.chars.append(c)
+                self.bytes.append(b)
+                self.lines.append(line)
+                c += len(line)
+                b += len(line.encode("utf-8", "surrogatepass"))
+            self.total = (c, b)
+
+    def __call__(self, index: int) -> int:
+        if self.ascii:
+            return index
+        if not self.chars or index >= self.total[0]:
+            return self.total[1] if self.chars else 0
+        i = bisect.bisect_right(self.chars, index) - 1
+        return self.bytes[i] + len(self.lines[i][: index - self.chars[i]].encode("utf-8", "surrogatepass"))
+
+
+def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, str] | None]:
+    """The value tree of a YAML text and its first syntax error as ``(span, message)``.
+
+    A document with a syntax error has no tree (None); an empty document has no
+    tree and no error.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    offset = _Offsets(text)
+    try:
+        yaml = YAML(typ="rt")
+        node = None
+        for doc in yaml.compose_all(text):
+            node = doc
+            break
+    except MarkedYAMLError as e:
+        return None, _error(e, offset, len(data))
+    except YAMLError as e:
+        return None, (Span(0, 0), f"Invalid YAML: {e}")
+    except RecursionError:
+        return None, (Span(0, 0), f"Invalid YAML: nesting deeper than {MAX_DEPTH} levels")
+    if node is None:
+        return None, None
+    builder = _Builder(text, offset)
+    root = builder.value(node, 0, ())
+    if builder.too_deep is not None:
+        return root, (builder.too_deep, f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked")
+    return root, None
+
+
+def _error(e, offset, size: int) -> tuple[Span, str]:
+    mark = e.problem_mark or e.context_mark
+    problem = e.problem or e.context or "syntax error"
+    message = f"Invalid YAML: {problem}"
+    if e.context and e.problem and e.context_mark is not None:
+        message += f" ({e.context} started at line {e.context_mark.line + 1})"
+    if mark is None:
+        return Span(0, 0), message
+    start = offset(mark.index)
+    return Span(start, min(start + 1, size)), message
+
+
+class _Builder:
+    def __init__(self, text: str, offset):
+        self.text = text
+        self.offset = offset
+        self.too_deep: Span | None = None
+
+    def span(self, node) -> Span:
+        start = self.offset(node.start_mark.index)
+        end = node.end_mark.index
+        # Block collections end where their next sibling starts: trim the trailing blank and comment lines.
+        if type(node).__name__ != "ScalarNode" and not getattr(node, "flow_style", False):
+            end = self._last_end(node, end)
+        return Span(start, self.offset(end))
+
+    def _last_end(self, node, end: int) -> int:
+        while True:
+            items = node.value
+            if not items:
+                return node.start_mark.index
+            last = items[-1]
+            if isinstance(last, tuple):
+                last = last[1]
+            if type(last).__name__ == "ScalarNode" or getattr(last, "flow_style", False):
+                return last.end_mark.index
+            node = last
+
+    def value(self, node, depth: int, path: tuple) -> Node | None:
+        kind = type(node).__name__
+        if id(node) in path:
+            return None  # an alias that refers to itself
+        if kind == "ScalarNode":
+            return self.scalar(node)
+        if depth >= MAX_DEPTH:
+            if self.too_deep is None:
+                self.too_deep = Span(self.offset(node.start_mark.index), self.offset(node.start_mark.index) + 1)
+            return None
+        path = path + (id(node),)
+        if kind == "SequenceNode":
+            items = []
+            for child in node.value:
+                v = self.value(child, depth + 1, path)
+                if v is not None:
+                    items.append(v)
+            arr = ArrayNode(self.span(node), items)
+            for i, item in enumerate(items):
+                attach(arr, item, i, None)
+            return arr
+        if kind == "MappingNode":
+            members: list[Member] = []
+            merged: list[Member] = []
+            for key, val in node.value:
+                if key.tag == _TAG + "merge":
+                    sources = val.value if type(val).__name__ == "SequenceNode" else [val]
+                    for src in sources:
+                        sub = self.value(src, depth, path)
+                        if isinstance(sub, ObjectNode):
+                            merged.extend(sub.members)
+                    continue
+                key_span = self.span(key)
+                name = key.value if isinstance(key.value, str) else self.text[key.start_mark.index : key.end_mark.index]
+                v = self.value(val, depth + 1, path)
+                if isinstance(v, ScalarNode) and v.span.start == v.span.end:
+                    # "key:" with nothing after it: place the empty value right after the colon.
+                    colon = self.text.find(":", key.end_mark.index)
+                    at = self.offset(colon + 1) if colon >= 0 else key_span.end
+                    v.span = Span(at, at)
+                end = v.span.end if v is not None else key_span.end
+                members.append(Member(name, key_span, v, Span(key_span.start, max(end, key_span.end))))
+            names = {m.name for m in members}
+            for m in merged:
+                if m.name not in names:
+                    names.add(m.name)
+                    members.append(m)
+            obj = ObjectNode(self.span(node), members)
+            for m in members:
+                if m.value is not None:
+                    attach(obj, m.value, m.name, m.key_span)
+            return obj
+        return None
+
+    def scalar(self, node) -> ScalarNode:
+        span = self.span(node)
+        raw = self.text[node.start_mark.index : node.end_mark.index]
+        tag = node.tag or ""
+        value = node.value
+        style = getattr(node, "style", None)
+        if tag.startswith(_TAG) and not style:
+            t = tag[len(_TAG):]
+            if t == "null":
+                return ScalarNode(span, "null", None, raw)
+            if t == "bool":
+                return ScalarNode(span, "boolean", value.lower() in ("true", "yes", "on", "y"), raw)
+            if t in ("int", "float"):
+                number = _yaml_number(value, t)
+                if number is not None:
+                    return ScalarNode(span, "number", number, raw)
+        return ScalarNode(span, "string", value, raw)
+
+
+def _yaml_number(text: str, tag: str):
+    clean = text.replace("_", "")
+    if tag == "int":
+        try:
+            return int(clean, 0) if clean.lower().startswith(("0x", "0o", "0b")) else int(clean)
+        except ValueError:
+            return None
+    low = clean.lower()
+    if low in (".inf", "+.inf"):
+        return float("inf")
+    if low == "-.inf":
+        return float("-inf")
+    if low == ".nan":
+        return float("nan")
+    value = number_value(clean)
+    return value if isinstance(value, (int, float)) else None
+
+
+def _yaml_parser():
+    parser = getattr(_local, "yaml_parser", None)
+    if parser is None:
+        import tree_sitter
+        import tree_sitter_yaml
+
+        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_yaml.language()))
+        _local.yaml_parser = parser
+    return parser
+
+
+def yaml_comment_spans(data: bytes) -> list[Span]:
+    """Spans of the ``#`` comments of a YAML text (not ``#`` inside strings or block scalars)."""
+    tree = _yaml_parser().parse(data)
+    spans: list[Span] = []
+    stack = [tree.root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            spans.append(Span(n.start_byte, n.end_byte))
+        elif n.child_count:
+            stack.extend(n.children)
+    spans.sort(key=lambda s: s.start)
+    return spans
