@@ -421,3 +421,100 @@ def test_json_schema_closedness_by_version():
     assert _validator("2023-07-01").is_valid(_body(unknownThing=1))
     assert not _validator("2023-07-01", closed=True).is_valid(_body(unknownThing=1))
     assert not _validator("2023-07-01").is_valid(_body(customize=[{"type": "WindowsUpdate", "updateLimit": -1}]))
+
+
+# -- documentation ------------------------------------------------------------
+
+from aiblint.catalog import docs  # noqa: E402
+
+
+def _under_read_only(cat, loc):
+    for i in range(1, len(loc)):
+        res = lookup.at_location(cat.version(cat.versions_having(loc)[-1]), loc[:i])
+        if res is not None and res.prop is not None and res.prop.read_only and res.location == loc[:i]:
+            return True
+    return False
+
+
+def documented_locations(cat):
+    """Every property and type value of every version, and the enum values users write."""
+    for key in cat.locations():
+        loc = lookup.parse_loc(key)
+        if not loc or loc[-1] in (lookup.ITEMS, lookup.VALUES):
+            continue
+        if loc[-1].startswith("=") and (_under_read_only(cat, loc) or loc[:-1] in (("type",), ("apiVersion",))):
+            continue
+        yield loc
+
+
+def test_every_property_and_type_value_is_documented():
+    cat = load()
+    locs = list(documented_locations(cat))
+    assert len(locs) > 200
+    missing = [lookup.loc_str(loc) for loc in locs if not docs.has_doc(loc)]
+    assert missing == []
+    for loc in locs:
+        doc = cat.doc_for(loc)
+        assert doc is not None and doc.text and doc.url.startswith("https://learn.microsoft.com/"), loc
+        assert len(doc.text) < 500, loc
+
+
+def test_docs_entries_all_name_real_locations():
+    cat = load()
+    known = {k.lower() for k in cat.locations()}
+    stale = [k for k in docs.entries() if k.lower() not in known]
+    assert stale == []
+
+
+def test_doc_for_property():
+    cat = load()
+    doc = cat.doc_for(("properties", "buildTimeoutInMinutes"), "2022-07-01")
+    assert doc.kind == "property" and doc.type == "integer" and not doc.required
+    assert (doc.minimum, doc.maximum, doc.default) == (0, 960, 0)
+    assert doc.url.endswith("image-builder-json#properties-buildtimeoutinminutes")
+    assert doc.versions == V[2:] and doc.versions_text == "2019-05-01-preview and later"
+    md = doc.markdown()
+    assert md.startswith("**buildTimeoutInMinutes** · integer · optional")
+    assert "API versions: 2019-05-01-preview and later" in md and "Range: 0…960" in md
+    regions = cat.doc_for("properties/distribute/[]/SharedImage/replicationRegions", "2022-02-14")
+    assert regions.required and not regions.deprecated
+    regions = cat.doc_for("properties/distribute/[]/SharedImage/replicationRegions")
+    assert regions.version == "2025-10-01" and regions.deprecated and not regions.required
+    assert "deprecated" in regions.markdown()
+    inline = cat.doc_for(("properties", "customize", "[]", "Shell", "inline"))
+    assert inline.type == "array of string" and "secrets" in inline.text
+    assert inline.url.endswith("#properties-customize")
+    name = cat.doc_for(("properties", "customize", "[]", "Shell", "name"))
+    assert name.text == cat.doc_for(("properties", "customize", "[]", "*", "name")).text
+    ident = cat.doc_for(("identity",), "2020-02-14")
+    assert ident.required and ident.url.endswith("#identity")
+    assert cat.doc_for(("identity",), "2019-05-01-preview").required is False
+    ids = cat.doc_for(("identity", "userAssignedIdentities"))
+    assert ids.type == "object of object"
+    assert cat.doc_for(("dependsOn",)).url.startswith("https://learn.microsoft.com/azure/azure-resource-manager/")
+    assert cat.doc_for(("properties", "nope")) is None
+
+
+def test_doc_for_type_values():
+    cat = load()
+    shell = cat.doc_for(("properties", "customize", "[]", "Shell"))
+    assert shell.kind == "type" and shell.title == "Shell customizer"
+    assert "scriptUri" in shell.properties and "type" not in shell.properties
+    old = cat.doc_for(("properties", "customize", "[]", "shell"))
+    assert old.versions == ("2018-02-01-preview",) and old.text == shell.text
+    assert old.properties == ("name", "script")
+    iso = cat.doc_for("properties/source/ISO")
+    assert iso.versions_text == "up to 2019-05-01-preview" and iso.title == "ISO source"
+    scheme = cat.doc_for("properties/distribute/[]/SharedImage/versioning/Latest")
+    assert scheme.title == "Latest versioning scheme" and scheme.properties == ("major",)
+    value = cat.doc_for("identity/type/=UserAssigned")
+    assert value.kind == "value" and value.title == "UserAssigned"
+    types = cat.doc_for("properties/customize/[]/*/type", "2019-05-01-preview")
+    assert types.allowed == ("Shell", "WindowsRestart", "PowerShell", "File")
+
+
+def test_docs_are_not_loaded_by_the_check_path():
+    code = ("import sys\nimport aiblint.catalog as c\nc.load().version('2025-10-01')\n"
+            "print('aiblint.catalog.docs' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
