@@ -144,8 +144,26 @@ def version_range(versions: list[str], all_versions: tuple[str, ...]) -> str:
 def _close(name: str, candidates) -> str | None:
     """The closest candidate to ``name`` (case-insensitive), if close enough."""
     low = {c.lower(): c for c in candidates}
-    found = difflib.get_close_matches(name.lower(), list(low), n=1, cutoff=0.75)
-    return low[found[0]] if found else None
+    key = name.lower()
+    found = difflib.get_close_matches(key, list(low), n=1, cutoff=0.75)
+    if found:
+        return low[found[0]]
+    # A shortened or extended name: "buildTimeout" for "buildTimeoutInMinutes".
+    starts = [c for c in low if len(key) >= 5 and (c.startswith(key) or key.startswith(c)) and len(c) >= 5]
+    return low[starts[0]] if len(starts) == 1 else None
+
+
+def guess_version(text: str, versions) -> str | None:
+    """The API version ``text`` most likely meant: same characters reordered, else same year and close."""
+    key = text.strip().lower()
+    for v in versions:
+        if v == key or sorted(v) == sorted(key):
+            return v
+    same_year = [v for v in versions if v[:4] == key[:4]]
+    found = difflib.get_close_matches(key, same_year, n=1, cutoff=0.6)
+    if not found:
+        found = difflib.get_close_matches(key, versions, n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 def _pattern(text: str) -> re.Pattern | None:
@@ -255,9 +273,9 @@ class _Checker:
         text = t.unknown_version
         where = "" if not _is_expression(node) else f" (the value of {node.value.strip()[1:-1]})"
         msg = f"'{text}'{where} is not an Image Builder API version"
-        close = difflib.get_close_matches(text.strip(), self.catalog.versions, n=1, cutoff=0.6)
+        close = guess_version(text, self.catalog.versions)
         if close:
-            msg += f"; did you mean '{close[0]}'?"
+            msg += f"; did you mean '{close}'?"
         msg += f" (checked against {self.version})"
         self.out.append(Diagnostic("AIB207", msg, node.span, ERROR))
 
