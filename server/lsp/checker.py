@@ -1,0 +1,23 @@
+"""Running the engine on an open document (full check; see :mod:`.incremental` for the fast path)."""
+
+from __future__ import annotations
+
+import logging
+
+from ..engine import lint
+
+log = logging.getLogger(__name__)
+
+
+def full_check(od, settings, selection):
+    """The engine's result for the document as it is now."""
+    return lint(od.doc, settings, selection=selection)
+
+
+def visible(od, result) -> list:
+    """The diagnostics to show: only for templates (and a template being typed that is now broken)."""
+    if result.is_template:
+        od.was_template = True
+    elif not (od.was_template and od.doc.has_syntax_error):
+        return []
+    return [d for d in result.diagnostics if d.path is None]

@@ -1,0 +1,7 @@
+"""Completion (filled in below)."""
+
+from lsprotocol import types
+
+
+def setup(server) -> None:
+    pass

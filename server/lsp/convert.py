@@ -1,0 +1,52 @@
+"""Conversions between the engine's byte spans and LSP types."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..diagnostics import Severity, Span
+from ..positions import LineIndex
+
+SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+def lsp_range(lines: LineIndex, span: Span, encoding: str) -> types.Range:
+    start = lines.position(span.start, encoding)
+    end = start if span.end == span.start else lines.position(span.end, encoding)
+    return types.Range(types.Position(start.line, start.character), types.Position(end.line, end.character))
+
+
+def offset(lines: LineIndex, position: types.Position, encoding: str) -> int:
+    return lines.offset(position.line, position.character, encoding)
+
+
+def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str, str],
+                   related: bool = True) -> types.Diagnostic:
+    """One engine diagnostic as an LSP diagnostic (code, docs link, related information)."""
+    href = urls.get(d.code)
+    info = None
+    if related and d.related:
+        info = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=lsp_range(lines, r.span, encoding)),
+                message=r.message,
+            )
+            for r in d.related
+        ]
+    return types.Diagnostic(
+        range=lsp_range(lines, d.span, encoding),
+        message=d.message,
+        severity=SEVERITY[d.severity],
+        code=d.code,
+        code_description=types.CodeDescription(href=href) if href else None,
+        source="aiblint",
+        related_information=info,
+    )
+
+
+def text_edit(lines: LineIndex, edit, encoding: str) -> types.TextEdit:
+    return types.TextEdit(range=lsp_range(lines, edit.span, encoding), new_text=edit.new_text)

@@ -1,0 +1,104 @@
+"""Go to definition and find references for ``parameters('x')`` / ``variables('y')`` in ARM templates."""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from ..diagnostics import Span
+from ..nodes import ObjectNode, ScalarNode, find_node_at
+from .convert import lsp_range, offset
+
+REF = re.compile(r"\b(parameters|variables)\s*\(\s*'([^']*)'\s*\)", re.I)
+SECTIONS = {"parameters": "parameters", "variables": "variables"}
+
+
+def references_in(node: ScalarNode, data: bytes):
+    """(kind, name, span of the name) for each reference in an expression string node."""
+    if not (isinstance(node, ScalarNode) and node.kind == "string" and node.is_expression):
+        return
+    raw = data[node.span.start:node.span.end].decode("utf-8", "replace")
+    for m in REF.finditer(raw):
+        start = node.span.start + len(raw[: m.start(2)].encode("utf-8"))
+        yield m.group(1).lower(), m.group(2), Span(start, start + len(m.group(2).encode("utf-8")))
+
+
+def arm_scope(node):
+    """The innermost deployment template (an object with ``resources``) around ``node``."""
+    while node is not None:
+        if isinstance(node, ObjectNode) and "resources" in node and ("parameters" in node or "variables" in node
+                                                                     or node.parent is None):
+            return node
+        node = node.parent
+    return None
+
+
+def declaration(scope: ObjectNode, kind: str, name: str):
+    section = scope.get(kind)
+    if not isinstance(section, ObjectNode):
+        return None
+    member = section.member(name)
+    if member is None:
+        low = name.lower()  # ARM names are case-insensitive
+        member = next((m for m in section.members if m.name.lower() == low), None)
+    return member
+
+
+def target_at(od, off: int):
+    """(scope, kind, name) for the reference or declaration under the byte offset ``off``."""
+    root = od.doc.root
+    node = find_node_at(root, off)
+    if node is None:
+        return None
+    refs = list(references_in(node, od.doc.data))
+    for kind, name, span in refs:
+        if span.start <= off <= span.end:
+            return arm_scope(node), kind, name
+    if len(refs) == 1 and node.span.contains(off):
+        kind, name, _ = refs[0]
+        return arm_scope(node), kind, name
+    # On a declaration's key.
+    parent = node.parent
+    if node.key_span is not None and node.key_span.contains(off) and isinstance(parent, ObjectNode):
+        section = parent.key
+        if section in SECTIONS and isinstance(parent.parent, ObjectNode):
+            return parent.parent, section, node.key
+    return None
+
+
+def setup(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls, params: types.DefinitionParams):
+        od = ls.documents.get(params.text_document.uri)
+        if od is None:
+            return None
+        found = target_at(od, offset(od.doc.lines, params.position, ls.encoding))
+        if not found or found[0] is None:
+            return None
+        member = declaration(*found)
+        if member is None:
+            return None
+        return types.Location(uri=od.uri, range=lsp_range(od.doc.lines, member.key_span, ls.encoding))
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls, params: types.ReferenceParams):
+        od = ls.documents.get(params.text_document.uri)
+        if od is None:
+            return None
+        found = target_at(od, offset(od.doc.lines, params.position, ls.encoding))
+        if not found or found[0] is None:
+            return None
+        scope, kind, name = found
+        low = name.lower()
+        spans = []
+        member = declaration(scope, kind, name)
+        if member is not None and params.context.include_declaration:
+            spans.append(member.key_span)
+        for node in scope.walk():
+            if arm_scope(node) is not scope and node is not scope:
+                continue
+            for k, n, span in references_in(node, od.doc.data):
+                if k == kind and n.lower() == low:
+                    spans.append(span)
+        return [types.Location(uri=od.uri, range=lsp_range(od.doc.lines, s, ls.encoding)) for s in spans]

@@ -1,0 +1,113 @@
+"""Diagnostics: checking open documents, push (publishDiagnostics) and pull (textDocument/diagnostic).
+
+A change schedules one check with ``call_soon``: changes that are already
+queued are applied first, so fast typing is checked once, for its newest
+version. Clients that support pull diagnostics get them on request (with
+result ids and unchanged reports); the others get versioned pushes, never for a
+version older than one already published.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from lsprotocol import types
+
+from . import checker, incremental
+from .convert import lsp_diagnostic
+
+log = logging.getLogger(__name__)
+
+
+def ensure_checked(ls, od) -> None:
+    """Check ``od`` unless its results are for its current version and settings."""
+    key = (od.version, ls.settings.generation, od.data_serial)
+    if od.checked == key:
+        return
+    settings, selection = ls.settings.for_path(od.path)
+    start = time.perf_counter()
+    try:
+        result = incremental.check(od, settings, selection)
+        diagnostics = checker.visible(od, result)
+    except RecursionError:
+        log.warning("%s: too deeply nested to check", od.uri)
+        diagnostics = []
+        result = None
+    except Exception:  # noqa: BLE001 - one bad document must not take the server down
+        log.exception("checking %s failed", od.uri)
+        diagnostics = []
+        result = None
+    od.result = result
+    od.diagnostics = diagnostics
+    od.checked = key
+    od.serial += 1
+    log.debug("checked %s v%s in %.1f ms: %d diagnostics", od.uri, od.version,
+              (time.perf_counter() - start) * 1e3, len(diagnostics))
+    if settings.online and result is not None and result.is_template:
+        ls.online.request(od, result, settings)
+
+
+def lsp_items(ls, od) -> list[types.Diagnostic]:
+    lines = od.doc.lines
+    related = ls.supports("text_document.publish_diagnostics.related_information", True)
+    urls = ls.rule_urls()
+    items = od.diagnostics + od.online_diagnostics()
+    return [lsp_diagnostic(d, lines, ls.encoding, od.uri, urls, related) for d in items]
+
+
+def check_and_publish(ls, uri: str) -> None:
+    od = ls.documents.get(uri)
+    if od is None:
+        return
+    od.scheduled = False
+    try:
+        ensure_checked(ls, od)
+        if not ls.pull:
+            publish(ls, od)
+    except Exception:  # noqa: BLE001 - never let a check kill the event loop
+        log.exception("diagnostics for %s failed", uri)
+
+
+def publish(ls, od, force: bool = False) -> None:
+    """Push ``od``'s diagnostics unless a newer or the same result was already pushed."""
+    stamp = (od.version if od.version is not None else -1, od.serial)
+    if od.published is not None and not force:
+        if stamp[0] < od.published[0] or stamp == od.published:
+            return
+    od.published = stamp
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=od.uri, diagnostics=lsp_items(ls, od), version=od.version))
+
+
+def setup(server) -> None:
+    options = types.DiagnosticOptions(identifier="aiblint", inter_file_dependencies=False,
+                                      workspace_diagnostics=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, options)
+    def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
+        od = ls.documents.get(params.text_document.uri)
+        if od is None:
+            config = ls.config_reports.get(params.text_document.uri)
+            return types.RelatedFullDocumentDiagnosticReport(items=config or [])
+        ensure_checked(ls, od)
+        result_id = od.result_id
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=lsp_items(ls, od), result_id=result_id)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    def workspace_diagnostic(ls, params: types.WorkspaceDiagnosticParams):
+        previous = {p.uri: p.value for p in params.previous_result_ids or []}
+        reports = []
+        for od in list(ls.documents.values()):
+            ensure_checked(ls, od)
+            if previous.get(od.uri) == od.result_id:
+                reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=od.uri, version=od.version, result_id=od.result_id))
+            else:
+                reports.append(types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=od.uri, version=od.version, items=lsp_items(ls, od), result_id=od.result_id))
+        for uri, items in ls.config_reports.items():
+            reports.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=items))
+        return types.WorkspaceDiagnosticReport(items=reports)

@@ -1,0 +1,5 @@
+"""Hover (filled in below)."""
+
+
+def setup(server) -> None:
+    pass

@@ -1,0 +1,114 @@
+"""The open documents: text, parsed tree, version and the latest check results."""
+
+from __future__ import annotations
+
+import bisect
+from urllib.parse import unquote, urlparse
+
+from ..document import Document, language_for
+from ..positions import LineIndex
+
+LANGUAGES = {"json": "json", "jsonc": "jsonc", "yaml": "yaml"}
+
+
+def uri_to_path(uri: str) -> str:
+    """A file system path for ``file:`` URIs; the URI itself otherwise."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        path = unquote(parsed.path)
+        if len(path) > 2 and path[0] == "/" and path[2] == ":":  # file:///C:/x
+            path = path[1:]
+        return path
+    return uri
+
+
+def language_of(uri: str, language_id: str | None) -> str | None:
+    """``json``, ``jsonc`` or ``yaml`` from the file name, else from the client's language id."""
+    return language_for(uri_to_path(uri)) or LANGUAGES.get((language_id or "").lower())
+
+
+class OpenDocument:
+    """One document the client has open."""
+
+    def __init__(self, uri: str, text: str, version: int | None, language: str):
+        self.uri = uri
+        self.path = uri_to_path(uri)
+        self.version = version
+        self.doc = Document(text, self.path, language=language, version=version)
+        # Results of the latest check: for which version, with which settings generation.
+        self.result = None
+        self.diagnostics: list = []
+        self.checked = None  # (version, settings generation, data serial) the result is for
+        self.serial = 0  # counts results; the pull result id
+        self.data_serial = 0  # counts text changes
+        self.scheduled = False
+        self.was_template = False
+        self.published = None  # (version, serial) last pushed
+        # Online findings (AIB304) for this text, added when they arrive.
+        self.online: list = []
+        self.online_serial = -1
+        # Incremental checking state (see aiblint.lsp.incremental).
+        self.previous = None
+
+    @property
+    def result_id(self) -> str:
+        return f"{self.serial}"
+
+    def online_diagnostics(self) -> list:
+        return self.online if self.online_serial == self.data_serial else []
+
+    @property
+    def language(self) -> str:
+        return self.doc.language
+
+    def apply(self, changes, encoding: str) -> None:
+        """Apply LSP content changes in order; ranges outside the text are clamped."""
+        doc = self.doc
+        self.data_serial += 1
+        for change in changes:
+            rng = getattr(change, "range", None)
+            if rng is None:
+                doc.apply_change(None, None, change.text, encoding)
+                continue
+            old = doc.lines
+            a = old.offset(rng.start.line, rng.start.character, encoding)
+            b = old.offset(rng.end.line, rng.end.character, encoding)
+            if b < a:
+                a, b = b, a
+            doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character),
+                             change.text, encoding)
+            if "lines" not in doc.__dict__:
+                doc.__dict__["lines"] = shifted_index(old, a, b, change.text.encode("utf-8", "surrogatepass"),
+                                                      doc.data)
+
+
+def shifted_index(old: LineIndex, a: int, b: int, inserted: bytes, data: bytes) -> LineIndex:
+    """The line index after replacing bytes ``a..b`` by ``inserted``, derived from the old one."""
+    if b"\r" in old.data or b"\r" in inserted:
+        return LineIndex(data)
+    starts = old.line_starts
+    la = bisect.bisect_right(starts, a)
+    lb = bisect.bisect_right(starts, b)
+    delta = len(inserted) - (b - a)
+    new = starts[:la]
+    i = inserted.find(b"\n")
+    while i >= 0:
+        new.append(a + i + 1)
+        i = inserted.find(b"\n", i + 1)
+    if delta:
+        new.extend([s + delta for s in starts[lb:]])
+    else:
+        new.extend(starts[lb:])
+    index = LineIndex.__new__(LineIndex)
+    index.data = data
+    index.line_starts = new
+    return index
+
+
+def path_to_uri(path: str) -> str:
+    from pathlib import Path
+
+    try:
+        return Path(path).resolve().as_uri()
+    except ValueError:
+        return path
