@@ -1,4 +1,4 @@
-"""AIB100 invalid-json: the document is not valid JSON (or YAML).
+r"""AIB100 invalid-json: the document is not valid JSON (or YAML).
 
 ## What it does
 Reports each syntax error with a message that names the mistake and points at

@@ -1,4 +1,4 @@
-"""AIB101 typographic-quote: curly quotes “ ” ‘ ’ used where JSON needs `"`.
+r"""AIB101 typographic-quote: curly quotes “ ” ‘ ’ used where JSON needs `"`.
 
 ## What it does
 Reports a string whose quotes are typographic (“…”, ‘…’, or a straight opening

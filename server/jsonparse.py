@@ -65,6 +65,7 @@ _TOKEN = re.compile(
 _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
 _ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\.?)')
 _MIXED_CLOSE = re.compile(rb'\xe2\x80\x9d[ \t]*[,:][ \t]*"\Z')
+_DELIMITER = re.compile(rb"[ \t]*(?:[,:}\]\r\n]|\Z)")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*\Z")
 _CURLY_ANY = re.compile(_CURLY)
 
@@ -76,6 +77,16 @@ _VALUE_START = frozenset(("str", "curly", "sq", "ustr", "word", "num", "lit", "c
 def _show(raw: bytes, limit: int = 30) -> str:
     text = raw.decode("utf-8", "replace")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_problems(raw: bytes, base: int) -> list[Problem]:
+    """Problems for the invalid escape sequences in a string token starting at byte ``base``."""
+    found = []
+    for m in _ESCAPE.finditer(raw):
+        if m.group(1) is not None:
+            found.append(Problem(INVALID_JSON, f"Invalid escape sequence '{_show(m.group(1))}' in a string",
+                                 Span(base + m.start(), base + m.end())))
+    return found
 
 
 class _Token:
@@ -132,6 +143,8 @@ class TolerantReader:
             if kind == "bc":
                 if not data.endswith(b"*/", 0, end) or end - pos < 4:
                     self.problem("Unterminated comment: '/*' has no closing '*/'", pos, pos + 2)
+                    # The comment runs to the end: containers left open are part of this one mistake.
+                    self.eof_problem = self.problems[-1]
                 continue
             if kind == "punct":
                 return _Token(chr(data[pos]), pos, end)
@@ -174,11 +187,7 @@ class TolerantReader:
             return _Token("bad", pos, end, raw)
 
     def _check_escapes(self, raw: bytes, base: int) -> None:
-        for m in _ESCAPE.finditer(raw):
-            if m.group(1) is not None:
-                s = base + m.start()
-                bad = _show(m.group(1))
-                self.problem(f"Invalid escape sequence '{bad}' in a string", s, base + m.end())
+        self.problems.extend(escape_problems(raw, base))
 
     def _word(self, pos: int, end: int) -> _Token:
         raw = self.data[pos:end]
@@ -193,7 +202,8 @@ class TolerantReader:
         m = _CURLY_ANY.search(raw, 1)
         if m is not None:
             # "abc” : opened straight, closed typographic.
-            return self._curly(pos, pos + m.end())
+            self.pos = pos + m.end()
+            return self._curly(pos, self.pos)
         self.problem("Unterminated string: missing closing '\"'", pos, end)
         return _Token("ustr", pos, end, decode_json_string(raw.decode("utf-8", "replace")))
 
@@ -204,11 +214,16 @@ class TolerantReader:
         inner = raw[len(open_q) : len(raw) - len(close_q)]
         text = inner.decode("utf-8", "replace")
         fix = None
-        if b'"' not in inner and b"\\" not in inner:
+        if close_q == b'"' and not _DELIMITER.match(self.data, end):
+            pass  # “text" followed by more text: the string's real end is unclear
+        elif b'"' not in inner and b"\\" not in inner:
             fix = Fix("Replace with straight quotes", (TextEdit(Span(pos, end), '"' + text + '"'),))
-        quotes = " ".join(q.decode() for q in (open_q, close_q) if q != b'"')
-        self.problem(f"Typographic quotes {quotes} around a string; JSON needs straight double quotes '\"'",
-                     pos, end, code=TYPOGRAPHIC_QUOTE, fix=fix)
+        curly = [q.decode() for q in (open_q, close_q) if q != b'"']
+        if len(curly) == 2:
+            msg = f"Typographic quotes {curly[0]} {curly[1]} around a string; JSON needs straight double quotes '\"'"
+        else:
+            msg = f"Typographic quote {curly[0]} in place of '\"' around a string"
+        self.problem(msg, pos, end, code=TYPOGRAPHIC_QUOTE, fix=fix)
         return _Token("curly", pos, end, text)
 
     def advance(self) -> None:
@@ -342,6 +357,7 @@ class TolerantReader:
         members: list[Member] = []
         self.stack.append("{")
         need_comma = False
+        quiet = False  # just skipped over an unexpected token: no "missing comma" on top of it
         last_end = open_tok.end
         end = None
         while end is None:
@@ -371,13 +387,15 @@ class TolerantReader:
                 continue
             is_key = k in _KEYISH and (k != "word" or self.peek().kind == ":")
             if need_comma:
-                if is_key:
+                if not is_key:
+                    self.problem(f"Unexpected {self._describe(tok)}; expected ',' or '}}'", tok.start, tok.end)
+                    self._skip_to_member(depth)
+                    quiet = True
+                    continue
+                if not quiet:
                     self.problem("Expected ',' between properties", last_end, last_end,
                                  fix=Fix("Insert ','", (TextEdit(Span(last_end, last_end), ","),), safe=False))
-                else:
-                    self.problem(f"Unexpected {self._describe(tok)}; expected ',' or '}}'", tok.start, tok.end)
-                    self._skip_value(depth)
-                    continue
+            quiet = False
             if not is_key:
                 if k == ":":
                     self.problem("Expected a property name before ':'", tok.start, tok.end)
@@ -441,6 +459,14 @@ class TolerantReader:
             self.problem(f"Expected ':' and a value after property name \"{name}\"", key_tok.end, key_tok.end)
         return Member(name, key_span, value, Span(key_tok.start, end))
 
+    def _skip_to_member(self, depth: int) -> None:
+        """Skip tokens up to the next ',', closer, or ``"name":``."""
+        while True:
+            k = self.tok.kind
+            if k in (",", "}", "]", "eof") or (k in _KEYISH and self.peek().kind == ":"):
+                return
+            self._skip_value(depth)
+
     def _skip_value(self, depth: int) -> None:
         """Skip the current token, or a whole value if it starts one."""
         if self.tok.kind in ("{", "[", "clean"):
@@ -456,6 +482,7 @@ class TolerantReader:
         items: list[Node] = []
         self.stack.append("[")
         need_comma = False
+        quiet = False
         last_end = open_tok.end
         end = None
         while end is None:
@@ -497,8 +524,9 @@ class TolerantReader:
             if k not in _VALUE_START:
                 self.problem(f"Unexpected {self._describe(tok)}; expected a value", tok.start, tok.end)
                 self.advance()
+                quiet = True
                 continue
-            if need_comma:
+            if need_comma and not quiet:
                 self.problem("Expected ',' between items", last_end, last_end,
                              fix=Fix("Insert ','", (TextEdit(Span(last_end, last_end), ","),), safe=False))
             item = self._value(depth)
@@ -506,6 +534,7 @@ class TolerantReader:
                 items.append(item)
             last_end = tok.end if item is None else item.span.end
             need_comma = True
+            quiet = False
         self.stack.pop()
         arr = ArrayNode(Span(open_tok.start, end), items)
         for i, item in enumerate(items):

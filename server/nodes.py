@@ -320,6 +320,11 @@ class JsonTreeBuilder:
             descend = False
             if kid == STR:
                 raw = data[s:e].decode("utf-8", "replace")
+                if "\\u" in raw:
+                    # tree-sitter-json accepts "\u" with fewer than four hex digits.
+                    from .jsonparse import escape_problems
+
+                    self.problems.extend(escape_problems(data[s:e], s))
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
                     # The key of the pair being read.
