@@ -23,8 +23,9 @@ from functools import lru_cache
 SUFFIXES = (".json", ".jsonc", ".yaml", ".yml")
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
                           ".mypy_cache", ".pytest_cache"})
-# Larger files are not parsed (templates are kilobytes; compiled Bicep output a few megabytes).
-MAX_BYTES = 16 * 1024 * 1024
+# Larger files are not parsed: templates are kilobytes, compiled Bicep output up to ~1.5 MB,
+# and a 10 MB document takes several seconds.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
