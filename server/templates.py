@@ -102,12 +102,15 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
     """Every imageTemplate body in the document rooted at ``root``."""
     if not isinstance(root, ObjectNode):
         return []
+    rtype = _str(root.get("type"))
+    # A body with the imageTemplates type is raw even when it carries a stray "$schema".
+    if rtype is not None and rtype.lower() == IMAGE_TEMPLATES:
+        return [_make(root, "raw", None, known_versions, default_version)]
     if is_arm_template(root):
         found: list[Template] = []
         _scan_arm(root, known_versions, default_version, found, depth=0)
         return found
-    rtype = _str(root.get("type"))
-    if (rtype is not None and rtype.lower() == IMAGE_TEMPLATES) or looks_like_raw_body(root):
+    if looks_like_raw_body(root):
         return [_make(root, "raw", None, known_versions, default_version)]
     return []
 
