@@ -60,6 +60,9 @@ def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, st
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if _flow_depth(data) > 3 * MAX_DEPTH:
+        # ruamel.yaml gets very slow long before its recursion fails: do not try.
+        return None, (Span(0, 0), f"Invalid YAML: nesting deeper than {MAX_DEPTH} levels")
     offset = _Offsets(text)
     try:
         yaml = YAML(typ="rt")
@@ -80,6 +83,23 @@ def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, st
     if builder.too_deep is not None:
         return root, (builder.too_deep, f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked")
     return root, None
+
+
+_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+_STEP = {0x5B: 1, 0x7B: 1, 0x5D: -1, 0x7D: -1}
+
+
+def _flow_depth(data: bytes) -> int:
+    """An upper estimate of how deep flow collections (``[...]``, ``{...}``) nest."""
+    brackets = data.translate(None, _BRACKETS)
+    if len(brackets) <= 3 * MAX_DEPTH:
+        return len(brackets)
+    depth = deepest = 0
+    for c in brackets:
+        depth += _STEP[c]
+        if depth > deepest:
+            deepest = depth
+    return deepest
 
 
 def _error(e, offset, size: int) -> tuple[Span, str]:
