@@ -87,7 +87,8 @@ _PATTERNS = [
     ("a password (net user)", re.compile(r"\bnet\s+user\s+(?:\"[^\"]+\"|[^\s/\"]+)\s+(?P<s>[^\s/*\"]+)", _I)),
     ("a password (sshpass -p)", re.compile(r"\bsshpass\s+-p\s*(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)", _I)),
 ]
-_REFERENCE = re.compile(r"^[$%<({\[@]|\$\(|\$\{|%\w+%")
+# Variables of the shells (``$x``, ``${X}``, ``$(cmd)``, ``%X%``; not URL escapes such as ``%2B``).
+_REFERENCE = re.compile(r"^[$<({\[@]|\$\(|\$\{|%[A-Za-z_]\w*%")
 _NOT_SECRETS = {"true", "false", "null", "none", "yes", "no", "*", "-", "prompt"}
 
 
