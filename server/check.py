@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 
 from . import discover
-from .cli import MAX_FIX_PASSES, UsageError, setup_logging
+from .cli import MAX_FIX_PASSES, SetupError, UsageError, setup_logging
 from .diagnostics import Diagnostic, Severity, Span
 from .discover import Candidate, ReadError, Source
 from .formats import FileReport
@@ -85,13 +85,13 @@ class Run:
             path = discover.find_config(self._config_start())
         if path is not None:
             if not os.path.isfile(path):
-                raise UsageError(f"configuration file {path!r} not found")
+                raise SetupError(f"configuration file {path!r} not found")
             from .config import ConfigError, load
 
             try:
                 config = load(path, registry, versions)
             except ConfigError as exc:
-                raise UsageError(f"invalid configuration: {exc}") from None
+                raise SetupError(f"invalid configuration: {exc}") from None
             settings, fail_level = config.settings, config.fail_level
             if args.verbose:
                 print(f"aiblint: using configuration {path}", file=sys.stderr)

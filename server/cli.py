@@ -44,6 +44,10 @@ class UsageError(Exception):
     """A mistake on the command line; the message is shown with exit status 2."""
 
 
+class SetupError(Exception):
+    """A run that cannot start (e.g. a bad configuration file); exit status 2."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse would print and exit; we return 2 from main()
         raise UsageError(message)
@@ -96,6 +100,9 @@ def main(argv=None) -> int:
     except UsageError as exc:
         print(f"aiblint: error: {exc}", file=sys.stderr)
         print("Try 'aiblint --help'.", file=sys.stderr)
+        return 2
+    except SetupError as exc:
+        print(f"aiblint: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -110,7 +110,8 @@ def _read_toml(path: str, text: str):
 
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        raise ConfigError(path, int(m.group(1)) if m else None, f"invalid TOML: {msg}") from None
+        line = int(m.group(1)) if m else (len(text.splitlines()) or 1) if "end of document" in msg else None
+        raise ConfigError(path, line, f"invalid TOML: {msg}") from None
     data = doc.get("tool", {}).get("aiblint", {})
     if not isinstance(data, dict):
         raise ConfigError(path, _toml_line(text, ()), "[tool.aiblint] must be a table")
@@ -205,17 +206,17 @@ def _validate(path: str, data: dict, locate, registry, versions) -> Config:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        key = ".".join(str(k) for k in loc) or "[tool.aiblint]"
+        key = _dotted(loc) or "[tool.aiblint]"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = f"unknown setting '{loc[-1]}'; expected one of {', '.join(ConfigModel.setting_names())}"
-            key = ".".join(str(k) for k in loc[:-1]) or "[tool.aiblint]"
+            key = _dotted(loc[:-1]) or "[tool.aiblint]"
         extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise ConfigError(path, locate(loc), f"{key}: {msg}{extra}") from None
 
     def check_selector(sel: str, loc: tuple) -> None:
         if registry is not None and sel.strip().upper() != "ALL" and not registry.resolve(sel):
-            raise ConfigError(path, locate(loc), f"{'.'.join(map(str, loc))}: no rule matches '{sel}'")
+            raise ConfigError(path, locate(loc), f"{_dotted(loc)}: no rule matches '{sel}'")
 
     for field in ("select", "ignore"):
         for i, sel in enumerate(getattr(model, field) or []):
@@ -242,6 +243,21 @@ def _validate(path: str, data: dict, locate, registry, versions) -> Config:
     if model.default_api_version:
         settings.default_api_version = model.default_api_version
     return Config(path, settings, model.fail_level)
+
+
+def _dotted(loc: tuple) -> str:
+    """A key path as written in a config file: ``severity.AIB200``, ``per-file-ignores["*.json"][0]``."""
+    import re
+
+    out = ""
+    for k in loc:
+        if isinstance(k, int):
+            out += f"[{k}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", str(k)):
+            out += ("." if out else "") + str(k)
+        else:
+            out += f'["{k}"]'
+    return out
 
 
 def _plain(value):
