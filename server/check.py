@@ -300,7 +300,7 @@ class Run:
         for c in changed:
             self.out.writelines(difflib.unified_diff(
                 c.original.splitlines(keepends=True), c.fixed.splitlines(keepends=True),
-                f"a/{c.report.path}", f"b/{c.report.path}"))
+                c.report.path, c.report.path))
             if not c.fixed.endswith(("\n", "\r")):
                 self.out.write("\n\\ No newline at end of file\n")
         n = sum(c.fixes_applied for c in changed)
@@ -321,13 +321,16 @@ class Run:
         counts = {s: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
         with_problems = 0
         fixable = 0
-        for r in reports:
+        from .fixes import choose
+
+        for c in checked:
+            r = c.report
             if r.diagnostics:
                 with_problems += 1
             for d in r.diagnostics:
                 counts[d.severity] += 1
-                if any(f.safe or self.args.unsafe_fixes for f in d.fixes):
-                    fixable += 1
+            if not c.source or not c.source.lossy:
+                fixable += len(choose(r.diagnostics, self.args.unsafe_fixes, r.document.has_syntax_error))
         n = sum(counts.values())
         fixed = sum(c.fixes_applied for c in checked)
         prefix = f"Fixed {_plural(fixed, 'problem')}. " if fixed else ""
