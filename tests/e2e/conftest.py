@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ from e2eutil import CACHE, tool
 
 @pytest.fixture(scope="session")
 def server_bin() -> Path:
-    """The ``aiblint`` console script of the Python running the tests."""
-    exe = Path(sys.executable).parent / "aiblint"
+    """The ``aiblint`` console script of the Python running the tests (or $AIBLINT_E2E_SERVER)."""
+    exe = Path(os.environ.get("AIBLINT_E2E_SERVER") or Path(sys.executable).parent / "aiblint")
     if not exe.exists():
         found = shutil.which("aiblint")
         if not found:

@@ -1,0 +1,169 @@
+"""End to end in real VS Code: code-server with the built .vsix, driven by headless Chromium.
+
+The extension is packaged from editors/vscode (``npm ci`` + ``vsce package``), installed
+into a fresh code-server, and vscode_driver.js opens tests/e2e/fixtures/template.json
+the way a user would. The server is the real ``aiblint``, found on the user's PATH (no setting).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from e2eutil import FIXTURES, E2E, ROOT
+
+EXTENSION = ROOT / "editors" / "vscode"
+DRIVER = E2E / "vscode_driver.js"
+SCREENSHOT = EXTENSION / "images" / "screenshot.png"
+USER_SETTINGS = {
+    "workbench.startupEditor": "none",
+    "security.workspace.trust.enabled": False,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoUpdate": False,
+    "extensions.autoCheckUpdates": False,
+    "update.mode": "none",
+    "json.schemaDownload.enable": False,
+    "workbench.tips.enabled": False,
+    "editor.hover.delay": 100,
+    "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
+}
+
+
+@pytest.fixture(scope="session")
+def vsix(tmp_path_factory, node_modules) -> Path:
+    """The extension packaged from a copy of editors/vscode, as CI would."""
+    build = tmp_path_factory.mktemp("vsix") / "vscode"
+    shutil.copytree(EXTENSION, build, ignore=shutil.ignore_patterns("node_modules", "*.vsix"))
+    start = time.monotonic()
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=build, check=True,
+                   stdin=subprocess.DEVNULL, timeout=300)
+    out = build.parent / "aiblint.vsix"
+    subprocess.run([str(node_modules / ".bin" / "vsce"), "package", "--no-rewrite-relative-links",
+                    "--allow-missing-repository", "--skip-license", "-o", str(out)],
+                   cwd=build, check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
+    print(f"npm ci + vsce package: {time.monotonic() - start:.1f} s")
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_vscode(mode: str, tmp_path: Path, vsix: Path, code_server: str, node_modules: Path,
+               chromium: str, server: Path | None) -> tuple[dict, float, Path]:
+    start = time.monotonic()
+    ws = tmp_path / "workspace"
+    shutil.copytree(FIXTURES, ws)
+    ud, ext = tmp_path / "user-data", tmp_path / "extensions"
+    (ud / "User").mkdir(parents=True)
+    (ud / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS))
+    # VS Code takes PATH from a login shell of the user, so the server is installed the way
+    # pipx does it: ~/.local/bin/aiblint, with ~/.profile putting that folder on PATH.
+    home = tmp_path / "home"
+    (home / ".local" / "bin").mkdir(parents=True)
+    (home / ".profile").write_text('PATH="$HOME/.local/bin:$PATH"\n')
+    if server:
+        (home / ".local" / "bin" / "aiblint").symlink_to(server)
+    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(tmp_path / "xdg"),
+               XDG_DATA_HOME=str(tmp_path / "xdg"), PATH="/usr/local/bin:/usr/bin:/bin")
+    node = shutil.which("node")
+    base = [node, code_server, "--user-data-dir", str(ud), "--extensions-dir", str(ext)]
+    subprocess.run([*base, "--install-extension", str(vsix)], env=env, check=True, capture_output=True,
+                   timeout=60)
+    port = free_port()
+    log = (tmp_path / "code-server.log").open("w")
+    proc = subprocess.Popen(
+        [*base, "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry",
+         "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
+         str(ws)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    out = tmp_path / "result.json"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("code-server did not start: " + (tmp_path / "code-server.log").read_text())
+                time.sleep(0.2)
+        driver_env = dict(
+            env, CS_URL=f"http://127.0.0.1:{port}/?folder={ws}", NODE_PATH=str(node_modules),
+            CHROMIUM=chromium, PROFILE_DIR=str(tmp_path / "chromium"), OUT_FILE=str(out),
+            SCREENSHOT=str(tmp_path / "screenshot.png"), MODE=mode)
+        driver = subprocess.run([node, str(DRIVER)], env=driver_env, capture_output=True, text=True,
+                                timeout=90)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+    elapsed = time.monotonic() - start
+    result = json.loads(out.read_text()) if out.exists() else {}
+    assert driver.returncode == 0 and "error" not in result, (
+        f"driver failed: {result.get('error') or driver.stderr[-3000:]}\nresult: {json.dumps(result)[:3000]}")
+    print(f"code-server ({mode}): {elapsed:.1f} s; steps {result['steps']}")
+    return result, elapsed, ws
+
+
+def test_template_session(tmp_path, vsix, code_server, node_modules, chromium, server_bin):
+    result, elapsed, ws = run_vscode("session", tmp_path, vsix, code_server, node_modules, chromium,
+                                     server_bin)
+    # Diagnostics of the real server, with their codes, for the template.
+    problems = "\n".join(result["problems"])
+    assert "AIB102" in problems and "Trailing comma" in problems
+    assert "AIB302" in problems and '"setup"' in problems
+
+    # Hover: the property's documentation.
+    assert "buildTimeoutInMinutes" in result["hover"]
+    assert "minutes" in result["hover"].replace("buildTimeoutInMinutes", "")
+    # On a diagnostic: its message and the offer of a quick fix.
+    assert "AIB302" in result["diagnostic_hover"]
+    assert "Quick Fix" in result["diagnostic_hover"]
+
+    # Completion offers vmProfile's properties.
+    completion = "\n".join(result["completion"])
+    assert "vmSize" in completion
+
+    # The quick fix removed the comma in the saved file, and the diagnostic went away.
+    assert any("comma" in f.lower() for f in result["quick_fixes"])
+    original = (FIXTURES / "template.json").read_text().splitlines()
+    saved = (ws / "template.json").read_text().splitlines()
+    assert original[32] == "      },"
+    assert saved[32] == "      }"
+    assert saved[:32] == original[:32] and saved[33:] == original[33:]
+    after = "\n".join(result["problems_after"])
+    assert "AIB102" not in after and "AIB302" in after
+
+    # package.json (not a template, with its own trailing comma) gets nothing from aiblint.
+    with_package = "\n".join(result["problems_with_package_json"])
+    assert with_package.count("AIB") == after.count("AIB")
+
+    if os.environ.get("AIBLINT_UPDATE_SCREENSHOT") == "1":
+        shutil.copy(tmp_path / "screenshot.png", SCREENSHOT)
+    assert elapsed < 60
+
+
+def test_missing_server_notification(tmp_path, vsix, code_server, node_modules, chromium):
+    # No aiblint anywhere (PATH has only system folders; python3 there cannot import it).
+    result, elapsed, _ = run_vscode("missing-server", tmp_path, vsix, code_server, node_modules,
+                                    chromium, None)
+    mine = [n for n in result["notifications"] if "aiblint" in n]
+    assert len(mine) == 1, result["notifications"]
+    assert "not found" in mine[0] and "pip install aiblint" in mine[0]
+    assert any("aiblint" in s for s in result["status"])
+    assert elapsed < 60

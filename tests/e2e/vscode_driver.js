@@ -1,0 +1,162 @@
+// Drives VS Code (code-server in headless Chromium) for tests/e2e/test_vscode.py.
+// Environment: CS_URL (workbench URL with ?folder=), NODE_PATH (playwright-core),
+// CHROMIUM, PROFILE_DIR (fresh browser profile), OUT_FILE (JSON result),
+// SCREENSHOT (PNG path), MODE ("session" or "missing-server").
+'use strict';
+
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+
+const result = { steps: [] };
+const t0 = Date.now();
+function step(name) {
+  result.steps.push({ name, seconds: (Date.now() - t0) / 1000 });
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(name);
+  // Enter before the result row exists does nothing: wait for it.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.waitForSelector('.monaco-editor .view-lines');
+}
+
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+}
+
+/** The rows of the Problems panel, as their accessible labels. */
+async function problems(page) {
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => `${r.textContent} | ${r.getAttribute('aria-label')}`));
+}
+
+async function session(page) {
+  await openFile(page, 'template.json');
+  step('editor open');
+
+  // 1. The server's diagnostics in the Problems panel, with their codes.
+  await page.keyboard.press('Control+Shift+M');
+  const problemRow = (code) => page.locator('.markers-panel .monaco-list-row', { hasText: code }).first();
+  await problemRow('AIB102').waitFor({ timeout: 30000 });
+  await problemRow('AIB302').waitFor({ timeout: 10000 });
+  result.problems = await problems(page);
+  step('diagnostics');
+
+  // 2. Hover over a property name.
+  const editor = page.locator('.monaco-editor[data-uri$="template.json"]').first();
+  await editor.locator('.view-line span', { hasText: 'buildTimeoutInMinutes' }).last().hover();
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'buildTimeoutInMinutes' }).last();
+  await hover.waitFor({ timeout: 15000 });
+  result.hover = await hover.innerText();
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  step('hover');
+
+  // 3. Completion in key position inside "vmProfile" (line 14, before "osDiskSizeGB").
+  await editor.click({ position: { x: 400, y: 10 } });
+  await goTo(page, 14, 7);
+  await page.keyboard.press('Control+Space');
+  const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'vmSize' }).first();
+  await suggestion.waitFor({ timeout: 15000 });
+  result.completion = await page.locator('.suggest-widget .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => r.getAttribute('aria-label') || r.textContent));
+  await page.keyboard.press('Escape');
+  step('completion');
+
+  // 4. Screenshot for the README: hover on a diagnostic (message, docs, "Quick Fix...").
+  await goTo(page, 31, 18);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const diagHover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'AIB302' }).last();
+  await diagHover.waitFor({ timeout: 15000 });
+  result.diagnostic_hover = await diagHover.innerText();
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  step('screenshot');
+
+  // 5. Quick fix on the trailing comma (line 33, column 8), then save.
+  await goTo(page, 33, 8);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.waitFor({ timeout: 15000 });
+  const fix = menu.locator('.action-list-item, .monaco-list-row', { hasText: /trailing comma/i }).first();
+  await fix.waitFor({ timeout: 15000 });
+  result.quick_fixes = await menu.locator('.action-list-item, .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => r.textContent));
+  // Keyboard, not the mouse (a pointer-block layer covers the menu): focus the fix, Enter.
+  for (let i = 0; i < 10; i++) {
+    const focused = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
+    if (/trailing comma/i.test(focused || '')) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  result.applied = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+  await page.keyboard.press('Control+S');
+  await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
+  // The diagnostic goes away once the server checked the fixed text.
+  await problemRow('AIB102').waitFor({ state: 'detached', timeout: 15000 });
+  result.problems_after = await problems(page);
+  step('quick fix');
+
+  // 6. A JSON file that is not a template: no aiblint diagnostics for it.
+  await openFile(page, 'package.json');
+  await page.waitForTimeout(1500);
+  result.problems_with_package_json = await problems(page);
+  step('package.json');
+}
+
+async function missingServer(page) {
+  await openFile(page, 'template.json');
+  step('editor open');
+  const toast = page.locator('.notification-toast', { hasText: 'aiblint' });
+  await toast.first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(3000); // any further notifications would show up by now
+  result.notifications = await page.locator('.notification-toast').evaluateAll((ts) => ts.map((t) => t.innerText));
+  result.status = await page.locator('.statusbar-item', { hasText: 'aiblint' }).evaluateAll((ts) =>
+    ts.map((t) => t.getAttribute('aria-label') || t.textContent));
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
+  step('notification');
+}
+
+async function main() {
+  const context = await chromium.launchPersistentContext(process.env.PROFILE_DIR, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(30000);
+  try {
+    await page.goto(process.env.CS_URL);
+    await page.waitForSelector('.monaco-workbench');
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row[aria-label*="template.json"]');
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
+    step('workbench');
+    if (process.env.MODE === 'missing-server') await missingServer(page);
+    else await session(page);
+  } catch (err) {
+    result.error = String(err && err.stack ? err.stack : err);
+    try {
+      result.problems_at_error = await problems(page);
+      await page.screenshot({ path: process.env.OUT_FILE + '.error.png' });
+    } catch {}
+  } finally {
+    fs.writeFileSync(process.env.OUT_FILE, JSON.stringify(result, null, 2));
+    await context.close();
+  }
+  process.exit(result.error ? 1 : 0);
+}
+
+main();
