@@ -28,6 +28,42 @@ from .formats import FileReport
 from .settings import Settings
 
 MARKER = b"virtualmachineimages"
+# A file whose checking takes longer than this is given up (a bug, never expected: 10 MB take ~6 s).
+FILE_TIME_LIMIT = 60
+
+
+class _TimeLimit(BaseException):
+    """Raised in the main thread when one file takes too long (a BaseException: checks' guards let it pass)."""
+
+
+class _watchdog:
+    """Interrupt the checking of one file after ``seconds`` (main thread on POSIX only; else a no-op)."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
+        return self
+
+    @staticmethod
+    def _fire(signum, frame):
+        raise _TimeLimit()
+
+    def __exit__(self, *exc):
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
 NOT_A_TEMPLATE = "AIB000"
 INVALID_JSON = "AIB100"
 
@@ -154,7 +190,12 @@ class Run:
             self.error(path, message)
         checked: list[Checked] = []
         for item in self._inputs(paths, files):
-            result = self._check(*item)
+            try:
+                with _watchdog(FILE_TIME_LIMIT):
+                    result = self._check(*item)
+            except _TimeLimit:
+                self.error(item[0], f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
+                continue
             if result is not None:
                 checked.append(result)
 
