@@ -460,7 +460,8 @@ class TolerantReader:
         return Member(name, key_span, value, Span(key_tok.start, end))
 
     def _skip_to_member(self, depth: int) -> None:
-        """Skip tokens up to the next ',', closer, or ``"name":``."""
+        """Skip the current token (or value), then up to the next ',', closer, or ``"name":``."""
+        self._skip_value(depth)
         while True:
             k = self.tok.kind
             if k in (",", "}", "]", "eof") or (k in _KEYISH and self.peek().kind == ":"):
