@@ -79,6 +79,28 @@ def _show(raw: bytes, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_CONTROL = re.compile(rb"[\x00-\x1f]")
+_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0C: "\\f"}
+
+
+def string_problems(raw: bytes, base: int) -> list[Problem]:
+    """Problems inside a string token starting at byte ``base``: bad escapes, raw control characters."""
+    found = []
+    m = _CONTROL.search(raw)
+    if m is not None:
+        at = base + m.start()
+        c = raw[m.start()]
+        if c in (0x0A, 0x0D):
+            found.append(Problem(INVALID_JSON, "Line break inside a string: is the closing '\"' missing?", Span(base, at)))
+        else:
+            escape = _ESCAPES.get(c, f"\\u{c:04x}")
+            found.append(Problem(INVALID_JSON, f"Control character U+{c:04X} inside a string; write it as '{escape}'",
+                                 Span(at, at + 1), fix=Fix(f"Replace with '{escape}'", (TextEdit(Span(at, at + 1), escape),))))
+    if b"\\" in raw:
+        found.extend(escape_problems(raw, base))
+    return found
+
+
 def escape_problems(raw: bytes, base: int) -> list[Problem]:
     """Problems for the invalid escape sequences in a string token starting at byte ``base``."""
     found = []
@@ -156,8 +178,8 @@ class TolerantReader:
                         # "abc”, "next": the string was closed with a typographic quote.
                         self.pos = pos + m.start() + 3
                         return self._curly(pos, self.pos)
-                if b"\\" in raw:
-                    self._check_escapes(raw, pos)
+                if b"\\" in raw or _CONTROL.search(raw):
+                    self.problems.extend(string_problems(raw, pos))
                 return _Token("str", pos, end, decode_json_string(raw.decode("utf-8", "replace")))
             if kind == "word":
                 return self._word(pos, end)
@@ -185,9 +207,6 @@ class TolerantReader:
                              pos, end, code=TYPOGRAPHIC_QUOTE)
                 continue
             return _Token("bad", pos, end, raw)
-
-    def _check_escapes(self, raw: bytes, base: int) -> None:
-        self.problems.extend(escape_problems(raw, base))
 
     def _word(self, pos: int, end: int) -> _Token:
         raw = self.data[pos:end]

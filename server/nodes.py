@@ -19,6 +19,7 @@ from .diagnostics import Span
 Key = Union[str, int]
 PathT = tuple[Key, ...]
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
 _EXPRESSION = re.compile(r"^\s*\[(?!\[).*\]\s*$", re.S)
 
 
@@ -320,11 +321,11 @@ class JsonTreeBuilder:
             descend = False
             if kid == STR:
                 raw = data[s:e].decode("utf-8", "replace")
-                if "\\u" in raw:
-                    # tree-sitter-json accepts "\u" with fewer than four hex digits.
-                    from .jsonparse import escape_problems
+                if "\\u" in raw or _CONTROL.search(raw):
+                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters.
+                    from .jsonparse import string_problems
 
-                    self.problems.extend(escape_problems(data[s:e], s))
+                    self.problems.extend(string_problems(data[s:e], s))
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
                     # The key of the pair being read.
