@@ -1,0 +1,66 @@
+"""The pre-commit hook, run for real: ``pre-commit try-repo`` on this checkout against a temporary repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cliutil import DUPLICATE, GOOD, write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pre_commit() -> list[str]:
+    exe = Path(sys.executable).parent / "pre-commit"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pre_commit"]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def hook_env(tmp_path_factory):
+    """A temporary git repository with one good and one bad template, and a private pre-commit home."""
+    if shutil.which("git") is None:
+        pytest.fail("git is needed for the pre-commit test")
+    base = tmp_path_factory.mktemp("precommit")
+    repo = base / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(repo, "templates/good.json", GOOD)
+    write(repo, "templates/bad.json", DUPLICATE)
+    write(repo, "package.json", '{"name": "app"}\n')
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "templates")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(base / "home"), "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    return repo, env
+
+
+def try_repo(repo: Path, env: dict, *files: str) -> subprocess.CompletedProcess:
+    return subprocess.run(pre_commit() + ["try-repo", str(ROOT), "aiblint", "--files", *files], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_hook_fails_only_on_the_bad_template(hook_env):
+    repo, env = hook_env
+    r = try_repo(repo, env, "templates/good.json", "templates/bad.json")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Failed" in r.stdout
+    problems = [x for x in r.stdout.splitlines() if ": AIB" in x]
+    assert problems and all(x.startswith("templates/bad.json:26:41: AIB303 [error]") for x in problems), r.stdout
+    assert "templates/good.json:" not in r.stdout
+
+
+def test_hook_passes_on_the_good_template(hook_env):
+    repo, env = hook_env
+    r = try_repo(repo, env, "templates/good.json", "package.json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Passed" in r.stdout
