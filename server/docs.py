@@ -66,7 +66,7 @@ def render_rules(registry) -> str:
     for r in rules:
         head, sections = split(r.doc)
         first, _, rest = head.partition("\n")
-        out += ["", f"## {r.code} {r.name}", "", f"Default severity: **{r.severity.label}**. {r.summary}."]
+        out += ["", f"## {r.code} {r.name}", "", f"Default severity: **{r.severity.label}**. {r.summary.rstrip('.')}."]
         intro = rest.strip() if first.strip().upper().startswith(r.code) else head
         if intro:
             out += ["", intro]
