@@ -53,9 +53,12 @@ separators (`"east-us-2"` → `"eastus2"`).
 ## API versions
 The 2019 preview documentation (the `2019-05-01-preview` era) lists five
 regions; a February 2020 revision of the same page added North Europe and West
-Europe while still describing `2019-05-01-preview`. This rule follows the 2019
-list for the preview API versions (add regions with `extra-regions` if your
-subscription used more), and the current list for `2020-02-14` and later.
+Europe while still describing `2019-05-01-preview`, and the service has since
+grown to the current list. This rule follows the 2019 list for the preview API
+versions: a region outside it is an error, but only a **warning** when the
+service runs there today (the documentation of the preview does not list it,
+yet such deployments have worked since). Add regions with `extra-regions` to
+silence it. For `2020-02-14` and later the current list applies.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#location
@@ -64,7 +67,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#loca
 from __future__ import annotations
 
 from aiblint.catalog import regions as R
-from aiblint.diagnostics import Fix
+from aiblint.diagnostics import Fix, Severity
 
 from ._strings import has_placeholder, unique
 from ._util import related_use, replace_value
@@ -100,10 +103,15 @@ def check(ctx):
         if has_placeholder(text) or R.is_aib_region(text, version, extra):
             continue
         known = R.find_known(text, extra)
+        severity = None
         if not text.strip():
             message = "location is empty; Image Builder needs a region where it runs"
         elif known is None:
             message = f'"{text}" is not an Azure region'
+        elif R.is_preview_era(version) and R.is_aib_region(text, None):
+            severity = Severity.WARNING
+            message = (f'"{text}" is not among the regions documented for API version {version} '
+                       f"({', '.join(R.PREVIEW_AIB_REGIONS)}); Image Builder runs there with newer API versions")
         elif R.is_preview_era(version):
             message = (f'Image Builder does not run in "{text}" for API version {version} '
                        f"(the preview ran in {', '.join(R.PREVIEW_AIB_REGIONS)})")
@@ -113,6 +121,6 @@ def check(ctx):
         if choices:
             names = ", ".join(f'"{r.name}"' for r in choices)
             message += f"; did you mean {names}?" if known is None else f"; nearest supported: {names}"
-        out.append(ctx.diagnostic(value, message, related=related_use(ref, "location used here"),
+        out.append(ctx.diagnostic(value, message, severity=severity, related=related_use(ref, "location used here"),
                                   fixes=region_fixes(ctx, value, text, choices)))
     yield from unique(out)

@@ -77,13 +77,24 @@ def test_sovereign_region_suggests_its_own_cloud():
 
 
 def test_preview_api_versions_have_five_regions():
+    text = raw("japanwest", "2019-05-01-preview")
+    assert lint(text, codes="AIB300") == [Found(
+        "AIB300", at(text, '"japanwest"'),
+        'Image Builder does not run in "japanwest" for API version 2019-05-01-preview '
+        '(the preview ran in eastus, eastus2, westcentralus, westus, westus2); nearest supported: "westus2", "westus"')]
+    assert diagnostics(text, "AIB300")[0].severity.label == "error"
+    assert lint(raw("West US 2", "2019-05-01-preview"), codes="AIB300") == []
+    assert lint(raw("westeurope", "2020-02-14"), codes="AIB300") == []
+
+
+def test_preview_api_version_in_a_region_served_today_is_a_warning():
     text = raw("westeurope", "2019-05-01-preview")
     assert lint(text, codes="AIB300") == [Found(
         "AIB300", at(text, '"westeurope"'),
-        'Image Builder does not run in "westeurope" for API version 2019-05-01-preview '
-        '(the preview ran in eastus, eastus2, westcentralus, westus, westus2); nearest supported: "eastus2", "eastus"')]
-    assert lint(raw("West US 2", "2019-05-01-preview"), codes="AIB300") == []
-    assert lint(raw("westeurope", "2020-02-14"), codes="AIB300") == []
+        '"westeurope" is not among the regions documented for API version 2019-05-01-preview '
+        "(eastus, eastus2, westcentralus, westus, westus2); Image Builder runs there with newer API versions; "
+        'nearest supported: "eastus2", "eastus"')]
+    assert diagnostics(text, "AIB300")[0].severity.label == "warning"
 
 
 def test_configured_extra_regions_are_accepted():

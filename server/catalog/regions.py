@@ -202,6 +202,7 @@ def find_known(text: str, extra: Iterable[str] = ()) -> Region | None:
 
 
 def is_aib_region(text: str, api_version: str | None, extra: Iterable[str] = ()) -> bool:
+    """True when Image Builder runs in region ``text`` for ``api_version`` (None: the current list)."""
     key = normalize(text)
     region = lookup(text)
     name = region.name if region else key
