@@ -305,6 +305,10 @@ class JsonTreeBuilder:
         OBJ, ARR, PAIR, STR, NUM = k["object"], k["array"], k["pair"], k["string"], k["number"]
         TRUE, FALSE, NULL = k["true"], k["false"], k["null"]
         data = self.data
+        # Spans are made without the frozen dataclass's __init__ (a third of the build time otherwise).
+        new = object.__new__
+        set_start = Span.start.__set__
+        set_end = Span.end.__set__
         cursor = ts_node.walk()
         # Open containers: [node, pending member or None]; a pair pushes nothing of its own.
         frames: list = []
@@ -320,7 +324,11 @@ class JsonTreeBuilder:
             node = None
             descend = False
             if kid == STR:
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
                 raw = data[s:e].decode("utf-8", "replace")
+                value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
                 if "\\u" in raw or _CONTROL.search(raw):
                     # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters.
                     from .jsonparse import string_problems
@@ -329,17 +337,29 @@ class JsonTreeBuilder:
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
                     # The key of the pair being read.
-                    frame[1] = Member(decode_json_string(raw), Span(s, e), None, frame[3])
+                    frame[1] = Member(value, span, None, frame[3])
                     frame[0].members.append(frame[1])
                 else:
-                    node = ScalarNode(Span(s, e), "string", decode_json_string(raw), raw)
+                    # ScalarNode(span, "string", value, raw) without the two __init__ calls.
+                    node = new(ScalarNode)
+                    node.span = span
+                    node.kind = "string"
+                    node.value = value
+                    node.raw = raw
+                    node.parent = node.key = node.key_span = None
             elif kid == NUM:
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
                 raw = data[s:e].decode()
-                node = ScalarNode(Span(s, e), "number", number_value(raw), raw)
+                node = ScalarNode(span, "number", number_value(raw), raw)
             elif kid == PAIR:
                 frames[-1][2] = True
                 frames[-1][1] = None
-                frames[-1][3] = Span(s, e)
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
+                frames[-1][3] = span
                 descend = True
             elif kid == OBJ or kid == ARR:
                 if len(frames) + depth >= MAX_DEPTH:
