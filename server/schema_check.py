@@ -10,12 +10,15 @@ cascade of "does not match any of" errors.
 Decisions (also in the rule documentation):
 
 * ARM expressions (``"[...]"``) are runtime values: never a wrong type or
-  value; a variant whose ``type`` is an expression is checked only for
-  properties that no variant has.
+  value. When a ``type`` is an expression (or unknown) the variant is not
+  known, and only the properties every variant shares are checked.
 * ARM's resource-level keys (``dependsOn``, ``condition``, ``copy``,
-  ``comments``, ``scope``, ``tags``, ``metadata``) are accepted on an ARM
-  resource; property copy loops (``"copy": [{"name", "count", "input"}]``) stand
-  for the array they produce.
+  ``comments``, ``scope``, ``metadata``; the catalog marks them ``arm_only``)
+  and child ``resources`` are accepted on the resource, also in raw bodies
+  (quickstarts keep ``"dependsOn": []`` there). Property copy loops
+  (``"copy": [{"name", "count", "input"}]``) stand for the array they produce.
+* Where the document does not parse, nothing is reported in or next to the
+  broken part: the tree recovered there is a guess.
 * A raw body (``az resource create``) needs no ``name``; an ARM resource does.
 * Read-only properties (``provisioningState``, ``lastRunStatus``,
   ``exactVersion``, ...) are accepted silently and their values are not
@@ -31,7 +34,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .diagnostics import Diagnostic, Related, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span
 from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
@@ -42,6 +45,9 @@ UNION_KINDS = {"source": "source", "customize": "customizer", "distribute": "dis
                "inVMValidations": "validator"}
 # ARM carrier keys the catalog does not list: child resources of the resource.
 ARM_EXTRA_KEYS = frozenset({"resources"})
+# Keys of a deployment template itself, sometimes left at the top of a raw body.
+# ``$schema`` only tells editors which JSON schema to use: accepted.
+DEPLOYMENT_KEYS = frozenset({"contentVersion", "parameters", "variables", "outputs", "functions", "apiProfile"})
 # Names the documentation (or an older API version) used for a property, by lower-case name.
 ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "validExitCodes",
            "sourceuri": "sourceUri"}
@@ -181,34 +187,10 @@ def _opening(node: Node) -> Span:
 
 
 def _is_expression(node: Node | None) -> bool:
-    return isinstance(node, ScalarNode) and node.is_expression
-
-
-def _props(spec, variant) -> dict:
-    if variant is None or variant is spec:
-        return spec.properties
-    if not spec.properties:
-        return variant.properties
-    merged = dict(spec.properties)
-    merged.update(variant.properties)
-    return merged
-
-
-def _variant_ci(spec, value: str):
-    """(name, variant) whose discriminator value equals ``value`` ignoring case."""
-    low = value.lower()
-    for name, variant in spec.variants.items():
-        if name.lower() == low:
-            return name, variant
-    return None, None
-
-
-def _ci(props: dict, name: str):
-    low = name.lower()
-    for key, prop in props.items():
-        if key.lower() == low:
-            return prop
-    return None
+    if not isinstance(node, ScalarNode) or node.kind != "string":
+        return False
+    first = node.value[:1]
+    return (first == "[" or first.isspace()) and node.is_expression
 
 
 class _Checker:
@@ -238,13 +220,12 @@ class _Checker:
         container = node.parent if node is not None and node.parent is not None else node
         return container is not None and self.in_broken(container.span)
 
-    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR,
-             related: tuple[Related, ...] = ()) -> None:
+    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR) -> None:
         if self.broken and self.near_broken(span):
             return
-        if self.suffix and "API version" not in message:
+        if self.suffix and self.vname not in message:
             message += self.suffix
-        self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity, related=related))
+        self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity))
 
     def case_severity(self) -> Severity:
         return ERROR if self.strict else WARNING
@@ -319,9 +300,9 @@ class _Checker:
                 self.wrong_type(node, spec, label)
         elif kind == "array":
             if isinstance(node, ArrayNode):
-                item_label = f"each item of {label}"
+                item_label, item_steps = f"each item of {label}", steps + ("[]",)
                 for item in node.items:
-                    self.value(item, spec.items, steps + ("[]",), item_label)
+                    self.value(item, spec.items, item_steps, item_label)
             else:
                 self.wrong_type(node, spec, label)
         else:
@@ -356,7 +337,7 @@ class _Checker:
         if not ok:
             self.wrong_type(node, spec, label)
             return
-        if steps in VALUE_CHECKED_ELSEWHERE:
+        if len(steps) == 2 and steps in VALUE_CHECKED_ELSEWHERE:
             return
         if kind == "string":
             self.string_value(node, spec, steps, label)
@@ -410,25 +391,27 @@ class _Checker:
             self.value(m.value, spec.values, steps + ("{}",), f"'{m.name}'")
 
     def object(self, node: ObjectNode, spec, steps: tuple, label: str, root: bool = False) -> None:
-        variant = None
+        outer = steps
+        variant = vname = None
         resolved = True
-        if root:
-            place = label
-        elif steps and steps[-1] == "[]":
-            place = f"an item of '{self._container_key(steps)}'"
-        else:
-            place = label
         disc = spec.discriminator
         if disc:
-            kind = UNION_KINDS.get(self._container_key(steps), self._container_key(steps) or "object")
-            variant, vname = self.discriminator(node, spec, steps, kind)
+            variant, vname = self.discriminator(node, spec, steps)
             resolved = variant is not None
-            if resolved:
-                steps = steps + (vname,)
-                place = article(f"{vname} {kind}")
-            else:
-                place = article(kind)
-        props = _props(spec, variant)
+            # A variant's own location, or the catalog's location of the properties every variant shares.
+            steps = steps + ((vname,) if resolved else ("*",))
+
+        def place() -> str:
+            """How messages name this object (only worked out when one is needed)."""
+            if disc:
+                kind = self._kind(outer)
+                return article(f"{vname} {kind}" if resolved else kind)
+            if not root and outer and outer[-1] == "[]":
+                return f"an item of '{self._container_key(outer)}'"
+            return label
+
+        eff = variant or spec  # a variant's properties include the shared ones
+        props = eff.properties
         present: set[str] = set()
         low_disc = disc.lower() if disc else None
         for m in node.members:
@@ -441,7 +424,7 @@ class _Checker:
                 if self.arm and m.name == "copy" and isinstance(m.value, ArrayNode) and not root:
                     present.update(self.copy_loops(m.value, props, steps, place))
                     continue
-                prop = self.unknown(node, m, spec, variant, resolved, props, steps, place, root)
+                prop = self.unknown(m, spec, eff, resolved, steps, place, root)
                 if prop is None:
                     continue
             present.add(prop.name)
@@ -456,7 +439,12 @@ class _Checker:
                 continue
             if self.broken and self.in_broken(node.span):
                 continue  # the property may be in the part that did not parse
-            self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place}")
+            self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
+
+    def _kind(self, steps: tuple) -> str:
+        """What an element of the union at ``steps`` is called: source, customizer, ..."""
+        key = self._container_key(steps)
+        return UNION_KINDS.get(key, key or "object")
 
     @staticmethod
     def _container_key(steps: tuple) -> str:
@@ -466,7 +454,7 @@ class _Checker:
                 return step
         return ""
 
-    def discriminator(self, node: ObjectNode, spec, steps: tuple, kind: str):
+    def discriminator(self, node: ObjectNode, spec, steps: tuple):
         """Check the discriminator; (variant, its name) or (None, None) when unknown."""
         disc = spec.discriminator
         member = node.member(disc)
@@ -478,7 +466,7 @@ class _Checker:
         if member is None or member.value is None:
             if self.broken and self.in_broken(node.span):
                 return None, None
-            self.emit("AIB203", _opening(node), f"Missing required property '{disc}' in {article(kind)}; "
+            self.emit("AIB203", _opening(node), f"Missing required property '{disc}' in {article(self._kind(steps))}; "
                       f"expected one of {', '.join(sorted(spec.variants))}")
             return None, None
         value = member.value
@@ -491,11 +479,13 @@ class _Checker:
         variant = spec.variant(text)
         if variant is not None:
             return variant, text
-        name, variant = _variant_ci(spec, text)
-        if variant is not None:
+        name = spec.variant_ci(text)
+        if name is not None:
+            variant = spec.variants[name]
             self.emit("AIB204", value.span, f"'{text}' should be written '{name}'; values are case-sensitive "
                       f"from API version {STRICT_FROM}", self.case_severity())
             return variant, name
+        kind = self._kind(steps)
         elsewhere = self.other_versions(steps, text)
         if elsewhere:
             self.emit("AIB206", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; it exists in "
@@ -505,15 +495,18 @@ class _Checker:
                       f"expected one of {', '.join(sorted(spec.variants))}")
         return None, None
 
-    def unknown(self, node, m, spec, variant, resolved, props, steps, place, root):
-        """Report a member that is not a property here; the property to check it as, if any."""
+    def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool):
+        """Report a member that ``eff`` (``spec`` or its variant) lacks; the property to check it as, if any."""
         name = m.name
-        if root and self.arm and name in ARM_EXTRA_KEYS:
+        if root and ((self.arm and name in ARM_EXTRA_KEYS) or name == "$schema"):
+            return None
+        if root and not self.arm and name in DEPLOYMENT_KEYS:
+            self.emit("AIB200", m.key_span, f"'{name}' belongs to an ARM deployment template, not to a template body")
             return None
         if _EXPRESSION.match(name):
-            self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place}")
+            self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place()}")
             return None
-        prop = _ci(props, name)
+        prop = eff.prop_ci(name)
         if prop is not None:
             self.emit("AIB201", m.key_span, f"'{name}' should be written '{prop.name}'; property names are "
                       f"case-sensitive from API version {STRICT_FROM}", self.case_severity())
@@ -521,15 +514,16 @@ class _Checker:
         if spec.discriminator and not resolved:
             return None  # the type is unknown or decided at deployment: its properties cannot be judged
         if spec.discriminator:
-            owners = [v for v, vs in spec.variants.items() if vs is not variant and _ci(vs.properties, name)]
+            owners = [v for v, vs in spec.variants.items() if vs is not eff and vs.prop_ci(name)]
             if owners:
-                kind = place.split()[-1]
-                exact = _ci(spec.variants[owners[0]].properties, name).name
+                here = place()
+                kind = here.split()[-1]
+                exact = spec.variants[owners[0]].prop_ci(name).name
                 spelled = "" if exact == name else f" (as '{exact}')"
                 types = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
                 plural = "s" if len(owners) > 1 else ""
                 self.emit("AIB205", m.key_span, f"'{name}' belongs to {types if plural else article(types)} "
-                          f"{kind}{plural}{spelled}, not {place}")
+                          f"{kind}{plural}{spelled}, not {here}")
                 return None
         elsewhere = self.other_versions(steps, name)
         if elsewhere:
@@ -537,7 +531,7 @@ class _Checker:
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
                       f"{version_range(elsewhere, self.catalog.versions)}", self.case_severity())
             return None
-        self.emit("AIB200", m.key_span, f"Unknown property '{name}' in {place}{self.suggest(name, props)}")
+        self.emit("AIB200", m.key_span, f"Unknown property '{name}' in {place()}{self.suggest(name, eff.properties)}")
         return None
 
     @staticmethod
@@ -550,12 +544,12 @@ class _Checker:
         for prop in props.values():
             child = prop.spec
             if child.type == "object" and not child.discriminator and not prop.read_only:
-                inner = child.properties.get(name) or _ci(child.properties, name)
+                inner = child.prop_ci(name)
                 if inner is not None and not inner.read_only:
                     return f"; it belongs inside '{prop.name}'"
         return ""
 
-    def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place: str) -> set[str]:
+    def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place) -> set[str]:
         """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""
         made = set()
         for loop in loops.items:
@@ -567,7 +561,7 @@ class _Checker:
             prop = props.get(name_node.value)
             if prop is None:
                 self.emit("AIB200", name_node.span,
-                          f"Unknown property '{name_node.value}' in {place}{self.suggest(name_node.value, props)}")
+                          f"Unknown property '{name_node.value}' in {place()}{self.suggest(name_node.value, props)}")
                 continue
             made.add(prop.name)
             if prop.spec.type == "array":

@@ -507,3 +507,12 @@ def test_near_miss_arm_type_in_other_case():
 def test_missing_comma_gives_no_schema_noise():
     text = raw(props(more=' "customize": [{"type": "Shell", "inline": ["x"]} {"type": "Shell", "inline": ["y"]}],'))
     assert [f.code for f in lint(text)] and schema(text) == []
+
+
+def test_deployment_template_keys_in_a_raw_body():
+    text = raw(props(), extra=' "$schema": "https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",'
+                              ' "contentVersion": "1.0.0.0",')
+    assert schema(text) == [
+        Found("AIB200", span(text, '"contentVersion"'), "'contentVersion' belongs to an ARM deployment template, not to a "
+                                                        "template body"),
+    ]
