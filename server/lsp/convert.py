@@ -50,3 +50,25 @@ def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str,
 
 def text_edit(lines: LineIndex, edit, encoding: str) -> types.TextEdit:
     return types.TextEdit(range=lsp_range(lines, edit.span, encoding), new_text=edit.new_text)
+
+
+def range_dict(lines: LineIndex, span: Span, encoding: str) -> dict:
+    start = lines.position(span.start, encoding)
+    end = start if span.end == span.start else lines.position(span.end, encoding)
+    return {"start": {"line": start.line, "character": start.character},
+            "end": {"line": end.line, "character": end.character}}
+
+
+def diagnostic_dict(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str, str],
+                    related: bool = True) -> dict:
+    """:func:`lsp_diagnostic` as plain JSON data (what is sent on every keystroke)."""
+    out = {"range": range_dict(lines, d.span, encoding), "message": d.message,
+           "severity": int(SEVERITY[d.severity]), "code": d.code, "source": "aiblint"}
+    href = urls.get(d.code)
+    if href:
+        out["codeDescription"] = {"href": href}
+    if related and d.related:
+        out["relatedInformation"] = [
+            {"location": {"uri": uri, "range": range_dict(lines, r.span, encoding)}, "message": r.message}
+            for r in d.related]
+    return out

@@ -15,7 +15,7 @@ import time
 from lsprotocol import types
 
 from . import checker, incremental
-from .convert import lsp_diagnostic
+from .convert import diagnostic_dict
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,24 @@ def ensure_checked(ls, od) -> None:
         ls.online.request(od, result, settings)
 
 
-def lsp_items(ls, od) -> list[types.Diagnostic]:
+def lsp_items(ls, od) -> list[dict]:
+    """The document's diagnostics as LSP JSON data; unchanged ones come from ``od.lsp_cache``."""
     lines = od.doc.lines
-    related = ls.supports("text_document.publish_diagnostics.related_information", True)
+    related = bool(ls.supports("text_document.publish_diagnostics.related_information", True))
     urls = ls.rule_urls()
-    items = od.diagnostics + od.online_diagnostics()
-    return [lsp_diagnostic(d, lines, ls.encoding, od.uri, urls, related) for d in items]
+    cache = od.lsp_cache
+    fresh = {}
+    out = []
+    for d in od.diagnostics + od.online_diagnostics():
+        hit = cache.get(id(d))
+        if hit is not None and hit[0] is d:
+            item = hit[1]
+        else:
+            item = diagnostic_dict(d, lines, ls.encoding, od.uri, urls, related)
+        fresh[id(d)] = (d, item)
+        out.append(item)
+    od.lsp_cache = fresh
+    return out
 
 
 def check_and_publish(ls, uri: str) -> None:
@@ -76,8 +88,24 @@ def publish(ls, od, force: bool = False) -> None:
         if stamp[0] < od.published[0] or stamp == od.published:
             return
     od.published = stamp
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=od.uri, diagnostics=lsp_items(ls, od), version=od.version))
+    params = {"uri": od.uri, "diagnostics": lsp_items(ls, od)}
+    if od.version is not None:
+        params["version"] = od.version
+    ls.protocol._send_data({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params})
+
+
+def pull_report(ls, params: types.DocumentDiagnosticParams) -> dict:
+    """The ``textDocument/diagnostic`` result as JSON data."""
+    uri = params.text_document.uri
+    od = ls.documents.get(uri)
+    if od is None:
+        config = ls.config_reports.get(uri) or []
+        return {"kind": "full", "items": [ls.protocol._converter.unstructure(d) for d in config]}
+    ensure_checked(ls, od)
+    result_id = od.result_id
+    if params.previous_result_id == result_id:
+        return {"kind": "unchanged", "resultId": result_id}
+    return {"kind": "full", "resultId": result_id, "items": lsp_items(ls, od)}
 
 
 def setup(server) -> None:
@@ -86,15 +114,8 @@ def setup(server) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, options)
     def document_diagnostic(ls, params: types.DocumentDiagnosticParams):
-        od = ls.documents.get(params.text_document.uri)
-        if od is None:
-            config = ls.config_reports.get(params.text_document.uri)
-            return types.RelatedFullDocumentDiagnosticReport(items=config or [])
-        ensure_checked(ls, od)
-        result_id = od.result_id
-        if params.previous_result_id == result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=lsp_items(ls, od), result_id=result_id)
+        # Answered by AibProtocol with pull_report (plain JSON, no per-item conversion objects).
+        return pull_report(ls, params)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     def workspace_diagnostic(ls, params: types.WorkspaceDiagnosticParams):
@@ -106,8 +127,9 @@ def setup(server) -> None:
                 reports.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
                     uri=od.uri, version=od.version, result_id=od.result_id))
             else:
+                items = [ls.protocol._converter.structure(i, types.Diagnostic) for i in lsp_items(ls, od)]
                 reports.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=od.uri, version=od.version, items=lsp_items(ls, od), result_id=od.result_id))
+                    uri=od.uri, version=od.version, items=items, result_id=od.result_id))
         for uri, items in ls.config_reports.items():
             reports.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=items))
         return types.WorkspaceDiagnosticReport(items=reports)

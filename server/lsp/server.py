@@ -42,6 +42,19 @@ class AibProtocol(LanguageServerProtocol):
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
         self._user(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
+    def _handle_request(self, msg_id, method_name, params):
+        if method_name == types.TEXT_DOCUMENT_DIAGNOSTIC and not self._shutdown:
+            from .diagnostics import pull_report
+
+            try:
+                result = pull_report(self._server, params)
+            except Exception:  # noqa: BLE001 - answered as an internal error below
+                log.exception("textDocument/diagnostic failed")
+            else:
+                self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                return
+        super()._handle_request(msg_id, method_name, params)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         self._user(types.TEXT_DOCUMENT_DID_CLOSE, params)

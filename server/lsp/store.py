@@ -46,6 +46,8 @@ class OpenDocument:
         self.published = None  # (version, serial) last pushed
         # Online findings (AIB304) for this text, added when they arrive.
         self.online: list = []
+        # id(diagnostic) -> (diagnostic, LSP JSON data) of the last answer.
+        self.lsp_cache: dict = {}
         self.online_serial = -1
         # Incremental checking state (see aiblint.lsp.incremental).
         self.previous = None

@@ -1,0 +1,127 @@
+"""The server's incremental check gives exactly the full check's diagnostics, on random edit sequences."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+
+import pytest
+
+from aiblint.document import Document
+from aiblint.engine import Selection, lint
+from aiblint.lsp import incremental
+from aiblint.lsp.store import OpenDocument
+from aiblint.rule import registry
+from aiblint.settings import Settings
+
+
+def _resource(i: int, rng: random.Random) -> dict:
+    customize = [{"type": "Shell", "name": f"step{j}", "inline": [f"echo {j}"]} for j in range(rng.randint(1, 4))]
+    if rng.random() < 0.3:
+        customize.append({"type": "Shell", "name": "step0", "scriptUri": "https://example.com/x.sh"})
+    return {
+        "type": "Microsoft.VirtualMachineImages/imageTemplates",
+        "apiVersion": rng.choice(["2022-07-01", "[parameters('apiVersion')]", "2020-02-14"]),
+        "name": f"tmpl{i}",
+        "location": rng.choice(["[parameters('location')]", "westus2", "<region>", "mars"]),
+        "identity": {"type": "UserAssigned", "userAssignedIdentities": {"[parameters('identity')]": {}}},
+        "properties": {
+            "buildTimeoutInMinutes": rng.choice([60, 2000, "[variables('timeout')]"]),
+            "source": {"type": "PlatformImage", "publisher": rng.choice(["Canonical", "MicrosoftWindowsServer"]),
+                       "offer": "UbuntuServer", "sku": "18.04-LTS", "version": "latest"},
+            "customize": customize,
+            "distribute": [{"type": "ManagedImage", "imageId": "/subscriptions/x/resourceGroups/rg/providers/"
+                            "Microsoft.Compute/images/img", "location": "westus2", "runOutputName": f"out{i}"}],
+        },
+    }
+
+
+def make_arm(seed: int, n: int = 4) -> str:
+    rng = random.Random(seed)
+    doc = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"location": {"type": "string", "defaultValue": "westus2"},
+                       "apiVersion": {"type": "string", "defaultValue": "2022-07-01"},
+                       "identity": {"type": "string"}},
+        "variables": {"timeout": 100},
+        "resources": [_resource(i, rng) for i in range(n)]
+        + [{"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2018-11-30", "name": "id"}],
+    }
+    return json.dumps(doc, indent=2)
+
+
+def keys(diags) -> Counter:
+    return Counter((d.code, d.message, d.span, d.severity, d.related, d.fixes) for d in diags)
+
+
+SAFE = ['x', '', 'step0', '2', 'e', ' ', 'Shell', 'é', 'Windows', '<', '0']
+RISKY = ['"', ',', '}', '\n', '{', '/', ']']
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_match_full_check(seed):
+    rng = random.Random(seed)
+    text = make_arm(seed)
+    settings = Settings()
+    selection = Selection(settings, registry())
+    od = OpenDocument("file:///tmp/inc.json", text, 1, "json")
+    fast = 0
+    for step in range(30):
+        data = od.doc.data
+        # Mostly typing inside string values (the text stays valid JSON), sometimes anything anywhere.
+        if rng.random() < 0.85:
+            quotes = [i for i in range(len(data)) if data[i:i + 1] == b'"']
+            a = rng.choice(quotes) + 1
+            b = a
+            new = rng.choice(SAFE)
+        else:
+            a = rng.randrange(len(data))
+            b = min(len(data), a + rng.choice([0, 1, 3]))
+            new = rng.choice(RISKY + SAFE)
+        lines = od.doc.lines
+        start, end = lines.position(a), lines.position(b)
+
+        class Change:
+            range = type("R", (), {"start": type("P", (), {"line": start.line, "character": start.character}),
+                                   "end": type("P", (), {"line": end.line, "character": end.character})})
+            text = new
+
+        od.apply([Change], "utf-16")
+        result = incremental.check(od, settings, selection)
+        if isinstance(result, incremental.IncrementalResult):
+            fast += 1
+        expected = lint(Document(od.doc.text, od.path), settings, selection=selection)
+        assert keys(result.diagnostics) == keys(expected.diagnostics), f"step {step}: {new!r} at {a}"
+        # Typing often leaves the document broken; repair it now and then.
+        if od.doc.has_syntax_error:
+            class Whole:
+                range = None
+                text = make_arm(seed)
+
+            od.apply([Whole], "utf-16")
+            incremental.check(od, settings, selection)
+    assert fast >= 8
+
+
+def test_fast_path_taken_for_typing_in_a_name():
+    text = make_arm(1, n=6)
+    settings = Settings()
+    selection = Selection(settings, registry())
+    od = OpenDocument("file:///tmp/inc2.json", text, 1, "json")
+    incremental.check(od, settings, selection)
+    at = text.index('"tmpl3"') + 3
+    line = text.count("\n", 0, at)
+    col = at - text.rfind("\n", 0, at) - 1
+    for i in range(6):
+        class Change:
+            range = type("R", (), {"start": type("P", (), {"line": line, "character": col}),
+                                   "end": type("P", (), {"line": line, "character": col + (i % 2)})})
+            text = "x" if i % 2 == 0 else ""
+
+        od.apply([Change], "utf-16")
+        result = incremental.check(od, settings, selection)
+        assert isinstance(result, incremental.IncrementalResult)
+        expected = lint(Document(od.doc.text, od.path), settings, selection=selection)
+        assert keys(result.diagnostics) == keys(expected.diagnostics)
