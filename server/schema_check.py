@@ -17,6 +17,8 @@ Decisions (also in the rule documentation):
   and child ``resources`` are accepted on the resource, also in raw bodies
   (quickstarts keep ``"dependsOn": []`` there). Property copy loops
   (``"copy": [{"name", "count", "input"}]``) stand for the array they produce.
+* Values of ARM's own keys are left to ARM (it compares ``copy.mode`` and the
+  like ignoring case).
 * Where the document does not parse, nothing is reported in or next to the
   broken part: the tree recovered there is a guess.
 * A raw body (``az resource create``) needs no ``name``; an ARM resource does.
@@ -428,8 +430,8 @@ class _Checker:
                 if prop is None:
                     continue
             present.add(prop.name)
-            if prop.read_only or m.value is None:
-                continue
+            if prop.read_only or prop.arm_only or m.value is None:
+                continue  # read-only: from saved GET responses; ARM's own keys: ARM checks them
             self.value(m.value, prop.spec, steps + (prop.name,), f"'{prop.name}'")
         for name, prop in props.items():
             required = prop.required or (prop.arm_required and self.arm)

@@ -516,3 +516,45 @@ def test_deployment_template_keys_in_a_raw_body():
         Found("AIB200", span(text, '"contentVersion"'), "'contentVersion' belongs to an ARM deployment template, not to a "
                                                         "template body"),
     ]
+
+
+# --------------------------------------------------------------------------
+# The same findings in ARM form (resource inside a deployment template)
+
+ARM_CASES = [
+    ("2024-02-01", props(more=' "VMProfile": {"vmSize": "Standard_D2s_v3"},'), "AIB201", '"VMProfile"',
+     "'VMProfile' should be written 'vmProfile'; property names are case-sensitive from API version 2024-02-01"),
+    ("2022-07-01", props(more=' "customize": [{"type": "Shell", "inline": "apt-get update"}],'), "AIB202", '"apt-get update"',
+     "'inline' must be an array of strings, not a string"),
+    ("2022-07-01", props(more=' "customize": [{"type": "Shel", "inline": ["x"]}],'), "AIB204", '"Shel"',
+     "'Shel' is not a customizer type in API version 2022-07-01; expected one of File, PowerShell, Shell, "
+     "WindowsRestart, WindowsUpdate"),
+    ("2022-07-01", props(source=f'{{"type": "PlatformImage", "publisher": "p", "imageId": "{IMAGE}"}}'), "AIB205", '"imageId"',
+     "'imageId' belongs to a ManagedImage source, not a PlatformImage source"),
+    ("2020-02-14", props(source='{"type": "ISO", "sourceUri": "https://x/rhel.iso", "sha256Checksum": "abc"}'), "AIB206", '"ISO"',
+     "'ISO' is not a source type in API version 2020-02-14; it exists in API versions up to 2019-05-01-preview"),
+    ("2022-07-01", props(source='{"type": "ManagedImage", "imageId": "base-image"}'), "AIB208", '"base-image"',
+     "'imageId' is not the resource ID of a managed image; expected /subscriptions/{subscriptionId}/resourceGroups/"
+     "{resourceGroup}/providers/Microsoft.Compute/images/{imageName}"),
+]
+
+
+@pytest.mark.parametrize("version, properties, code, needle, message", ARM_CASES, ids=[c[2] for c in ARM_CASES])
+def test_arm_form_reports_the_same(version, properties, code, needle, message):
+    text = arm(properties, api=version)
+    assert schema(text) == [Found(code, span(text, needle), message)]
+    if code not in ("AIB201", "AIB205"):  # a value, not a key: behind an expression it is a runtime value
+        hidden = arm(properties.replace(needle, "\"[parameters('x')]\"", 1), api=version)
+        assert [f.code for f in schema(hidden)] == []
+
+
+def test_arm_version_from_parameter_without_default_is_assumed():
+    text = arm(props(more=' "colour": "blue",')).replace(', "defaultValue": "2022-07-01"', "")
+    assert schema(text) == [
+        Found("AIB200", span(text, '"colour"'), "Unknown property 'colour' in 'properties' (API version 2025-10-01 assumed)"),
+    ]
+
+
+def test_arm_copy_mode_is_left_to_arm():
+    text = arm(props()).replace('"condition": true,', '"copy": {"name": "c", "count": 2, "mode": "Serial"},')
+    assert schema(text) == []
