@@ -12,7 +12,7 @@ Walking a template:
   PlatformImage publisher and offer.
 * :func:`string_value` / :func:`string_values` read a member's literal string(s).
 
-Building fixes (JSON documents only; YAML gets ``None``):
+Building fixes (JSON documents; in YAML only scalar replacements, else ``None``):
 
 * :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
   object, with the comma and indentation of its neighbours;
@@ -191,9 +191,10 @@ def replace_value(ctx, node: Node, value) -> TextEdit | None:
     """Replace ``node`` (a value) with ``value`` (a Python value, written as JSON).
 
     A string starting with ``[`` is an ARM expression: pass it already escaped
-    (``"[[..."``) if a literal is meant.
+    (``"[[..."``) if a literal is meant. In YAML only a scalar is replaced by a
+    scalar (JSON's quoted strings, numbers and booleans are valid YAML too).
     """
-    if ctx.document.is_yaml:
+    if ctx.document.is_yaml and (not isinstance(node, ScalarNode) or isinstance(value, (dict, list))):
         return None
     return TextEdit(node.span, json_text(value))
 

@@ -1,6 +1,7 @@
 """AIB303 duplicate-run-output-name."""
 
-from lintutil import Found, lint
+from aiblint.fixes import apply_text, choose
+from lintutil import Found, lint, run
 from rulefix import arm, at, diagnostics, fix_titles, fixed
 
 TEMPLATE = """
@@ -76,3 +77,24 @@ def test_arm_shared_parameter_and_allowed_values():
               'runOutputName "out" is already used by distribute[0]; each distribute target needs its own run output name'),
     ]
     assert fix_titles(text, "AIB303") == [[]]
+
+
+def test_yaml_template_is_checked_and_fixed():
+    text = """
+    type: Microsoft.VirtualMachineImages/imageTemplates
+    apiVersion: "2022-07-01"
+    location: westeurope
+    properties:
+      source: {type: PlatformImage, publisher: Canonical, offer: UbuntuServer, sku: "18.04-LTS", version: latest}
+      distribute:
+        - {type: VHD, runOutputName: ubuntu}
+        - {type: VHD, runOutputName: ubuntu}
+    """
+    assert lint(text, "template.yaml", codes="AIB303") == [
+        Found("AIB303", at(text, "ubuntu}", 2)[:3] + (at(text, "ubuntu}", 2)[3] - 1,),
+              'runOutputName "ubuntu" is already used by distribute[0]; each distribute target needs its own run output name'),
+    ]
+    result = run(text, "template.yaml")
+    new, _ = apply_text(result.document.text, choose([d for d in result.diagnostics if d.code == "AIB303"]))
+    assert '- {type: VHD, runOutputName: "ubuntu-2"}' in new
+    assert lint(new, "template.yaml", codes="AIB303") == []

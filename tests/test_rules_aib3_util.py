@@ -81,10 +81,12 @@ def test_remove_member_keeps_json_valid():
         assert json.loads(new)["properties"]["source"] == left
 
 
-def test_yaml_gets_no_json_edits():
+def test_yaml_gets_only_scalar_replacements():
     text = "type: Microsoft.VirtualMachineImages/imageTemplates\nproperties:\n  source: {type: PlatformImage}\n  distribute: []\n"
     ctx = context(text, "t.yaml")
     source = ctx.template.properties.get("source")
     assert _util.insert_member(ctx, source, "x", 1) is None
     assert _util.replace_value(ctx, source, {}) is None
     assert _util.remove_member(ctx, source, source.members[0]) is None
+    edit = _util.replace_value(ctx, source.get("type"), "ISO")
+    assert _apply(text, edit) == text.replace("{type: PlatformImage}", '{type: "ISO"}')
