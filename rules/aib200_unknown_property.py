@@ -25,6 +25,10 @@ Accepted without a report:
   `exactStagingResourceGroup`): templates are often saved from a GET response,
   and the service ignores these on create. Their values are not checked.
 
+Keys of a deployment template itself (`contentVersion`, `parameters`,
+`variables`, `outputs`) at the top of a raw body are reported as such; `$schema`
+is accepted, since it only tells editors which JSON schema to use.
+
 An ARM expression cannot stand for a property name, so a key such as
 `"[parameters('p')]"` in a fixed-shape object is reported as well (in free-form
 maps such as `userAssignedIdentities` or `tags` it is fine).

@@ -6,8 +6,9 @@ does, and names that type: `imageId` in a PlatformImage source (it belongs to a
 ManagedImage source), `galleryImageId` in a ManagedImage distributor (SharedImage),
 `runElevated` in a File customizer (PowerShell).
 
-When the `type` itself is an ARM expression, unknown or missing, the properties
-of every type are accepted: which one applies is not known before deployment.
+When the `type` itself is an ARM expression, unknown or missing, the object's
+other properties are not judged: which type applies is not known (before
+deployment, or until the `type` is fixed), and a guess would only add noise.
 
 ## Why is this bad
 The property has no effect on this type. Usually the `type` is wrong, or the
