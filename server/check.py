@@ -242,12 +242,12 @@ class Run:
         from .document import Document, language_for
 
         if not named and not _may_hold_template(data):
-            return None
+            return self._skip(path, "no Image Builder template")
         source = discover.decode(data)
         language = language_for(path) or "json"
         if source.text is None:
             if not named:
-                return None
+                return self._skip(path, source.problem)
             doc = Document("", path, language)
             return Checked(FileReport(path, doc, self._own(INVALID_JSON, source.problem, Span(0, 0))), source)
         try:
@@ -271,7 +271,7 @@ class Run:
         if not result.templates:
             if not is_template:
                 if not named:
-                    return None
+                    return self._skip(path, "no Image Builder template")
                 diagnostics = self._own(NOT_A_TEMPLATE, "Not an Image Builder template; nothing was checked",
                                         Span(0, 0))
         if source.problem:
@@ -281,6 +281,12 @@ class Run:
         if (self.args.fix or self.args.diff) and is_template and not source.lossy:
             self._fix(checked, result, is_stdin)
         return checked
+
+    def _skip(self, path: str, reason: str) -> None:
+        """A walked file that is not reported; ``--verbose`` says why."""
+        if self.args.verbose:
+            print(f"{path}: skipped: {reason}", file=sys.stderr)
+        return None
 
     def _lint(self, doc):
         from .engine import lint

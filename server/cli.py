@@ -37,6 +37,8 @@ examples:
   aiblint --stdio                          run the language server
 
 configuration: [tool.aiblint] in pyproject.toml or .aiblint.yaml (nearest folder upwards).
+exit status: 0 no problem at or above --fail-level; 1 problems (or --diff has changes);
+             2 usage, configuration or file error.
 """
 
 
@@ -64,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--explain", metavar="CODE", help="print a rule's documentation (code or name)")
     act.add_argument("--schema", metavar="VERSION", help="print the JSON Schema of an API version")
     act.add_argument("--version", action="store_true", help="print the version")
-    act.add_argument("--stdio", action="store_true", help="run the language server on stdin/stdout")
+    act.add_argument("--stdio", action="store_true",
+                     help="run the language server on stdin/stdout ('--tcp --host H --port P' for TCP)")
     chk = p.add_argument_group("checking")
     chk.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
                      help="output format (default: text)")
