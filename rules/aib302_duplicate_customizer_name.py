@@ -7,10 +7,10 @@ later entry of each pair is reported, with related information pointing at the
 first one.
 
 ## Why is this bad
-The service logs and reports each step by its name. The template documentation
-of the preview API versions and of 2020-02-14 states that customizer names must
-be unique; a build whose steps share a name is rejected or produces logs in
-which the failing step cannot be told apart.
+The template documentation of the preview API versions and of 2020-02-14
+requires customizer names to be unique. Even where that sentence is gone, the
+customization log and error messages name the step, and two steps with one
+name cannot be told apart when one of them fails.
 
 ## Example
 ```json

@@ -54,6 +54,7 @@ own property descriptions.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#distribute-sharedimage
+and https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#powershell-customizer
 """
 
 from __future__ import annotations
