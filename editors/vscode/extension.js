@@ -234,7 +234,7 @@ async function startClient() {
     }
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const args = [...server.args, ...cfg.get('args', [])];
-    log(`Starting ${server.command} ${args.join(' ')} --stdio (found via ${server.origin})`);
+    log(`Starting ${[server.command, ...args, '--stdio'].join(' ')} (found via ${server.origin})`);
     synced.clear();
     let failures = 0;
     client = new LanguageClient(
@@ -304,16 +304,21 @@ async function fixAll() {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;
   const document = editor.document;
-  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  const last = document.lineAt(document.lineCount - 1);
+  const whole = new vscode.Range(0, 0, last.lineNumber, last.text.length);
   const actions =
     (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, whole, FIX_ALL_KIND, 1)) || [];
   const mine = actions.filter((a) => a.kind && a.kind.value === FIX_ALL_KIND);
+  log(`Fix all: ${mine.length} of ${actions.length} code actions are ${FIX_ALL_KIND}`);
   if (!mine.length) {
     vscode.window.setStatusBarMessage('aiblint: nothing to fix', 3000);
     return;
   }
   for (const action of mine) {
-    if (action.edit) await vscode.workspace.applyEdit(action.edit);
+    if (action.edit) {
+      const applied = await vscode.workspace.applyEdit(action.edit);
+      log(`Fix all: "${action.title}" ${applied ? 'applied' : 'could not be applied'} (${action.edit.size} file(s))`);
+    }
     if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments || []));
   }
 }

@@ -82,7 +82,7 @@ def codes_and_lines(diags: list[dict]) -> list[tuple[str, int]]:
 @pytest.mark.parametrize(("build", "mode"), [("0.7", "setup"), ("pypi", "setup"), ("pypi", "enable")])
 def test_template_session(build, mode, tmp_path, server_dir):
     exe = nvim_exe(build)
-    result, elapsed = run_driver(exe, mode, tmp_path, server_dir)
+    result, _ = run_driver(exe, mode, tmp_path, server_dir)
     if build == "0.7":
         assert result["nvim"]["minor"] == 7
     else:
@@ -124,7 +124,6 @@ def test_template_session(build, mode, tmp_path, server_dir):
     # A JSON file that is not a template gets no server.
     assert result["other_filetype"] == "json"
     assert result["other_attached"] is False
-    assert elapsed < 60
 
 
 @pytest.mark.parametrize("build", ["0.7", "pypi"])

@@ -1,7 +1,8 @@
 // Drives VS Code (code-server in headless Chromium) for tests/e2e/test_vscode.py.
 // Environment: CS_URL (workbench URL with ?folder=), NODE_PATH (playwright-core),
 // CHROMIUM, PROFILE_DIR (fresh browser profile), OUT_FILE (JSON result),
-// SCREENSHOT (PNG path), MODE ("session" or "missing-server").
+// SCREENSHOT (PNG path), WORKSPACE (the opened folder), MODE ("session" or
+// "missing-server").
 'use strict';
 
 const fs = require('fs');
@@ -30,6 +31,19 @@ async function goTo(page, line, column) {
   await page.keyboard.type(`${line}:${column}`);
   await page.keyboard.press('Enter');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+}
+
+function workspaceFile() {
+  return fs.readFileSync(`${process.env.WORKSPACE}/template.json`, 'utf8');
+}
+
+/** Wait until the template on disk satisfies `predicate`. */
+async function waitForFile(predicate, timeout = 10000) {
+  const end = Date.now() + timeout;
+  while (!predicate(workspaceFile())) {
+    if (Date.now() > end) throw new Error('template.json on disk did not change');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The rows of the Problems panel, as their accessible labels. */
@@ -77,6 +91,9 @@ async function session(page) {
   await page.keyboard.press('Control+I');
   const diagHover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'AIB302' }).last();
   await diagHover.waitFor({ timeout: 15000 });
+  // The hover lists the quick fixes once the code actions arrived.
+  await page.locator('.monaco-hover:not(.hidden)', { hasText: /Quick Fix|No quick fixes/ }).last()
+    .waitFor({ timeout: 10000 }).catch(() => {});
   result.diagnostic_hover = await diagHover.innerText();
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
   await page.mouse.move(5, 5);
@@ -102,13 +119,28 @@ async function session(page) {
   await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden' });
   await page.keyboard.press('Control+S');
-  await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
+  await waitForFile((text) => !/\},\s*\]/.test(text));
   // The diagnostic goes away once the server checked the fixed text.
   await problemRow('AIB102').waitFor({ state: 'detached', timeout: 15000 });
   result.problems_after = await problems(page);
+  result.saved_after_quick_fix = workspaceFile();
   step('quick fix');
 
-  // 6. A JSON file that is not a template: no aiblint diagnostics for it.
+  // 6. The command "aiblint: Fix all problems" (source.fixAll.aiblint), then save.
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('aiblint: Fix all problems');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fix all problems' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await problemRow('AIB302').waitFor({ state: 'detached', timeout: 15000 });
+  // Code may already have saved it (files.refactoring.autoSave); saving again is harmless.
+  await page.keyboard.press('Control+S');
+  await waitForFile((text) => text !== result.saved_after_quick_fix);
+  result.problems_after_fix_all = await problems(page);
+  result.saved_after_fix_all = workspaceFile();
+  step('fix all');
+
+  // 7. A JSON file that is not a template: no aiblint diagnostics for it.
   await openFile(page, 'package.json');
   await page.waitForTimeout(1500);
   result.problems_with_package_json = await problems(page);
