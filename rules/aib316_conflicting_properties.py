@@ -84,16 +84,19 @@ def check(ctx):
 
 
 def _given(ctx, obj: ObjectNode, name: str):
-    """Member ``name`` unless missing, null or an empty array."""
+    """Member ``name`` when it holds a value: not missing, null, "" or [] (followed through parameters).
+
+    An expression that cannot be followed counts as not given, so nothing is
+    reported on a guess.
+    """
     member = obj.member(name)
     if member is None or member.value is None:
         return None
-    value = member.value
-    if isinstance(value, ScalarNode) and value.kind == "null":
-        return None
-    if isinstance(value, ArrayNode) and not value.items:
-        return None
-    return member
+    for value, _ref in ctx.values(member.value):
+        if not (isinstance(value, ScalarNode) and value.value in (None, "")) and \
+                not (isinstance(value, ArrayNode) and not value.items):
+            return member
+    return None
 
 
 def _norm(region: str) -> str:

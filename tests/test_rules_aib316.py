@@ -164,3 +164,21 @@ def test_arm_run_as_system_from_parameters():
     text = arm(props, parameters=params)
     assert len(lint(text, codes="AIB316")) == 2
     assert src(fixed(text, "AIB316")) == src(text)  # values behind parameters are not rewritten
+
+
+def test_arm_region_lists_behind_parameters():
+    dist = {"type": "SharedImage", "galleryImageId": GALLERY, "runOutputName": "r",
+            "replicationRegions": "[parameters('replicationRegions')]",
+            "targetRegions": "[parameters('targetRegions')]"}
+    props = {"source": {"type": "PlatformImage", "publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+                        "sku": "2022-datacenter", "version": "latest"},
+             "distribute": [dist]}
+    empty = {"replicationRegions": {"type": "array", "defaultValue": []},
+             "targetRegions": {"type": "array", "defaultValue": [{"name": "westeurope"}]}}
+    assert lint(arm(props, parameters=empty), codes="AIB316") == []
+    both = dict(empty, replicationRegions={"type": "array", "defaultValue": ["westeurope"]})
+    text = arm(props, parameters=both)
+    assert lint(text, codes="AIB316") == [Found("AIB316", at(text, '"replicationRegions"', 2), BOTH)]
+    # Expressions that cannot be followed are not guessed at.
+    unknown = dict(dist, replicationRegions="[if(parameters('x'), createArray('westeurope'), createArray())]")
+    assert lint(arm(dict(props, distribute=[unknown]), parameters=empty), codes="AIB316") == []
