@@ -115,3 +115,13 @@ def test_github_escaping():
     github.render([FileReport("a,b:c%.json", doc, [d])], registry(), out)
     assert out.getvalue() == ("::warning file=a%2Cb%3Ac%25.json,line=1,col=2,endLine=1,endColumn=5,"
                               "title=AIB105 unused-suppression::50% done%0Anext: line\n".replace("50% done", "50%25 done"))
+
+
+def test_whole_corpus_gives_valid_sarif_and_no_errors(corpus_dir, reference_dir):
+    r = run("--check", str(corpus_dir / "real"), "--format", "sarif", timeout=600)
+    assert r.code in (0, 1) and r.err == "", r.err[:2000]
+    log = json.loads(r.out)
+    schema = json.loads((reference_dir / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    uris = {x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in log["runs"][0]["results"]}
+    assert len(uris) > 100
