@@ -20,11 +20,14 @@ SYNTAX_SAFE_CODES = frozenset({"AIB101", "AIB102"})
 
 @dataclass
 class FixResult:
-    """The new bytes, the fixes applied, and the fixes left out because they overlapped."""
+    """The new bytes, the fixes applied, the fixes left out because they overlapped,
+    and the applied edits in document order (offsets into the *old* bytes; what
+    a language server sends as one workspace edit)."""
 
     data: bytes
     applied: list[Fix] = field(default_factory=list)
     skipped: list[Fix] = field(default_factory=list)
+    edits: list[TextEdit] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -94,6 +97,7 @@ def apply(data: bytes, fixes: Iterable[Fix]) -> FixResult:
     if not taken:
         return result
     taken.sort(key=lambda e: e.span.start)
+    result.edits = taken
     out = []
     pos = 0
     for e in taken:

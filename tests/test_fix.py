@@ -29,6 +29,7 @@ def test_apply_in_any_order():
     res = apply(data, [fix((8, 9, "I")), fix((0, 1, "A"), (4, 5, "E"))])
     assert res.data == b"AbcdEfghIj"
     assert len(res.applied) == 2 and not res.skipped
+    assert [(e.span.start, e.new_text) for e in res.edits] == [(0, "A"), (4, "E"), (8, "I")]
 
 
 def test_overlapping_fix_is_left_for_later():
