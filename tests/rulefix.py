@@ -35,11 +35,18 @@ def diagnostics(text: str, code: str, **settings):
 
 
 def fixed(text: str, code: str, *, unsafe: bool = False, filename: str = "template.json", **settings) -> str:
-    """``text`` (dedented) after applying the chosen fix of every ``code`` diagnostic."""
+    """``text`` (dedented) after applying the chosen fix of every ``code`` diagnostic.
+
+    Also checks that a JSON result still parses and that a second round changes nothing.
+    """
     result = run(text, filename, **settings)
     chosen = choose([d for d in result.diagnostics if d.code == code], unsafe=unsafe)
     new, _applied = apply_text(result.document.text, chosen)
-    json.loads(new)  # every fix keeps the document valid JSON
+    if not filename.endswith((".yaml", ".yml")):
+        json.loads(new)
+    again = run(new, filename, **settings)
+    second, _ = apply_text(again.document.text, choose([d for d in again.diagnostics if d.code == code], unsafe=unsafe))
+    assert second == new, "applying the fixes again changed the text"
     return new
 
 
