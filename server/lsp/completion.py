@@ -1,7 +1,302 @@
-"""Completion (filled in below)."""
+"""Completion from the catalog, for the template's API version and the object's ``type``.
+
+* key position: the properties allowed here that are not present yet, required
+  ones first, each with its documentation; inserts ``"name": `` and a value
+  placeholder of the right type;
+* value position: allowed values (enums, type values, ``apiVersion``s, regions
+  with display names, booleans);
+* an item of ``customize``/``distribute``/``validate.inVMValidations``: one
+  snippet per type with its required properties;
+* an empty document: complete minimal templates (raw and ARM).
+"""
+
+from __future__ import annotations
+
+import json
 
 from lsprotocol import types
 
+from ..nodes import ArrayNode, ObjectNode
+from .context import EMPTY, ITEM, KEY, VALUE, place_at, resolve, template_for
+from .convert import lsp_range, offset
+
+CIK = types.CompletionItemKind
+PLAIN, SNIPPET = types.InsertTextFormat.PlainText, types.InsertTextFormat.Snippet
+
+RAW_TEMPLATE = """{
+\t"type": "Microsoft.VirtualMachineImages/imageTemplates",
+\t"apiVersion": "${1:%(version)s}",
+\t"location": "${2:westus2}",
+\t"identity": {
+\t\t"type": "UserAssigned",
+\t\t"userAssignedIdentities": {
+\t\t\t"${3:/subscriptions/<subscriptionID>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<identity>}": {}
+\t\t}
+\t},
+\t"properties": {
+\t\t"source": {
+\t\t\t"type": "PlatformImage",
+\t\t\t"publisher": "${4:Canonical}",
+\t\t\t"offer": "${5:0001-com-ubuntu-server-jammy}",
+\t\t\t"sku": "${6:22_04-lts-gen2}",
+\t\t\t"version": "latest"
+\t\t},
+\t\t"customize": [
+\t\t\t{
+\t\t\t\t"type": "Shell",
+\t\t\t\t"name": "${7:setup}",
+\t\t\t\t"inline": ["${8:sudo apt-get update}"]
+\t\t\t}
+\t\t],
+\t\t"distribute": [
+\t\t\t{
+\t\t\t\t"type": "ManagedImage",
+\t\t\t\t"imageId": "${9:/subscriptions/<subscriptionID>/resourceGroups/<rg>/providers/Microsoft.Compute/images/<image>}",
+\t\t\t\t"location": "${2:westus2}",
+\t\t\t\t"runOutputName": "${10:image}"
+\t\t\t}
+\t\t]
+\t}
+}"""
+
+ARM_TEMPLATE = """{
+\t"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+\t"contentVersion": "1.0.0.0",
+\t"parameters": {
+\t\t"imageTemplateName": {"type": "string"},
+\t\t"identityId": {"type": "string"},
+\t\t"location": {"type": "string", "defaultValue": "[resourceGroup().location]"}
+\t},
+\t"resources": [
+\t\t{
+\t\t\t"type": "Microsoft.VirtualMachineImages/imageTemplates",
+\t\t\t"apiVersion": "${1:%(version)s}",
+\t\t\t"name": "[parameters('imageTemplateName')]",
+\t\t\t"location": "[parameters('location')]",
+\t\t\t"identity": {
+\t\t\t\t"type": "UserAssigned",
+\t\t\t\t"userAssignedIdentities": {"[parameters('identityId')]": {}}
+\t\t\t},
+\t\t\t"properties": {
+\t\t\t\t"source": {
+\t\t\t\t\t"type": "PlatformImage",
+\t\t\t\t\t"publisher": "${2:Canonical}",
+\t\t\t\t\t"offer": "${3:0001-com-ubuntu-server-jammy}",
+\t\t\t\t\t"sku": "${4:22_04-lts-gen2}",
+\t\t\t\t\t"version": "latest"
+\t\t\t\t},
+\t\t\t\t"customize": [
+\t\t\t\t\t{"type": "Shell", "name": "${5:setup}", "inline": ["${6:sudo apt-get update}"]}
+\t\t\t\t],
+\t\t\t\t"distribute": [
+\t\t\t\t\t{
+\t\t\t\t\t\t"type": "ManagedImage",
+\t\t\t\t\t\t"imageId": "[resourceId('Microsoft.Compute/images', '${7:image}')]",
+\t\t\t\t\t\t"location": "[parameters('location')]",
+\t\t\t\t\t\t"runOutputName": "${8:image}"
+\t\t\t\t\t}
+\t\t\t\t]
+\t\t\t}
+\t\t}
+\t]
+}"""
+
+# What a type value is called in snippet titles, by the array's location.
+ITEM_KINDS = {
+    ("properties", "customize"): "customizer",
+    ("properties", "distribute"): "target",
+    ("properties", "validate", "inVMValidations"): "validator",
+}
+# Properties a useful item of a type needs although the API does not mark them required.
+ESSENTIAL = {"File": ("sourceUri", "destination")}
+TARGET_TITLES = {"SharedImage": "Shared Image Gallery target", "ManagedImage": "Managed image target",
+                 "VHD": "VHD target"}
+
+
+def _plain_snippet(text: str) -> str:
+    """A snippet's text with its placeholders replaced by their defaults."""
+    import re
+
+    return re.sub(r"\$\{\d+:([^}]*)\}|\$\{\d+\|([^,|]*)[^}]*\}|\$\d+", lambda m: m.group(1) or m.group(2) or "", text)
+
+
+class Builder:
+    def __init__(self, ls, od, place):
+        self.ls = ls
+        self.od = od
+        self.place = place
+        self.snippets = bool(ls.supports("text_document.completion.completion_item.snippet_support"))
+        lines = od.doc.lines
+        self.range = lsp_range(lines, type("S", (), {"start": place.token_start, "end": place.token_end})(),
+                               ls.encoding)
+        self.items: list[types.CompletionItem] = []
+
+    def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False):
+        if snippet and not self.snippets:
+            insert, snippet = _plain_snippet(insert), False
+        self.items.append(types.CompletionItem(
+            label=label, kind=kind, detail=detail,
+            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if doc else None,
+            sort_text=f"{sort}{label}", filter_text=filter_text or label,
+            text_edit=types.TextEdit(range=self.range, new_text=insert),
+            insert_text_format=SNIPPET if snippet else PLAIN))
+
+
+def _placeholder(spec) -> str:
+    t = spec.type if spec is not None else "any"
+    if t == "array" and spec.items is not None and spec.items.type == "string":
+        return '["$1"]'
+    if spec is not None and spec.enum:
+        return '"${1|' + ",".join(spec.enum) + '|}"'
+    return {"string": '"$1"', "integer": "${1:0}", "number": "${1:0}", "boolean": "${1|true,false|}",
+            "array": "[$1]", "object": "{$1}", "map": "{$1}"}.get(t, "$1")
+
+
+def _doc(location, version) -> str | None:
+    from .. import catalog
+
+    d = catalog.load().doc_for(location, version)
+    return d.markdown() if d is not None else None
+
+
+def complete_keys(b: Builder, obj: ObjectNode) -> None:
+    template = template_for(b.od, obj)
+    if template is None:
+        return
+    res = resolve(template, obj)
+    if res is None or res.spec.type != "object":
+        return
+    present = {m.name for m in obj.members if m.key_span.end <= b.place.token_start
+               or m.key_span.start >= b.place.token_end}
+    for name, prop in res.properties.items():
+        if name in present or prop.read_only or (prop.arm_only and template.form == "raw"):
+            continue
+        required = prop.required or (prop.arm_required and template.form == "arm")
+        insert = f'"{name}": ' + (_placeholder(prop.spec) if b.snippets else "")
+        detail = ("required " if required else "") + (prop.spec.type if prop.spec else "")
+        b.add(name, insert, CIK.Property, detail, _doc(res.property_location(name), template.api_version),
+              sort="0" if required else "1", filter_text=f'"{name}"', snippet=True)
+
+
+def _quoted(_b: Builder, value: str) -> str:
+    return json.dumps(value)
+
+
+def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
+    from .. import catalog
+    from ..catalog import lookup, regions
+
+    template = template_for(b.od, obj)
+    if template is None:
+        return
+    version = template.api_version
+    if key == "apiVersion" and obj is template.node:
+        cat = catalog.load()
+        for i, v in enumerate(reversed(cat.versions)):
+            b.add(v, _quoted(b, v), CIK.Value, "Image Builder API version", sort=f"{i:02d}",
+                  filter_text=f'"{v}"')
+        return
+    res = resolve(template, obj)
+    if res is None:
+        return
+    if res.union is not None and key == res.union.discriminator:
+        for value in res.union.variants:
+            b.add(value, _quoted(b, value), CIK.EnumMember, None, _doc(res.variant_location(value), version),
+                  filter_text=f'"{value}"')
+        return
+    child = lookup.child(res, key)
+    if child is None:
+        return
+    spec = child.spec
+    if key == "location" or key.endswith("Region") or key == "replicationRegions":
+        extra = b.od.result_settings.extra_regions if getattr(b.od, "result_settings", None) else ()
+        supported = regions.aib_regions(version, extra) if obj is template.node else None
+        pool = supported or list(regions.BY_NAME.values())
+        for r in pool:
+            b.add(r.name, _quoted(b, r.name), CIK.Value, r.display_name, filter_text=f'"{r.name}" {r.display_name}')
+        return
+    if spec.enum:
+        for value in spec.enum:
+            b.add(value, _quoted(b, value), CIK.EnumMember, None,
+                  _doc(child.location + ("=" + value,), version), filter_text=f'"{value}"')
+    elif spec.type == "boolean":
+        for value in ("true", "false"):
+            b.add(value, value, CIK.Value)
+
+
+def complete_items(b: Builder, arr: ArrayNode) -> None:
+    template = template_for(b.od, arr)
+    if template is None:
+        return
+    res = resolve(template, arr)
+    if res is None or res.spec.type != "array" or res.spec.items is None or not res.spec.items.is_union:
+        return
+    union = res.spec.items
+    kind = ITEM_KINDS.get(tuple(k for k in res.location), "item")
+    indent = "\t"
+    for value, variant in union.variants.items():
+        fields = [(n, p) for n, p in variant.properties.items()
+                  if (p.required or n in ESSENTIAL.get(value, ())) and n != union.discriminator and not p.read_only]
+        shapes = [("", fields)]
+        if "inline" in variant.properties and "scriptUri" in variant.properties:
+            shapes = [(" (inline)", fields + [("inline", variant.properties["inline"])]),
+                      (" (script)", fields + [("scriptUri", variant.properties["scriptUri"]),
+                                              ("sha256Checksum", variant.properties.get("sha256Checksum"))])]
+        for suffix, props in shapes:
+            props = [(n, p) for n, p in props if p is not None]
+            if "name" in variant.properties and "name" not in [n for n, _ in props]:
+                props.insert(0, ("name", variant.properties["name"]))
+            body = [f'{indent}"{union.discriminator}": "{value}"']
+            for i, (n, p) in enumerate(props, start=1):
+                ph = _placeholder(p.spec).replace("$1", f"${i}").replace("${1", "${" + str(i))
+                body.append(f'{indent}"{n}": {ph}')
+            snippet = "{\n" + ",\n".join(body) + "\n}"
+            title = TARGET_TITLES.get(value) if kind == "target" else None
+            label = (title or f"{value} {kind}") + suffix
+            b.add(label, snippet, CIK.Snippet, f"{value} {kind}",
+                  _doc(res.location + ("[]", value), template.api_version), filter_text=label, snippet=True)
+
+
+def complete_empty(b: Builder) -> None:
+    from .. import catalog
+
+    version = catalog.load().newest
+    b.add("Image Builder template (raw)", RAW_TEMPLATE % {"version": version}, CIK.Snippet,
+          "a complete minimal imageTemplate body", snippet=True, sort="0")
+    b.add("Image Builder template (ARM deployment)", ARM_TEMPLATE % {"version": version}, CIK.Snippet,
+          "an ARM template with one imageTemplate resource", snippet=True, sort="1")
+
+
+def completions(ls, od, position) -> list[types.CompletionItem]:
+    from .diagnostics import ensure_checked
+
+    ensure_checked(ls, od)
+    off = offset(od.doc.lines, position, ls.encoding)
+    place = place_at(od.doc, off)
+    b = Builder(ls, od, place)
+    if place.kind == EMPTY or (place.kind == KEY and isinstance(place.container, ObjectNode)
+                               and place.container.parent is None and not place.container.members
+                               and not od.was_template):
+        if place.kind == KEY:
+            obj = place.container
+            whole = lsp_range(od.doc.lines, obj.span, ls.encoding)
+            b.range = whole
+        complete_empty(b)
+    elif place.kind == KEY and isinstance(place.container, ObjectNode):
+        complete_keys(b, place.container)
+    elif place.kind == VALUE and isinstance(place.container, ObjectNode) and place.key:
+        complete_values(b, place.container, place.key)
+    elif place.kind == ITEM and isinstance(place.container, ArrayNode):
+        complete_items(b, place.container)
+    return b.items
+
 
 def setup(server) -> None:
-    pass
+    options = types.CompletionOptions(trigger_characters=['"', ":", "{", ","], resolve_provider=False)
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
+    def completion(ls, params: types.CompletionParams):
+        od = ls.documents.get(params.text_document.uri)
+        if od is None:
+            return None
+        return types.CompletionList(is_incomplete=False, items=completions(ls, od, params.position))

@@ -39,6 +39,7 @@ def ensure_checked(ls, od) -> None:
         diagnostics = []
         result = None
     od.result = result
+    od.result_settings = settings
     od.diagnostics = diagnostics
     od.checked = key
     od.serial += 1

@@ -37,6 +37,7 @@ class OpenDocument:
         self.doc = Document(text, self.path, language=language, version=version)
         # Results of the latest check: for which version, with which settings generation.
         self.result = None
+        self.result_settings = None
         self.diagnostics: list = []
         self.checked = None  # (version, settings generation, data serial) the result is for
         self.serial = 0  # counts results; the pull result id

@@ -1,0 +1,158 @@
+"""Where the cursor is: the template, the schema spec there, and key/value/item position.
+
+Completion and hover both start here. Works on half-typed documents: the value
+tree keeps what could be read, and the cursor's position kind is found from the
+text of the current line (JSON strings never span lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..nodes import ArrayNode, Node, ObjectNode, find_node_at
+
+KEY, VALUE, ITEM, EMPTY, OTHER = "key", "value", "item", "empty", "other"
+
+
+@dataclass
+class Place:
+    kind: str  # KEY, VALUE, ITEM, EMPTY or OTHER
+    container: Node | None = None  # the object (KEY/VALUE) or array (ITEM)
+    key: str | None = None  # VALUE: the member's name
+    token_start: int = 0  # bytes of the token being typed (with its quotes)
+    token_end: int = 0
+    prefix: str = ""  # what is typed of it so far, without the quote
+    quoted: bool = False
+
+
+def _string_state(line: bytes, col: int) -> int | None:
+    """Start of the string literal that contains column ``col`` of ``line``, else None."""
+    start = None
+    i = 0
+    while i < col:
+        c = line[i]
+        if start is not None:
+            if c == 0x5C:  # backslash
+                i += 2
+                continue
+            if c == 0x22:
+                start = None
+        elif c == 0x22:
+            start = i
+        elif c == 0x2F and i + 1 < len(line) and line[i + 1] == 0x2F:  # // comment
+            return None
+        i += 1
+    return start
+
+
+def _container_at(root: Node | None, off: int, data: bytes) -> Node | None:
+    """The innermost object or array whose brackets enclose ``off`` (or that is left unclosed before it)."""
+    node = root
+    best = None
+    while node is not None:
+        end = node.span.end
+        if isinstance(node, (ObjectNode, ArrayNode)) and node.span.start < off and (
+                off < end or (off >= end and data[end - 1:end] not in (b"}", b"]"))):
+            best = node
+        nxt = None
+        children = ([m.value for m in node.members if m.value is not None] if isinstance(node, ObjectNode)
+                    else node.items if isinstance(node, ArrayNode) else [])
+        for c in children:
+            if isinstance(c, (ObjectNode, ArrayNode)) and c.span.start < off and (
+                    off < c.span.end or data[c.span.end - 1:c.span.end] not in (b"}", b"]")):
+                nxt = c
+        if nxt is not None and nxt.span.end < off and node is not best:
+            nxt = None
+        node = nxt
+    return best
+
+
+def place_at(doc, off: int) -> Place:
+    """The kind of position at byte offset ``off`` of ``doc``."""
+    data = doc.data
+    if not data.strip():
+        return Place(EMPTY, token_start=off, token_end=off)
+    lines = doc.lines
+    line = lines.line_of(off)
+    span = lines.line_span(line)
+    text = data[span.start:span.end]
+    col = off - span.start
+    qs = _string_state(text, col)
+    if qs is not None:
+        tok_start = span.start + qs
+        # The rest of the string (through its closing quote, if on this line).
+        end = text.find(b'"', col)
+        while end > 0 and text[end - 1] == 0x5C:
+            end = text.find(b'"', end + 1)
+        tok_end = span.start + (end + 1 if end >= 0 else len(text))
+        prefix = data[tok_start + 1:off].decode("utf-8", "replace")
+        quoted = True
+    else:
+        i = col
+        while i > 0 and (chr(text[i - 1]).isalnum() or text[i - 1] in b"_-."):
+            i -= 1
+        tok_start = span.start + i
+        j = col
+        while j < len(text) and (chr(text[j]).isalnum() or text[j] in b"_-."):
+            j += 1
+        tok_end = span.start + j
+        prefix = data[tok_start:off].decode("utf-8", "replace")
+        quoted = False
+    # The previous significant character before the token.
+    k = tok_start - 1
+    while k >= 0 and data[k] in b" \t\r\n":
+        k -= 1
+    prev = data[k:k + 1]
+    root = doc.root
+    container = _container_at(root, tok_start, data) if root is not None else None
+    place = Place(OTHER, container, None, tok_start, tok_end, prefix, quoted)
+    if prev == b":":
+        place.kind = VALUE
+        j = k - 1
+        while j >= 0 and data[j] in b" \t\r\n":
+            j -= 1
+        if j >= 0 and data[j] == 0x22:
+            q = data.rfind(b'"', 0, j)
+            if q >= 0:
+                place.key = data[q + 1:j].decode("utf-8", "replace")
+        return place
+    if prev in (b"{", b",", b"["):
+        if isinstance(container, ObjectNode):
+            place.kind = KEY
+        elif isinstance(container, ArrayNode):
+            place.kind = ITEM
+        elif prev == b"{" and root is None:
+            place.kind = KEY
+    if prev == b"" and root is None:
+        place.kind = EMPTY
+    return place
+
+
+def template_for(od, node: Node | None):
+    """The template whose resource object contains ``node`` (None outside templates)."""
+    result = od.result
+    templates = result.templates if result is not None else []
+    best = None
+    for t in templates:
+        cur = node
+        while cur is not None and cur is not t.node:
+            cur = cur.parent
+        if cur is t.node:
+            best = t
+    return best
+
+
+def resolve(template, node: Node):
+    """The catalog's :class:`Resolved` spec of ``node`` inside ``template`` (None outside its schema)."""
+    from .. import catalog
+    from ..catalog import lookup
+
+    schema = catalog.load().version(template.api_version)
+    path = lookup.relative_path(template.node, node)
+    if path is None:
+        return None
+    return lookup.resolve_path(schema, path, template.node)
+
+
+def node_at(doc, off: int) -> Node | None:
+    return find_node_at(doc.root, off)
