@@ -29,6 +29,8 @@ TIMEOUT = 5.0
 MAX_REDIRECTS = 5
 USER_AGENT = "aiblint (size check)"
 _REDIRECTS = {301, 302, 303, 307, 308}
+# The rules that ask the network.
+ONLINE_CODES = ("AIB304",)
 # Statuses after which asking again with GET cannot help.
 _FINAL = {404, 410}
 
@@ -147,3 +149,33 @@ def _size(resp, method: str) -> int | None:
         return int(total) if total.isdigit() else None
     length = (resp.headers.get("Content-Length") or "").strip()
     return int(length) if length.isdigit() else None
+
+
+def check_document(document, templates, settings):
+    """The online findings (AIB304) of a document's templates, for a caller that runs them apart.
+
+    The language server lints with online checks off, publishes, and calls this
+    on a worker thread. Rule selection, severity overrides, per-file ignores and
+    suppression comments apply as in :func:`aiblint.engine.lint`.
+    """
+    import dataclasses
+
+    from . import catalog, suppress
+    from .engine import Selection
+    from .rule import Context, registry
+
+    reg = registry()
+    selection = Selection(settings, reg)
+    online_settings = dataclasses.replace(settings, online=True)
+    found = []
+    for code in ONLINE_CODES:
+        rule = reg.get(code)
+        if rule is None or rule.check is None or not selection.is_on(code):
+            continue
+        for template in templates:
+            for d in rule.check(Context(document, template, catalog.load(), online_settings, rule)):
+                d.name = rule.name
+                d.severity = selection.severity.get(d.code, d.severity)
+                found.append(d)
+    codes = {d.code for d in found}
+    return [d for d in suppress.apply(document, found, selection, settings) if d.code in codes]

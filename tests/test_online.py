@@ -235,3 +235,21 @@ def test_timeout_is_reported_as_unreachable_in_verbose_mode():
     finally:
         listener.close()
         online.clear_cache()
+
+
+def test_check_document_gives_the_online_findings_alone(server):
+    from aiblint.document import Document
+    from aiblint.engine import lint as engine_lint
+    from aiblint.settings import Settings
+    from rulefix import src
+
+    url = server.base + "/big.zip"
+    text = src(_template(url))
+    doc = Document(text, "t.json")
+    offline = engine_lint(doc, Settings())
+    assert "AIB304" not in {d.code for d in offline.diagnostics}
+    found = online.check_document(doc, offline.templates, Settings())
+    assert [(d.code, d.name, d.severity.label) for d in found] == [("AIB304", "file-too-large", "error")]
+    assert online.check_document(doc, offline.templates, Settings(ignore=["AIB304"])) == []
+    assert [d.severity.label for d in online.check_document(doc, offline.templates,
+                                                            Settings(severity={"AIB304": "warning"}))] == ["warning"]
