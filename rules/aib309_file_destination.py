@@ -47,7 +47,7 @@ import re
 
 from aiblint.diagnostics import Fix
 
-from ._util import customizers, related_use, replace_value, source_os, string_values, validators
+from ._util import api_at_least, customizers, related_use, replace_value, source_os, string_values, validators
 
 CODE = "AIB309"
 NAME = "file-destination"
@@ -59,6 +59,8 @@ _VARIABLE = re.compile(r"^(%|\$)")
 
 
 def check(ctx):
+    if not api_at_least(ctx, "2019-05-01"):
+        return  # no File step before this version (the schema check reports one)
     os_name = source_os(ctx)
     for array, elements in (("customize", customizers(ctx)), ("inVMValidations", validators(ctx))):
         for el in elements:

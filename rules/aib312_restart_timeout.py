@@ -41,7 +41,7 @@ import re
 
 from aiblint.diagnostics import Fix
 
-from ._util import customizers, related_use, replace_value, string_values
+from ._util import api_at_least, customizers, related_use, replace_value, string_values
 
 CODE = "AIB312"
 NAME = "restart-timeout"
@@ -72,6 +72,8 @@ def _normalise(text: str) -> str | None:
 
 
 def check(ctx):
+    if not api_at_least(ctx, "2019-02-01"):
+        return  # no WindowsRestart step before this version (the schema check reports one)
     for el in customizers(ctx):
         if (el.type or "").lower() != "windowsrestart":
             continue

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Fix, Related
 
-from ._util import customizers, insert_item
+from ._util import api_at_least, customizers, insert_item
 
 CODE = "AIB317"
 NAME = "customizer-order"
@@ -54,6 +54,8 @@ _RESTART = {"type": "WindowsRestart", "restartTimeout": "10m"}
 
 
 def check(ctx):
+    if not api_at_least(ctx, "2020-02-14"):
+        return  # no WindowsUpdate step before this version (the schema check reports one)
     steps = list(customizers(ctx))
     for el, nxt in zip(steps, steps[1:]):
         if el.array is not nxt.array or nxt.index != el.index + 1:

@@ -81,3 +81,8 @@ def test_arm_parameter_default_and_allowed_values():
     assert [r.message for r in d.related] == ["value used here"]
     assert not d.fixes  # a parameter's value may serve other uses
     assert lint(arm(dict(props, customize=[file_step("[concat('/srv/', 'a')]")])), codes="AIB309") == []
+
+
+def test_versions_without_file_step_are_left_to_the_schema_check():
+    assert lint(raw(UBUNTU, ["/var/a.js"], api="2019-02-01-preview"), codes="AIB309") == []
+    assert len(lint(raw(UBUNTU, ["/var/a.js"], api="2019-05-01-preview"), codes="AIB309")) == 1

@@ -69,3 +69,7 @@ def test_arm_parameter_allowed_values():
     (d,) = diagnostics(text, "AIB312")
     assert [r.message for r in d.related] == ["value used here"]
     assert json.loads(fixed(text, "AIB312"))["parameters"]["timeout"]["allowedValues"] == ["10m", "30m"]
+
+
+def test_versions_without_windows_restart_are_left_to_the_schema_check():
+    assert lint(raw(["10 min"], api="2018-02-01-preview"), codes="AIB312") == []

@@ -74,3 +74,8 @@ def test_single_line_array_and_arm_parameter_array():
     new = fixed(compact, "AIB317", unsafe=True)
     assert '{"type":"WindowsUpdate"}, {"type": "WindowsRestart", "restartTimeout": "10m"},{"type":"PowerShell"' in new
     assert lint(new, codes="AIB317") == []
+
+
+def test_versions_without_windows_update_are_left_to_the_schema_check():
+    assert lint(TEMPLATE.replace("2022-07-01", "2019-05-01-preview"), codes="AIB317") == []
+    assert len(lint(TEMPLATE.replace("2022-07-01", "2020-02-14"), codes="AIB317")) == 1
