@@ -10,7 +10,11 @@ Walking a template:
 * :func:`source` / :func:`source_type` give the ``properties.source`` object and
   its type; :func:`source_os` infers ``"windows"`` / ``"linux"`` from a
   PlatformImage publisher and offer.
-* :func:`string_value` / :func:`string_values` read a member's literal string(s).
+* :func:`string_value` / :func:`string_values` / :func:`member_string` read
+  literal strings (through parameters and variables);
+* :func:`api_at_least` compares the template's API version;
+  :func:`related_use` points from a parameter's value back to its use;
+* :func:`duplicates` finds repeated names in an array (AIB302, AIB303).
 
 Building fixes (JSON documents; in YAML only scalar replacements, else ``None``):
 
