@@ -8,6 +8,7 @@ tree-sitter tree so that edits can be applied incrementally
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cached_property
 
@@ -219,16 +220,26 @@ def decode_bytes(data: bytes) -> str:
         raise DocumentError(f"not valid UTF-8: byte 0x{data[e.start]:02x} at line {line}, column {col}") from None
 
 
-def load_file(path, language: str | None = None) -> Document:
+# Azure accepts deployment templates of a few MB; far bigger files are not templates, and
+# reading one costs seconds per 10 MB (tree-sitter parse + value tree in Python).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def load_file(path, language: str | None = None, max_bytes: int | None = MAX_FILE_BYTES) -> Document:
     """Read and parse a file.
 
     Raises :class:`DocumentError` with a one-line message (no traceback needed) when
-    the file cannot be read (missing, a directory, no permission) or is binary or
-    not valid text; the caller reports it and goes on with other files.
+    the file cannot be read (missing, a directory, no permission), is larger than
+    ``max_bytes`` (None: no limit), or is binary or not valid text; the caller
+    reports it and goes on with other files.
     """
     path = str(path)
     try:
         with open(path, "rb") as f:
+            if max_bytes is not None:
+                size = os.fstat(f.fileno()).st_size
+                if size > max_bytes:
+                    raise DocumentError(f"file too large to check ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})")
             data = f.read()
     except IsADirectoryError:
         raise DocumentError("is a directory") from None
@@ -239,3 +250,7 @@ def load_file(path, language: str | None = None) -> Document:
     except OSError as e:
         raise DocumentError(e.strerror or str(e)) from None
     return Document(decode_bytes(data), path, language)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -42,6 +42,9 @@ INVALID = [
     ("invalid escapes", '{"path": "C:\\Users\\me"}',
      [Found("AIB100", (0, 12, 0, 14), "Invalid escape sequence '\\U' in a string"),
       Found("AIB100", (0, 18, 0, 20), "Invalid escape sequence '\\m' in a string")]),
+    ("line break inside a string", '{"location": "westeurope\n", "b": 1}',
+     one("AIB100", 0, 13, 0, 24, "Line break inside a string: is the closing '\"' missing?")),
+    ("tab inside a string", '{"a": "x\ty"}', one("AIB100", 0, 8, 0, 9, "Control character U+0009 inside a string; write it as '\\t'")),
     ("short unicode escape", '{"a": "\\u12"}', one("AIB100", 0, 7, 0, 11, "Invalid escape sequence '\\u12' in a string")),
     ("single quotes", "{'a': 'b'}",
      [Found("AIB100", (0, 1, 0, 4), "Strings must use double quotes, not single quotes"),
@@ -251,3 +254,9 @@ def _apply(data: bytes, edits) -> bytes:
     for e in sorted(edits, key=lambda e: e.span.start, reverse=True):
         data = data[: e.span.start] + e.new_text.encode() + data[e.span.end :]
     return data
+
+
+def test_control_character_fix_writes_the_escape():
+    result = run('{"a": "x\ty"}')
+    (d,) = result.diagnostics
+    assert _apply(result.document.data, d.fixes[0].edits) == b'{"a": "x\\ty"}'

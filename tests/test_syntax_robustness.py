@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from aiblint.document import Document, DocumentError, decode_bytes, load_file
+from aiblint.document import MAX_FILE_BYTES, Document, DocumentError, decode_bytes, load_file
 from aiblint.jsonparse import MAX_DEPTH
 from lintutil import Found, lint, run
 
@@ -107,3 +107,19 @@ def test_lone_surrogate_and_control_characters_do_not_break_the_reader():
     doc = Document('{"a": "\ud800", "b": "\x01", \x00 "c": 1', "x.json")
     assert doc.root is not None
     assert doc.syntax_problems
+
+
+def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(DocumentError, match=r"^file too large to check \(16\.0 MB; the limit is 16\.0 MB\)$"):
+        load_file(path)
+
+
+def test_size_limit_can_be_lifted(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text('{"a": [1, 2, 3]}')
+    with pytest.raises(DocumentError, match="too large"):
+        load_file(path, max_bytes=8)
+    assert load_file(path, max_bytes=None).root.get("a").to_python() == [1, 2, 3]
