@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -44,14 +42,24 @@ class Probe:
     error: str | None = None
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Hand 3xx responses back to the caller, which follows them itself (and counts them)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+_opener = None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def _get_opener():
+    """A urllib opener that hands 3xx responses back instead of following them (imported on first use:
+    ``urllib.request`` is slow to import and ``--check`` rarely needs it)."""
+    global _opener
+    if _opener is None:
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req, fp, code, msg, headers, newurl):
+                return None
+
+        _opener = urllib.request.build_opener(NoRedirect)
+    return _opener
+
+
 _cache: dict[str, Probe] = {}
 _inflight: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
@@ -112,6 +120,10 @@ def _worth_asking_again(error: str | None) -> bool:
 
 def _request(url: str, method: str, deadline: float) -> Probe:
     """One HEAD or ranged GET, following redirects; never reads the body."""
+    import urllib.error
+    import urllib.request
+
+    opener = _get_opener()
     original = url
     for _ in range(MAX_REDIRECTS + 1):
         remaining = deadline - time.monotonic()
@@ -124,7 +136,7 @@ def _request(url: str, method: str, deadline: float) -> Probe:
         if method == "GET":
             req.add_header("Range", "bytes=0-0")
         try:
-            resp = _opener.open(req, timeout=remaining)
+            resp = opener.open(req, timeout=remaining)
         except urllib.error.HTTPError as err:
             location = err.headers.get("Location") if err.headers else None
             err.close()
