@@ -260,3 +260,19 @@ def test_control_character_fix_writes_the_escape():
     result = run('{"a": "x\ty"}')
     (d,) = result.diagnostics
     assert _apply(result.document.data, d.fixes[0].edits) == b'{"a": "x\\ty"}'
+
+
+def test_incremental_edits_update_problems_and_tree():
+    doc = Document('{\n  "a": 1,\n  "b": [1, 2]\n}', "x.json")
+    assert doc.syntax_problems == []
+    doc.apply_change((1, 8), (1, 9), "")           # delete the comma after 1
+    assert [(p.code, p.message, doc.lines.position(p.span.start)) for p in doc.syntax_problems] == [
+        ("AIB100", "Expected ',' between properties", doc.lines.position(doc.data.index(b"1\n") + 1))]
+    assert doc.root.to_python() == {"a": 1, "b": [1, 2]}
+    doc.apply_change((2, 12), (2, 12), ",")         # trailing comma in the array
+    assert [p.code for p in doc.syntax_problems] == ["AIB100", "AIB102"]
+    doc.apply_change((1, 8), (1, 8), ",")
+    doc.apply_change((2, 12), (2, 13), "")
+    assert doc.syntax_problems == [] and doc.root.to_python() == {"a": 1, "b": [1, 2]}
+    fresh = Document(doc.text, "x.json")
+    assert str(fresh.tree.root_node) == str(doc.tree.root_node)
