@@ -253,3 +253,16 @@ def test_check_document_gives_the_online_findings_alone(server):
     assert online.check_document(doc, offline.templates, Settings(ignore=["AIB304"])) == []
     assert [d.severity.label for d in online.check_document(doc, offline.templates,
                                                             Settings(severity={"AIB304": "warning"}))] == ["warning"]
+
+
+def test_command_line_online_flag(server, tmp_path):
+    import cliutil
+    from rulefix import src
+
+    path = tmp_path / "template.json"
+    path.write_text(src(_template(server.base + "/big.zip")), encoding="utf-8")
+    offline = cliutil.run("--check", "--no-config", "--select", "AIB304", path)
+    assert "AIB304" not in offline.out and server.requests == []
+    checked = cliutil.run("--check", "--no-config", "--select", "AIB304", "--online", path)
+    assert "AIB304" in checked.out and "26,214,400 bytes" in checked.out
+    assert checked.code != 0
