@@ -151,6 +151,22 @@ local function run()
     vim.wait(300)
     result.other_attached = aiblint.client(other) ~= nil
   end
+
+  if job.late then
+    -- A new JSON buffer that becomes a template while typing: attached on InsertLeave.
+    local lines = result.lines
+    vim.cmd("edit " .. vim.fn.fnameescape(job.late))
+    local late = vim.api.nvim_get_current_buf()
+    result.late_attached_empty = aiblint.client(late) ~= nil
+    vim.api.nvim_buf_set_lines(late, 0, -1, false, lines)
+    vim.cmd("doautocmd InsertLeave")
+    vim.wait(10000, function()
+      return #vim.diagnostic.get(late) > 0
+    end, 20)
+    result.late_attached = aiblint.client(late) ~= nil
+    result.late_diagnostics = diagnostics(late)
+    step("late template")
+  end
 end
 
 local function main()

@@ -60,7 +60,8 @@ def run_driver(exe: str, mode: str, tmp_path: Path, server_dir: Path) -> tuple[d
         AIBLINT_CMD="",
         OUT_FILE=str(out),
         AIBLINT_JOB=json.dumps({"hover": HOVER, "completion": COMPLETION, "fix": "AIB102",
-                                "fix_all": True, "other": "package.json"}),
+                                "fix_all": True, "other": "package.json",
+                                "late": "new.json"}),
     )
     start = time.monotonic()
     proc = subprocess.run([exe, "--headless", "--clean", "-n", "-u", str(DRIVER), "template.json"],
@@ -124,6 +125,15 @@ def test_template_session(build, mode, tmp_path, server_dir):
     # A JSON file that is not a template gets no server.
     assert result["other_filetype"] == "json"
     assert result["other_attached"] is False
+
+    # A new, empty JSON buffer is left alone until its text becomes a template; setup()
+    # attaches it then (vim.lsp.enable decides once, when the buffer is opened).
+    assert result["late_attached_empty"] is False
+    if mode == "setup":
+        assert result["late_attached"] is True
+        assert codes_and_lines(result["late_diagnostics"]) == [("AIB302", DUPLICATE_NAME_LINE)]
+    else:
+        assert result["late_attached"] is False
 
 
 @pytest.mark.parametrize("build", ["0.7", "pypi"])
