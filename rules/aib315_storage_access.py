@@ -149,7 +149,7 @@ def check(ctx):
             if identity:
                 return
             out.append(ctx.diagnostic(
-                value, f"the build cannot read this blob on {host}: the template has no user-assigned identity "
-                "and the URL no SAS token (it works only if the blob is public)",
+                value, f"the build can read this blob on {host} only if it is public: the template has no "
+                "user-assigned identity and the URL no SAS token",
                 related=related_use(ref or via, "URL used here")))
     yield from unique(out)

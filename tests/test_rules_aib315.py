@@ -10,8 +10,8 @@ from rulefix import arm, at, diagnostics
 BLOB = "https://mystorage.blob.core.windows.net/scripts/setup.sh"
 IDENTITY = {"type": "UserAssigned", "userAssignedIdentities": {
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib": {}}}
-MESSAGE = ("the build cannot read this blob on mystorage.blob.core.windows.net: the template has no user-assigned "
-           "identity and the URL no SAS token (it works only if the blob is public)")
+MESSAGE = ("the build can read this blob on mystorage.blob.core.windows.net only if it is public: the template has "
+           "no user-assigned identity and the URL no SAS token")
 
 
 def raw(url=BLOB, identity=None, api="2024-02-01", kind="Shell", key="scriptUri"):
