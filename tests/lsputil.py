@@ -69,11 +69,11 @@ def change(client, uri: str, version: int, *changes) -> None:
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=items))
 
 
-async def pushed(client, uri: str, version: int | None = None, timeout: float = 10.0):
-    """The diagnostics pushed for ``uri`` (at ``version`` when given)."""
+async def pushed(client, uri: str, version: int | None = None, timeout: float = 10.0, after: int = 0):
+    """The diagnostics pushed for ``uri`` (at ``version`` when given; among pushes number ``after`` on)."""
     async def wait():
         while True:
-            for p in reversed(client.published):
+            for p in reversed(client.published[after:]):
                 if p.uri == uri and (version is None or p.version == version):
                     return list(p.diagnostics)
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
