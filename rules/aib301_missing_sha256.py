@@ -99,6 +99,7 @@ def _checksum_values(ctx, member, what: str, iso: bool):
 
 
 def _missing_fix(ctx, obj: ObjectNode, after, member) -> tuple[Fix, ...]:
+    """Insert a placeholder checksum after member ``after`` (or fill an empty ``member``); unsafe."""
     if member is not None and member.value is not None:
         edit = replace_value(ctx, member.value, PLACEHOLDER)
     else:
@@ -125,15 +126,10 @@ def _downloader(ctx, obj: ObjectNode, kind: str, what: str, via):
     yield ctx.diagnostic(url_member.key_span,
                          f"{what} downloads {url_member.name} without sha256Checksum; the file is not verified",
                          severity=Severity.WARNING, related=related_use(via, "element used here"),
-                         fixes=_missing_fix(ctx, obj, _after(obj, url_member), checksum))
+                         fixes=_missing_fix(ctx, obj, url_member, checksum))
 
 
-def _after(obj: ObjectNode, member):
-    """The member to insert after: the URL member (a present member object of ``obj``)."""
-    return member if member in obj.members else None
-
-
-def _label(kind: str, element, role: str) -> str:
+def _label(element, role: str) -> str:
     name = None
     node = element.node.get("name")
     if isinstance(node, ScalarNode) and node.kind == "string" and not node.is_expression:
@@ -155,18 +151,18 @@ def check(ctx):
                 uri = src.get_ci("sourceUri") or src.get_ci("sourceURI")
                 where = uri.key_span if uri else stype.key_span
                 out.append(ctx.diagnostic(where, "ISO source has no sha256Checksum; Image Builder requires the ISO's SHA-256 hash",
-                                          fixes=_missing_fix(ctx, src, _after(src, uri), checksum)))
+                                          fixes=_missing_fix(ctx, src, uri, checksum)))
             else:
                 out.extend(_checksum_values(ctx, checksum, "ISO source", iso=True))
     if api_at_least(ctx, "2019-05-01"):
         for element in customizers(ctx):
             kind = (element.type or "").lower()
             if kind in _URL_MEMBER:
-                out.extend(_downloader(ctx, element.node, kind, _label(kind, element, "customizer"), element.via))
+                out.extend(_downloader(ctx, element.node, kind, _label(element, "customizer"), element.via))
     for element in validators(ctx):
         kind = (element.type or "").lower()
         if kind in _URL_MEMBER:
-            out.extend(_downloader(ctx, element.node, kind, _label(kind, element, "validator"), element.via))
+            out.extend(_downloader(ctx, element.node, kind, _label(element, "validator"), element.via))
     props = properties(ctx)
     optimize = props.get("optimize") if props else None
     workload = optimize.get("workload") if isinstance(optimize, ObjectNode) else None
