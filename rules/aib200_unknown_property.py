@@ -62,7 +62,8 @@ Use instead:
 
 ## Fix
 Correct the name as suggested, move the property to the object it belongs to,
-or remove it.
+or remove it. When the message suggests a name, the rename is offered as a fix;
+it is a guess, so `--fix` applies it only with `--unsafe-fixes`.
 
 ## API versions
 The set of properties is that of the template's API version (its literal

@@ -29,7 +29,7 @@ Use instead:
 ```
 
 ## Fix
-Write the name exactly as the message shows.
+Write the name exactly as the message shows. `--fix` does this (a safe fix).
 
 ## API versions
 Error for `2024-02-01` and later (the service rejects the request); warning for

@@ -32,8 +32,8 @@ Use instead:
 ```
 
 ## Fix
-Remove the quotes around numbers and booleans; wrap a single command in `[ ]`;
-give objects as objects.
+Remove the quotes around numbers and booleans (`--fix` does this: a safe fix);
+wrap a single command in `[ ]`; give objects as objects.
 
 ## API versions
 All. Integer properties (`buildTimeoutInMinutes`, `osDiskSizeGB`, `updateLimit`,

@@ -35,7 +35,8 @@ Use instead:
 ```
 
 ## Fix
-Use one of the values the message lists.
+Use one of the values the message lists. A value that differs only in case is
+corrected by `--fix` (a safe fix).
 
 ## API versions
 Allowed values follow the template's API version. A case-only difference is an

@@ -23,7 +23,8 @@ Use instead:
 ```
 
 ## Fix
-Use one of the API versions: 2018-02-01-preview, 2019-02-01-preview,
+The suggested version is offered as a fix, applied only with `--unsafe-fixes`
+(it is a guess). Use one of the API versions: 2018-02-01-preview, 2019-02-01-preview,
 2019-05-01-preview, 2020-02-14, 2021-10-01, 2022-02-14, 2022-07-01, 2023-07-01,
 2024-02-01, 2025-10-01.
 

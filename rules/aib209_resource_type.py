@@ -38,7 +38,8 @@ Use instead:
 ```
 
 ## Fix
-Write `"type": "Microsoft.VirtualMachineImages/imageTemplates"`.
+Write `"type": "Microsoft.VirtualMachineImages/imageTemplates"`. When a `type` is
+present, `--fix` writes the full one (a safe fix).
 
 ## API versions
 All.

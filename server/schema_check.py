@@ -34,9 +34,10 @@ Decisions (also in the rule documentation):
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, Fix, Severity, Span, TextEdit
 from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
@@ -183,6 +184,11 @@ def _pattern(text: str) -> re.Pattern | None:
     return _patterns[text]
 
 
+def _replace(span: Span, value, title: str, safe: bool = True) -> Fix:
+    """A fix that writes ``value`` (as JSON, which YAML reads the same) over ``span``."""
+    return Fix(title, (TextEdit(span, json.dumps(value)),), safe=safe)
+
+
 def _opening(node: Node) -> Span:
     """Where to report a problem of a whole object: its key, else its opening brace."""
     return node.key_span or Span(node.span.start, node.span.start + 1)
@@ -222,12 +228,13 @@ class _Checker:
         container = node.parent if node is not None and node.parent is not None else node
         return container is not None and self.in_broken(container.span)
 
-    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR) -> None:
+    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR, fix: Fix | None = None) -> None:
         if self.broken and self.near_broken(span):
             return
         if self.suffix and self.vname not in message:
             message += self.suffix
-        self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity))
+        self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity,
+                                   fixes=(fix,) if fix else ()))
 
     def case_severity(self) -> Severity:
         return ERROR if self.strict else WARNING
@@ -257,10 +264,13 @@ class _Checker:
         where = "" if not _is_expression(node) else f" (the value of {node.value.strip()[1:-1]})"
         msg = f"'{text}'{where} is not an Image Builder API version"
         close = guess_version(text, self.catalog.versions)
+        fixes = ()
         if close:
             msg += f"; did you mean '{close}'?"
+            if not where:  # a literal; a parameter's default is fixed where it is declared
+                fixes = (_replace(node.span, close, f"Use API version {close}", safe=False),)
         msg += f" (checked against {self.version})"
-        self.out.append(Diagnostic("AIB207", msg, node.span, ERROR))
+        self.out.append(Diagnostic("AIB207", msg, node.span, ERROR, fixes=fixes))
 
     def resource_type(self) -> None:
         t = self.template
@@ -280,7 +290,8 @@ class _Checker:
         shown = value.value if isinstance(value, ScalarNode) else describe_node(value)
         self.out.append(Diagnostic(
             "AIB209", f"'type' is '{shown}', not '{RESOURCE_TYPE}' (accepted only by "
-            "az resource create --resource-type)", value.span, WARNING))
+            "az resource create --resource-type)", value.span, WARNING,
+            fixes=(_replace(value.span, RESOURCE_TYPE, "Write the full resource type"),)))
 
     # -- values ---------------------------------------------------------------
 
@@ -312,13 +323,16 @@ class _Checker:
 
     def wrong_type(self, node: Node, spec, label: str) -> None:
         msg = f"{label} must be {describe(spec)}, not {describe_node(node)}"
+        fix = None
         if isinstance(node, ScalarNode) and node.kind == "string":
             text = node.value.strip()
             if spec.type in ("integer", "number") and re.fullmatch(r"-?\d+(\.\d+)?", text):
                 msg += f"; write {text} without quotes"
+                fix = _replace(node.span, float(text) if "." in text else int(text), "Remove the quotes")
             elif spec.type == "boolean" and text.lower() in ("true", "false"):
                 msg += f"; write {text.lower()} without quotes"
-        self.emit("AIB202", node.span, msg[0].upper() + msg[1:])
+                fix = _replace(node.span, text.lower() == "true", "Remove the quotes")
+        self.emit("AIB202", node.span, msg[0].upper() + msg[1:], fix=fix)
 
     def scalar(self, node: Node, spec, steps: tuple, label: str) -> None:
         if not isinstance(node, ScalarNode):
@@ -357,7 +371,8 @@ class _Checker:
             match = next((e for e in spec.enum if e.lower() == val.lower()), None)
             if match is not None:
                 self.emit("AIB204", node.span, f"'{val}' should be written '{match}'; values are "
-                          f"case-sensitive from API version {STRICT_FROM}", self.case_severity())
+                          f"case-sensitive from API version {STRICT_FROM}", self.case_severity(),
+                          _replace(node.span, match, f"Write '{match}'"))
                 return
             elsewhere = self.other_versions(steps, f"={val}")
             if elsewhere:
@@ -464,7 +479,8 @@ class _Checker:
             member = node.get_ci(disc)
             if member is not None:
                 self.emit("AIB201", member.key_span, f"'{member.name}' should be written '{disc}'; property "
-                          f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity())
+                          f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity(),
+                          _replace(member.key_span, disc, f"Rename to '{disc}'"))
         if member is None or member.value is None:
             if self.broken and self.in_broken(node.span):
                 return None, None
@@ -485,7 +501,7 @@ class _Checker:
         if name is not None:
             variant = spec.variants[name]
             self.emit("AIB204", value.span, f"'{text}' should be written '{name}'; values are case-sensitive "
-                      f"from API version {STRICT_FROM}", self.case_severity())
+                      f"from API version {STRICT_FROM}", self.case_severity(), _replace(value.span, name, f"Write '{name}'"))
             return variant, name
         kind = self._kind(steps)
         elsewhere = self.other_versions(steps, text)
@@ -511,7 +527,8 @@ class _Checker:
         prop = eff.prop_ci(name)
         if prop is not None:
             self.emit("AIB201", m.key_span, f"'{name}' should be written '{prop.name}'; property names are "
-                      f"case-sensitive from API version {STRICT_FROM}", self.case_severity())
+                      f"case-sensitive from API version {STRICT_FROM}", self.case_severity(),
+                      _replace(m.key_span, prop.name, f"Rename to '{prop.name}'"))
             return prop
         if spec.discriminator and not resolved:
             return None  # the type is unknown or decided at deployment: its properties cannot be judged
@@ -533,23 +550,26 @@ class _Checker:
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
                       f"{version_range(elsewhere, self.catalog.versions)}", self.case_severity())
             return None
-        self.emit("AIB200", m.key_span, f"Unknown property '{name}' in {place()}{self.suggest(name, eff.properties)}")
+        self.unknown_property(m.key_span, name, eff.properties, place())
         return None
 
-    @staticmethod
-    def suggest(name: str, props: dict) -> str:
-        """``; did you mean 'x'?`` (a close or known alternative name), or where the property belongs."""
+    def unknown_property(self, span: Span, name: str, props: dict, place: str) -> None:
+        """AIB200 with "did you mean" (a close or known alternative name, offered as a fix) or where it belongs."""
         alias = ALIASES.get(name.lower())
         close = alias if alias in props else _close(name, props)
         if close:
-            return f"; did you mean '{close}'?"
+            fix = _replace(span, close, f"Rename to '{close}'", safe=False)  # a guess: not applied by --fix
+            self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?", fix=fix)
+            return
+        hint = ""
         for prop in props.values():
             child = prop.spec
             if child.type == "object" and not child.discriminator and not prop.read_only:
                 inner = child.prop_ci(name)
                 if inner is not None and not inner.read_only:
-                    return f"; it belongs inside '{prop.name}'"
-        return ""
+                    hint = f"; it belongs inside '{prop.name}'"
+                    break
+        self.emit("AIB200", span, f"Unknown property '{name}' in {place}{hint}")
 
     def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place) -> set[str]:
         """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""
@@ -562,8 +582,7 @@ class _Checker:
                 continue
             prop = props.get(name_node.value)
             if prop is None:
-                self.emit("AIB200", name_node.span,
-                          f"Unknown property '{name_node.value}' in {place()}{self.suggest(name_node.value, props)}")
+                self.unknown_property(name_node.span, name_node.value, props, place())
                 continue
             made.add(prop.name)
             if prop.spec.type == "array":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aiblint.fixes import apply_text, choose
 from lintutil import Found, lint, run
 
 ID_SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
@@ -558,3 +559,34 @@ def test_arm_version_from_parameter_without_default_is_assumed():
 def test_arm_copy_mode_is_left_to_arm():
     text = arm(props()).replace('"condition": true,', '"copy": {"name": "c", "count": 2, "mode": "Serial"},')
     assert schema(text) == []
+
+
+# --------------------------------------------------------------------------
+# Fixes: spelling and quoting fixes are safe; guesses are offered but not applied by --fix
+
+
+def test_safe_fixes_repair_casing_quotes_and_type():
+    text = raw(props(source='{"Type": "platformimage", "publisher": "p", "offer": "o", "sku": "s", "version": "latest"}',
+                     more=' "buildTimeoutInMinutes": "80", "VMProfile": {"osDiskSizeGB": "64"},'
+                          ' "customize": [{"type": "PowerShell", "inline": ["x"], "runElevated": "True"}],'),
+               ).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.VirtualMachineImages")
+    result = run(text)
+    found = [d for d in result.diagnostics if d.code.startswith("AIB2")]
+    assert sorted(d.code for d in found) == ["AIB201", "AIB201", "AIB202", "AIB202", "AIB202", "AIB204", "AIB209"]
+    assert all(d.fixes and d.fixes[0].safe for d in found)
+    fixed, applied = apply_text(result.document.text, choose(found))
+    assert len(applied) == len(found)
+    assert schema(fixed) == []
+    assert '"type": "PlatformImage"' in fixed and '"buildTimeoutInMinutes": 80' in fixed and '"runElevated": true' in fixed
+
+
+def test_guessed_names_are_unsafe_fixes():
+    text = raw(props(source='{"type": "PlatformImage", "pubisher": "Canonical"}'), "2022-14-02")
+    found = [d for d in run(text).diagnostics if d.code.startswith("AIB2")]
+    assert [(d.code, [(f.title, f.safe) for f in d.fixes]) for d in found] == [
+        ("AIB207", [("Use API version 2022-02-14", False)]),
+        ("AIB200", [("Rename to 'publisher'", False)]),
+    ]
+    assert choose(found) == []
+    fixed, _ = apply_text(text, choose(found, unsafe=True))
+    assert schema(fixed) == []
