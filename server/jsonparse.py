@@ -233,9 +233,9 @@ class TolerantReader:
         inner = raw[len(open_q) : len(raw) - len(close_q)]
         text = inner.decode("utf-8", "replace")
         fix = None
-        if close_q == b'"' and not _DELIMITER.match(self.data, end):
-            pass  # “text" followed by more text: the string's real end is unclear
-        elif b'"' not in inner and b"\\" not in inner:
+        # “text" followed by more text: where the string really ends is unclear.
+        sure_end = close_q != b'"' or _DELIMITER.match(self.data, end) is not None
+        if sure_end and b'"' not in inner and b"\\" not in inner:
             fix = Fix("Replace with straight quotes", (TextEdit(Span(pos, end), '"' + text + '"'),))
         curly = [q.decode() for q in (open_q, close_q) if q != b'"']
         if len(curly) == 2:
@@ -271,9 +271,8 @@ class TolerantReader:
                 root = self._object(tok, depth=1, implicit=True)
             elif tok.kind in _VALUE_START:
                 root = self._value(depth=0)
-                if root is None and tok.kind in ("word",):
-                    continue
-                break
+                if tok.kind != "word":
+                    break  # a bad word was reported; a value may still follow it
             else:
                 self.problem(f"Unexpected {self._describe(tok)}; expected a JSON value", tok.start, tok.end)
                 self.advance()
