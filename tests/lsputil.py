@@ -105,3 +105,22 @@ def pos(text: str, needle: str, nth: int = 0, after: int = 0) -> tuple[int, int]
     col = i - (text.rfind("\n", 0, i) + 1)
     prefix = text[text.rfind("\n", 0, i) + 1 : i]
     return line, len(prefix.encode("utf-16-le")) // 2
+
+
+class session:
+    """``async with session(preset, ...) as client``: a server process of its own, shut down at the end."""
+
+    def __init__(self, preset: str = "neovim", init_options=None, encodings=None, env=None, args=()):
+        self.preset, self.init_options, self.encodings, self.env, self.args = preset, init_options, encodings, env, args
+
+    async def __aenter__(self):
+        self.client = make_client()
+        await self.client.start_io(sys.executable, "-m", "aiblint", "--stdio", *self.args, env=self.env)
+        await start(self.client, self.preset, self.init_options, encodings=self.encodings)
+        return self.client
+
+    async def __aexit__(self, *exc):
+        try:
+            await asyncio.wait_for(self.client.shutdown_session(), 20)
+        finally:
+            await self.client.stop()

@@ -28,8 +28,14 @@ def ensure_checked(ls, od) -> None:
     settings, selection = ls.settings.for_path(od.path)
     start = time.perf_counter()
     try:
+        if not od.was_template and not might_be_template(od.doc.data):
+            result = None
+            diagnostics = []
+            raise _Skip
         result = incremental.check(od, settings, selection)
         diagnostics = checker.visible(od, result)
+    except _Skip:
+        pass
     except RecursionError:
         log.warning("%s: too deeply nested to check", od.uri)
         diagnostics = []
@@ -47,6 +53,16 @@ def ensure_checked(ls, od) -> None:
               (time.perf_counter() - start) * 1e3, len(diagnostics))
     if settings.online and result is not None and result.is_template:
         ls.online.request(od, result, settings)
+
+
+class _Skip(Exception):
+    """The document cannot be a template: nothing to check."""
+
+
+def might_be_template(data: bytes) -> bool:
+    """False when the text cannot hold a template (no ``source`` key and no imageTemplates type)."""
+    low = data.lower()
+    return b"imagetemplates" in low or b'"source"' in low
 
 
 def lsp_items(ls, od) -> list[dict]:

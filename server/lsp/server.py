@@ -276,6 +276,7 @@ def main(argv=None) -> int:
     for name in ("pygls", "lsprotocol"):
         logging.getLogger(name).setLevel(logging.WARNING if args.log_level != "debug" else logging.DEBUG)
         logging.getLogger(name).propagate = False
+        logging.getLogger(name).addHandler(logging.NullHandler())
     handlers = []
     if args.log_file:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import threading
 
 log = logging.getLogger(__name__)
@@ -78,26 +79,38 @@ def serve(server, stdin, stdout) -> None:
 
     reader = threading.Thread(target=_read_messages, args=(stdin, deliver, done), daemon=True, name="lsp-reader")
     reader.start()
+    code = 0
     try:
         loop.run_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        code = 130
     finally:
-        server.shutdown()
         try:
+            server.shutdown()
             loop.close()
-        except RuntimeError:
+        except Exception:  # noqa: BLE001
             pass
+    # The reader thread may be blocked on stdin: end the process without waiting for it.
+    logging.shutdown()
+    try:
+        stdout.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
 
 
 def _reply_parse_error(protocol, body: bytes) -> None:
-    """Answer a request whose parameters could not be read with InvalidParams (or ParseError)."""
-    from pygls.exceptions import JsonRpcInvalidParams, JsonRpcParseError
+    """Answer a request whose parameters could not be read with InvalidParams.
+
+    Text that is not JSON at all carries no request id to answer; it is logged and dropped.
+    """
+    from pygls.exceptions import JsonRpcInvalidParams
 
     try:
         raw = json.loads(body)
     except ValueError:
-        protocol._send_response(None, None, JsonRpcParseError().to_response_error())
         return
     if isinstance(raw, dict) and "id" in raw and "method" in raw:
         protocol._send_response(raw["id"], None, JsonRpcInvalidParams().to_response_error())
