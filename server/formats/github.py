@@ -1,4 +1,9 @@
-"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` annotation per problem."""
+"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` annotation per problem.
+
+``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE::message``, with
+1-based lines and columns; ``%``, line breaks, ``:`` and ``,`` are escaped as
+the workflow-command syntax requires.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,5 @@ def render(reports, registry, out, color: bool = False) -> None:
     for report in reports:
         for d in report.diagnostics:
             sl, sc, el, ec = report.range(d.span)
-            title = f"{d.code} {d.name}".strip()
             out.write(f"::{_LEVEL[d.severity.label]} file={_prop(report.path)},line={sl + 1},col={sc + 1},"
-                      f"endLine={el + 1},endColumn={ec + 1},title={_prop(title)}::{_data(d.message)}\n")
+                      f"endLine={el + 1},endColumn={ec + 1},title={_prop(d.code)}::{_data(d.message)}\n")
