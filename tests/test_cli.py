@@ -249,8 +249,8 @@ def test_check_imports_no_server_or_heavy_packages(tmp_path):
     assert r.stdout.splitlines()[-1] == "HEAVY [] 1", r.stdout + r.stderr
 
 
-def test_server_arguments_are_passed_to_the_language_server():
-    # The server answers --help with its own usage; the check CLI would print its own.
-    r = run("--stdio", "--help", timeout=30)
-    assert "Traceback" not in r.err
-    assert "--check" not in r.out
+@pytest.mark.parametrize("args", [["--stdio", "--help"], ["serve", "--help"], ["--tcp", "--help"]])
+def test_server_arguments_are_passed_to_the_language_server(args):
+    r = run(*args, timeout=30)
+    assert r.code == 0 and "Traceback" not in r.err
+    assert r.out.startswith("usage: aiblint serve") and "--port" in r.out
