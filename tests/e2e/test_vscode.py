@@ -34,6 +34,7 @@ USER_SETTINGS = {
     "json.schemaDownload.enable": False,
     "workbench.tips.enabled": False,
     "editor.hover.delay": 100,
+    "editor.stickyScroll.enabled": False,
     "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
 }
 
