@@ -254,3 +254,43 @@ def test_server_arguments_are_passed_to_the_language_server(args):
     r = run(*args, timeout=30)
     assert r.code == 0 and "Traceback" not in r.err
     assert r.out.startswith("usage: aiblint serve") and "--port" in r.out
+
+
+def _serve_sizes():
+    """A local HTTP server answering HEAD /<size>.bin with that Content-Length (and no body)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            size = int(self.path.strip("/").split(".")[0])
+            self.send_response(200)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_online_checks_only_when_asked(tmp_path):
+    server = _serve_sizes()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        src = GOOD.replace(
+            '{ "type": "Shell", "name": "upgrade", "inline": ["sudo apt-get upgrade -y"] }',
+            '{ "type": "File", "name": "big", "sourceUri": "' + base + '/25000000.bin", '
+            '"sha256Checksum": "' + "a" * 64 + '", "destination": "/tmp/big.bin" },\n'
+            '      { "type": "File", "name": "small", "sourceUri": "' + base + '/1000.bin", '
+            '"sha256Checksum": "' + "b" * 64 + '", "destination": "/tmp/small.bin" }')
+        write(tmp_path, "t.json", src)
+        assert run("--check", "t.json", cwd=tmp_path).out == "No problems in 1 file\n"
+        online = run("--check", "t.json", "--online", "--format", "json", cwd=tmp_path)
+        assert [(r["code"], r["range"]["start"]["line"]) for r in online.json()] == [("AIB304", 21)]
+        write(tmp_path, ".aiblint.yaml", "online: true\n")
+        assert [r["code"] for r in run("--check", "t.json", "--format", "json", cwd=tmp_path).json()] == ["AIB304"]
+    finally:
+        server.shutdown()
