@@ -93,7 +93,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
 
     kept = []
-    for d in _drop_superseded(found):
+    for d in _merge_duplicates(_drop_superseded(found)):
         rule = registry.get(d.code)
         if rule is not None:
             d.name = rule.name
@@ -123,6 +123,25 @@ def _drop_superseded(found: list[Diagnostic]) -> list[Diagnostic]:
         if d.data.get("supersedes") or d.code.startswith("AIB1")
         or not any(s.start <= d.span.start and d.span.end <= s.end for s in spans)
     ]
+
+
+def _merge_duplicates(found: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per (code, span, message).
+
+    Two templates of one ARM file that share a parameter both report a problem
+    with its value; the user sees it once, with the related information of both.
+    """
+    seen: dict[tuple, Diagnostic] = {}
+    out = []
+    for d in found:
+        key = (d.code, d.span, d.message)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = d
+            out.append(d)
+        else:
+            first.related = first.related + tuple(r for r in d.related if r not in first.related)
+    return out
 
 
 def _run(rule: RuleInfo, ctx: Context) -> list[Diagnostic]:

@@ -1,0 +1,57 @@
+"""Engine behaviour shared by every rule: merged duplicates, superseded findings, crash isolation."""
+
+from lintutil import lint, run
+
+TWO_TEMPLATES_ONE_PARAMETER = """
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "region": { "type": "string", "defaultValue": "moon-base-1" }
+  },
+  "resources": [
+    %s,
+    %s
+  ]
+}
+"""
+
+RESOURCE = """{
+      "type": "Microsoft.VirtualMachineImages/imageTemplates",
+      "apiVersion": "2024-02-01",
+      "name": "%s",
+      "location": "[parameters('region')]",
+      "identity": { "type": "None" },
+      "properties": {
+        "source": { "type": "PlatformImage", "publisher": "Canonical", "offer": "ubuntu", "sku": "22_04", "version": "1.0.0" },
+        "distribute": [ { "type": "VHD", "runOutputName": "vhd" } ]
+      }
+    }"""
+
+
+def test_a_shared_parameter_value_is_reported_once_with_both_uses():
+    text = TWO_TEMPLATES_ONE_PARAMETER % (RESOURCE % "one", RESOURCE % "two")
+    result = run(text, "deploy.json")
+    region = [d for d in result.diagnostics if d.code == "AIB300"]
+    assert len(region) == 1
+    uses = {result.document.lines.position(r.span.start).line for r in region[0].related}
+    assert len(uses) == 2
+
+
+def test_a_placeholder_supersedes_other_findings_on_its_value():
+    text = """
+    {
+      "type": "Microsoft.VirtualMachineImages/imageTemplates",
+      "apiVersion": "2024-02-01",
+      "location": "<region>",
+      "identity": { "type": "None" },
+      "properties": {
+        "source": { "type": "ManagedImage", "imageId": "<imageId>" },
+        "distribute": [ { "type": "VHD", "runOutputName": "vhd" } ]
+      }
+    }
+    """
+    found = lint(text)
+    assert [f.code for f in found] == ["AIB310", "AIB310"]
+    # Without AIB310 the placeholder resource ID is reported as a malformed ID.
+    assert [f.code for f in lint(text, ignore=["AIB310"])] == ["AIB208"]
