@@ -43,6 +43,8 @@ from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 # From this version on the service rejects wrongly cased names and values.
 STRICT_FROM = "2024-02-01"
+# A preview whose definition changed during 2019, and the first stable version after it.
+REVISED_PREVIEW, NEXT_STABLE = "2019-05-01-preview", "2020-02-14"
 # What one element of a discriminated union is called in messages, by the key holding it.
 UNION_KINDS = {"source": "source", "customize": "customizer", "distribute": "distributor",
                "inVMValidations": "validator"}
@@ -506,8 +508,11 @@ class _Checker:
         kind = self._kind(steps)
         elsewhere = self.other_versions(steps, text)
         if elsewhere:
+            # 2019-05-01-preview kept changing during 2019: the service's own example for it
+            # uses WindowsUpdate, which its definition gained only in 2020-02-14.
+            revised = self.version == REVISED_PREVIEW and NEXT_STABLE in elsewhere
             self.emit("AIB206", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; it exists in "
-                      f"{version_range(elsewhere, self.catalog.versions)}")
+                      f"{version_range(elsewhere, self.catalog.versions)}", WARNING if revised else ERROR)
         else:
             self.emit("AIB204", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; "
                       f"expected one of {', '.join(sorted(spec.variants))}")
