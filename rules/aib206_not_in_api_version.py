@@ -44,7 +44,10 @@ Move the template to an API version that has the feature (check the other
 properties against that version too), or remove the property.
 
 ## API versions
-An unknown `type` value is always an error. A property is an error from
+An unknown `type` value is an error, with one exception: `WindowsUpdate`
+under `2019-05-01-preview` is a warning. That preview's definition changed
+during 2019, and the service's own `2019-05-01-preview` example request uses
+`WindowsUpdate`, so the service evidently accepted it. A property is an error from
 `2024-02-01` (the service rejects unknown fields) and a warning for older
 versions, which ignore it. The 2019 documentation showed `vnetConfig` and
 `osDiskSizeGB` with `2019-05-01-preview`, but the API defines them only from
