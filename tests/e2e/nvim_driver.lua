@@ -160,10 +160,14 @@ local function run()
     result.late_attached_empty = aiblint.client(late) ~= nil
     vim.api.nvim_buf_set_lines(late, 0, -1, false, lines)
     vim.cmd("doautocmd InsertLeave")
-    vim.wait(10000, function()
-      return #vim.diagnostic.get(late) > 0
+    result.late_attached = vim.wait(2000, function()
+      return aiblint.client(late) ~= nil
     end, 20)
-    result.late_attached = aiblint.client(late) ~= nil
+    if result.late_attached then
+      vim.wait(10000, function()
+        return #vim.diagnostic.get(late) > 0
+      end, 20)
+    end
     result.late_diagnostics = diagnostics(late)
     step("late template")
   end
