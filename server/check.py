@@ -217,8 +217,7 @@ class Run:
         return 1 if failed else 0
 
     def _inputs(self, paths: list[str], files: list[Candidate]):
-        """(display path, source or None, named, read error) per input, in command-line order."""
-        # Standard input goes first when given; the files then come in walk order.
+        """(display path, bytes, named, is stdin) per input: standard input first, then the files."""
         if "-" in paths:
             name = self.args.stdin_filename or "<stdin>"
             try:
@@ -231,7 +230,7 @@ class Run:
             try:
                 data = discover.read_bytes(f.path)
             except ReadError as exc:
-                if f.named or not str(exc).startswith("file too large"):
+                if f.named or not isinstance(exc, discover.TooLarge):
                     self.error(f.path, str(exc))
                 elif self.args.verbose:
                     print(f"{f.path}: skipped: {exc}", file=sys.stderr)

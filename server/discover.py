@@ -61,6 +61,10 @@ class ReadError(Exception):
     """A file that cannot be read at all (missing, not a regular file, permission, I/O)."""
 
 
+class TooLarge(ReadError):
+    """A file over :data:`MAX_BYTES`: not read."""
+
+
 def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 
@@ -253,7 +257,7 @@ def read_bytes(path: str) -> bytes:
     if not stat.S_ISREG(st.st_mode):
         raise ReadError("not a regular file (FIFO, socket or device); not read")
     if st.st_size > MAX_BYTES:
-        raise ReadError(f"file too large to check ({st.st_size / 1048576:.1f} MB; the limit is "
+        raise TooLarge(f"file too large to check ({st.st_size / 1048576:.1f} MB; the limit is "
                         f"{MAX_BYTES // 1048576} MB)")
     try:
         # O_NONBLOCK: should the file have been swapped for a FIFO since stat, do not block.

@@ -75,6 +75,12 @@ def test_huge_file(tmp_path):
     assert r.code == 2
     assert r.err == "big.json: error: file too large to check (50.0 MB; the limit is 10 MB)\n"
     assert "AIB303" in r.out
+    # Met while walking a folder, it is skipped (a data file, not a template); --verbose says so.
+    (tmp_path / "d").mkdir()
+    big.rename(tmp_path / "d" / "big.json")
+    r = run("--check", "d", "--verbose", cwd=tmp_path, timeout=30)
+    assert (r.code, r.out) == (0, "No problems in 0 files\n")
+    assert "d/big.json: skipped: file too large to check (50.0 MB; the limit is 10 MB)" in r.err
 
 
 def test_deeply_nested(tmp_path):
