@@ -62,6 +62,7 @@ local function run()
   result.diagnostics = diagnostics(bufnr)
   local client = aiblint.client(bufnr)
   result.attached = client ~= nil
+  result.omnifunc = vim.bo[bufnr].omnifunc
   if client then
     result.server_name = client.server_capabilities and client.initialize_result
       and client.initialize_result.serverInfo and client.initialize_result.serverInfo.name

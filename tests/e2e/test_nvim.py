@@ -92,6 +92,7 @@ def test_template_session(build, mode, tmp_path, server_dir):
     # Attached to the template, with the server's diagnostics at the right lines.
     assert result["filetype"] == "json"
     assert result["attached"] is True
+    assert result["omnifunc"] == "v:lua.vim.lsp.omnifunc"
     assert result["diag_ok"] is True
     assert codes_and_lines(result["diagnostics"]) == [("AIB102", TRAILING_COMMA_LINE),
                                                       ("AIB302", DUPLICATE_NAME_LINE)]

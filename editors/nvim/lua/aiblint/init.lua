@@ -96,7 +96,15 @@ function M.config(bufnr, opts)
     init_options = settings,
     settings = { aiblint = settings },
     capabilities = opts.capabilities,
-    on_attach = opts.on_attach,
+    on_attach = function(client, bufnr)
+      -- Completion with <C-x><C-o> also on versions that do not set it themselves.
+      if vim.bo[bufnr].omnifunc == "" then
+        vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+      end
+      if opts.on_attach then
+        opts.on_attach(client, bufnr)
+      end
+    end,
   }
 end
 
