@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
-from .nodes import ObjectNode
+from .nodes import ArrayNode, ObjectNode, ScalarNode
 
 INVALID_JSON = "AIB100"
 DUPLICATE_KEY = "AIB103"
@@ -39,24 +39,35 @@ def check(document, templates) -> Iterator[Diagnostic]:
 def duplicate_keys(document) -> Iterator[Diagnostic]:
     """AIB103: a key that appears again in the same object (reported on the later one)."""
     root = document.root
-    if root is None:
-        return
-    for node in root.walk():
-        if not isinstance(node, ObjectNode) or len(node.members) < 2:
+    stack = [root] if isinstance(root, (ObjectNode, ArrayNode)) else []
+    while stack:
+        node = stack.pop()
+        if type(node) is ObjectNode:
+            members = node.members
+            children = [m.value for m in members]
+            if len(members) > 1:
+                names = [m.name for m in members]
+                if len(set(names)) != len(names):
+                    yield from _duplicates(members)
+        else:
+            children = node.items
+        stack.extend(c for c in children if c is not None and type(c) is not ScalarNode)
+
+
+def _duplicates(members) -> Iterator[Diagnostic]:
+    seen: dict[str, Span] = {}
+    for m in members:
+        first = seen.get(m.name)
+        if first is None:
+            seen[m.name] = m.key_span
             continue
-        seen: dict[str, Span] = {}
-        for m in node.members:
-            first = seen.get(m.name)
-            if first is None:
-                seen[m.name] = m.key_span
-                continue
-            yield Diagnostic(
-                DUPLICATE_KEY,
-                f"Duplicate key '{m.name}' in this object; only the last value counts",
-                m.key_span,
-                Severity.ERROR,
-                related=(Related(first, f"'{m.name}' first appears here"),),
-            )
+        yield Diagnostic(
+            DUPLICATE_KEY,
+            f"Duplicate key '{m.name}' in this object; only the last value counts",
+            m.key_span,
+            Severity.ERROR,
+            related=(Related(first, f"'{m.name}' first appears here"),),
+        )
 
 
 def comments(document) -> Iterator[Diagnostic]:
