@@ -271,8 +271,12 @@ class Run:
             if not is_template:
                 if not named:
                     return self._skip(path, "no Image Builder template")
+                from .suppress import ignored_codes
+
                 diagnostics = self._own(NOT_A_TEMPLATE, "Not an Image Builder template; nothing was checked",
                                         Span(0, 0))
+                if NOT_A_TEMPLATE in ignored_codes(doc, self.selection, self.settings_):
+                    diagnostics = []
         if source.problem:
             diagnostics = self._own(INVALID_JSON, source.problem, Span(source.problem_offset,
                                                                        source.problem_offset)) + diagnostics

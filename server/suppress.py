@@ -45,7 +45,7 @@ class _Directive:
 
 def apply(document, diagnostics: list[Diagnostic], selection, settings) -> list[Diagnostic]:
     """Drop what per-file ignores and suppression comments silence; add AIB105 for unused comments."""
-    ignored = _per_file_ignored(document, selection, settings)
+    ignored = ignored_codes(document, selection, settings)
     if ignored:
         diagnostics = [d for d in diagnostics if d.code not in ignored]
     directives = _directives(document, selection)
@@ -75,7 +75,8 @@ def _silenced(d: Diagnostic, line: int, directives: list[_Directive]) -> bool:
     return False
 
 
-def _per_file_ignored(document, selection, settings) -> set[str]:
+def ignored_codes(document, selection, settings) -> set[str]:
+    """The codes that ``per-file-ignores`` turn off for this document."""
     table = getattr(settings, "per_file_ignores", None)
     if not table:
         return set()

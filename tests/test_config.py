@@ -90,6 +90,12 @@ def test_extra_regions(tmp_path):
     assert codes(check(tmp_path, "t.json")) == []
 
 
+def test_per_file_ignores_cover_the_not_a_template_notice(tmp_path):
+    write(tmp_path, "pkg/package.json", '{"name": "x"}')
+    write(tmp_path, "pyproject.toml", '[tool.aiblint.per-file-ignores]\n"package.json" = ["not-a-template"]\n')
+    assert run("--check", "pkg/package.json", cwd=tmp_path).out == "No problems in 1 file\n"
+
+
 def test_snake_case_keys(tmp_path):
     write(tmp_path, "t.json", BOTH)
     write(tmp_path, "pyproject.toml", '[tool.aiblint.per_file_ignores]\n"t.json" = ["AIB300"]\n')
