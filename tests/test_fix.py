@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from cliutil import BAD_REGION, DUPLICATE, GOOD, run, write
+from cliutil import BAD_REGION, DUPLICATE, GOOD, ROOT, run, write
 
 from aiblint.diagnostics import Diagnostic, Fix, Severity, Span, TextEdit
 from aiblint.fixes import apply, apply_text, choose
@@ -169,6 +169,16 @@ def test_unfixable_broken_file_is_never_rewritten(tmp_path):
     path = write(tmp_path, "t.json", src)
     r = run("--check", "--fix", "t.json", cwd=tmp_path)
     assert r.code == 1 and path.read_text() == src
+
+
+def test_fix_twice_changes_nothing_on_the_examples(tmp_path):
+    work = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", work)
+    run("--check", "--fix", "--unsafe-fixes", str(work))
+    snapshot = {p: p.read_bytes() for p in work.rglob("*") if p.is_file()}
+    second = run("--check", "--diff", "--unsafe-fixes", str(work))
+    assert (second.code, second.out) == (0, ""), second.out
+    assert {p: p.read_bytes() for p in work.rglob("*") if p.is_file()} == snapshot
 
 
 def test_fix_twice_changes_nothing_on_the_corpus(tmp_path, corpus_dir):

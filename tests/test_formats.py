@@ -23,6 +23,7 @@ def test_json_shape(tmp_path):
     by_code = {r["code"]: r for r in rows}
     dup = by_code["AIB303"]
     assert set(dup) == {"path", "code", "name", "severity", "message", "range", "fix", "related"}
+    assert [r["range"]["start"] for r in dup["related"]] == [{"line": DUPLICATE_AT[0] - 1, "character": DUPLICATE_AT[1]}]
     assert (dup["path"], dup["name"], dup["severity"]) == ("t.json", "duplicate-run-output-name", "error")
     line, col = DUPLICATE_AT
     assert dup["range"] == {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 12}}
@@ -77,9 +78,10 @@ def test_sarif_is_valid_and_complete(tmp_path, reference_dir):
                              "endColumn": col + 13}
     [change] = dup["fixes"][0]["artifactChanges"]
     assert change["replacements"] == [{"deletedRegion": loc["region"], "insertedContent": {"text": '"ubuntu-vhd-2"'}}]
-    if dup.get("relatedLocations"):
-        assert all("message" in x and x["physicalLocation"]["region"]["startLine"] >= 1
-                   for x in dup["relatedLocations"])
+    [rel] = dup["relatedLocations"]  # the first target with that name
+    assert rel["id"] == 1 and rel["message"]["text"]
+    assert rel["physicalLocation"]["region"] == {"startLine": line, "startColumn": col + 1, "endLine": line,
+                                                 "endColumn": col + 13}
 
 
 def test_sarif_info_is_note_and_empty_run_is_valid(tmp_path, reference_dir):
