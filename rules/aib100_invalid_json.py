@@ -6,8 +6,11 @@ the place where it is: a missing comma between two properties or items, a `{`
 or `[` that is never closed (with the place where the document ends), a missing
 `:` or value, an unterminated string, an invalid escape such as `\q`, strings
 or property names in single quotes or without quotes, invalid numbers (`01`,
-`+1`, `NaN`), literals in the wrong case (`True`), text after the end of the
-top-level value, an empty document, and values nested deeper than 128 levels.
+`+1`, `NaN`), literals in the wrong case (`True`), a line break or a raw
+control character (tab) inside a string, spaces JSON does not allow (a
+non-breaking space), text after the end of the top-level value, an empty
+document, and values nested deeper than 128 levels (the values inside are not
+checked).
 For YAML files, the YAML parser's error is reported.
 
 The rest of the document is still read and checked: a member whose value is
@@ -39,9 +42,10 @@ Use instead:
 ```
 
 ## Fix
-Where the repair is certain (a missing comma or colon, quotes around a plain
-property name, a literal in the wrong case, a non-breaking space) a fix is
-offered; the insertions are marked unsafe because the intended text may differ.
+Safe fixes remove a stray comma, put single-quoted strings in double quotes,
+quote a plain property name, lower-case a literal, escape a tab and replace an
+odd space. A missing comma or colon gets an unsafe fix that inserts it, since
+the intended text may differ.
 
 ## API versions
 All.

@@ -125,7 +125,8 @@ class TolerantReader:
     """Reads a broken JSON text into value nodes plus problems.
 
     ``clean`` maps the start byte of every error-free tree-sitter object/array
-    (outside error regions) to a builder callback ``(ts_node, depth) -> Node``.
+    found among the broken parts to its tree-sitter node; ``build_clean(ts_node,
+    depth) -> Node`` turns such a node into values.
     """
 
     def __init__(self, data: bytes, clean: dict | None = None, build_clean=None):
