@@ -111,11 +111,21 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+        try:  # as the Python docs advise: point stdout at devnull so the exit flush stays quiet
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
+        print(f"aiblint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if "--verbose" in argv:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            print("aiblint: run with --verbose for details", file=sys.stderr)
+        return 2
 
 
 def _main(argv: list[str]) -> int:

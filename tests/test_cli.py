@@ -294,3 +294,16 @@ def test_online_checks_only_when_asked(tmp_path):
         assert [r["code"] for r in run("--check", "t.json", "--format", "json", cwd=tmp_path).json()] == ["AIB304"]
     finally:
         server.shutdown()
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    for i in range(700):  # ~100 KB of output: more than a pipe holds
+        write(tmp_path, f"t{i:03}.json", DUPLICATE)
+    proc = subprocess.Popen(command("--check", "."), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like `aiblint --check . | head -1`
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert first.startswith(b"t000.json:26:41: AIB303")
+    assert proc.returncode in (0, 1)
+    assert err == b""
