@@ -222,7 +222,7 @@ def decode_bytes(data: bytes) -> str:
 
 # Azure accepts deployment templates of a few MB; far bigger files are not templates, and
 # reading one costs seconds per 10 MB (tree-sitter parse + value tree in Python).
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the same limit as aiblint.discover.MAX_BYTES
 
 
 def load_file(path, language: str | None = None, max_bytes: int | None = MAX_FILE_BYTES) -> Document:
