@@ -113,7 +113,7 @@ def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "big.json"
     with open(path, "wb") as f:
         f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written
-    with pytest.raises(DocumentError, match=r"^file too large to check \(16\.0 MB; the limit is 16\.0 MB\)$"):
+    with pytest.raises(DocumentError, match=r"^file too large to check \(10\.0 MB; the limit is 10\.0 MB\)$"):
         load_file(path)
 
 
