@@ -6,7 +6,9 @@ indexes; they are turned into byte offsets of the UTF-8 text so that YAML nodes
 have the same kind of spans as JSON nodes. Merge keys (``<<: *base``) are
 expanded, aliases are read as copies of their anchor (spans point at the
 anchor), and only the first document of a multi-document stream is used.
-Comments are found with tree-sitter-yaml (:func:`yaml_comment_spans`).
+After a syntax error the lines the parser stumbles on are blanked out and the
+rest is read again, so a half-typed YAML template is still checked. Comments are
+found with tree-sitter-yaml (:func:`yaml_comment_spans`).
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ class _Offsets:
 def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, str] | None]:
     """The value tree of a YAML text and its first syntax error as ``(span, message)``.
 
-    A document with a syntax error has no tree (None); an empty document has no
-    tree and no error.
+    After a syntax error the lines the parser cannot read are left out (blanked)
+    and the rest is still read, so the tree holds what can be checked; it is None
+    when nothing can be read. An empty document has no tree and no error.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -64,25 +67,65 @@ def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, st
         # ruamel.yaml gets very slow long before its recursion fails: do not try.
         return None, (Span(0, 0), f"Invalid YAML: nesting deeper than {MAX_DEPTH} levels")
     offset = _Offsets(text)
+    error = None
+    readable = text
     try:
-        yaml = YAML(typ="rt")
-        node = None
-        for doc in yaml.compose_all(text):
-            node = doc
-            break
-    except MarkedYAMLError as e:
-        return None, _error(e, offset, len(data))
+        try:
+            node = _compose(YAML, text)
+        except MarkedYAMLError as e:
+            error = _error(e, offset, len(text), len(data))
+            node, readable = _recover(YAML, MarkedYAMLError, text, e)
     except YAMLError as e:
         return None, (Span(0, 0), f"Invalid YAML: {e}")
     except RecursionError:
         return None, (Span(0, 0), f"Invalid YAML: nesting deeper than {MAX_DEPTH} levels")
     if node is None:
-        return None, None
-    builder = _Builder(text, offset)
+        return None, error
+    builder = _Builder(readable, offset)
     root = builder.value(node, 0, ())
-    if builder.too_deep is not None:
-        return root, (builder.too_deep, f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked")
-    return root, None
+    if error is None and builder.too_deep is not None:
+        error = (builder.too_deep, f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked")
+    return root, error
+
+
+def _compose(yaml_class, text: str):
+    for doc in yaml_class(typ="rt").compose_all(text):
+        return doc
+    return None
+
+
+def _recover(yaml_class, error_class, text: str, error, attempts: int = 6):
+    """The first document of ``text`` with the lines the parser stumbles on blanked out.
+
+    Blanking keeps every other character where it was, so the nodes that are read
+    still have their own positions. Returns (node or None, the text that was read).
+    """
+    for _ in range(attempts):
+        blanked = text
+        # The line where the broken construct starts (context) is the likelier culprit.
+        for mark in (error.context_mark, error.problem_mark):
+            if mark is not None:
+                blanked = _blank_line(blanked, mark.index)
+                if blanked != text:
+                    break
+        if blanked == text:
+            return None, text
+        text = blanked
+        try:
+            return _compose(yaml_class, text), text
+        except error_class as e:
+            error = e
+    return None, text
+
+
+def _blank_line(text: str, index: int) -> str:
+    """``text`` with the line holding ``index`` turned into spaces (line break kept)."""
+    start = text.rfind("\n", 0, index) + 1 if index < len(text) else text.rfind("\n", 0, max(index - 1, 0)) + 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    kept = line.rstrip("\r")
+    return text[:start] + " " * len(kept) + line[len(kept):] + text[end:]
 
 
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")
@@ -102,8 +145,11 @@ def _flow_depth(data: bytes) -> int:
     return deepest
 
 
-def _error(e, offset, size: int) -> tuple[Span, str]:
+def _error(e, offset, length: int, size: int) -> tuple[Span, str]:
+    """Span and message of a ruamel.yaml error; ``length`` is the text's length in characters."""
     mark = e.problem_mark or e.context_mark
+    if e.context_mark is not None and mark.index >= length:
+        mark = e.context_mark  # "unexpected end of stream": point at what was left open
     problem = e.problem or e.context or "syntax error"
     message = f"Invalid YAML: {problem}"
     if e.context and e.problem and e.context_mark is not None:

@@ -126,3 +126,22 @@ def test_yaml_nesting_just_past_the_limit_keeps_the_outer_values():
     span, message = doc.yaml_error
     assert message == "Nesting deeper than 128 levels; the values inside are not checked"
     assert doc.lines.position(span.start).line == 1
+
+
+def test_after_a_syntax_error_the_readable_lines_are_still_read():
+    text = ("type: Microsoft.VirtualMachineImages/imageTemplates\napiVersion: '2024-02-01'\nproperties:\n"
+            "  source:\n    type: PlatformImage\n    sku: \"abc\n  customize: []\n")
+    doc = Document(text, "t.yaml")
+    assert doc.root.to_python() == {"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01",
+                                    "properties": {"source": {"type": "PlatformImage"}, "customize": []}}
+    assert doc.slice(doc.root.get("properties").member("customize").key_span) == "customize"
+    # The error points at the string left open, not at the end of the file.
+    assert lint(text, "t.yaml", codes="AIB100") == [Found(
+        "AIB100", (5, 9, 5, 10), "Invalid YAML: found unexpected end of stream (while scanning a quoted scalar started at line 6)")]
+    assert run(text, "t.yaml").templates
+
+
+def test_unclosed_flow_sequence_keeps_the_lines_after_it():
+    doc = Document("a: 1\nb: [1, 2\nc: 3\nd: 4\n", "x.yaml")
+    assert doc.root.to_python() == {"a": 1, "c": 3, "d": 4}
+    assert doc.yaml_error[1].startswith("Invalid YAML: expected ',' or ']', but got ':'")
