@@ -74,10 +74,12 @@ class Context:
         ``[variables('v')]`` yields the variable's value; both with ``node`` as the
         reference (for related information). Other ARM expressions yield nothing.
         """
-        from .arm import literal_values
-
         if node is None:
             return iter(())
+        if node.kind != "string" or "[" not in node.value or not node.is_expression:
+            return iter(((node, None),))  # a literal stands for itself
+        from .arm import literal_values
+
         return literal_values(node, self.template.arm_root if self.template else None)
 
     def text(self, span: Span) -> str:
