@@ -125,3 +125,45 @@ def test_fast_path_taken_for_typing_in_a_name():
         assert isinstance(result, incremental.IncrementalResult)
         expected = lint(Document(od.doc.text, od.path), settings, selection=selection)
         assert keys(result.diagnostics) == keys(expected.diagnostics)
+
+
+def _tree(node):
+    """A comparable picture of a value tree: kinds, values, spans, keys."""
+    from aiblint.nodes import ArrayNode, ObjectNode
+
+    if node is None:
+        return None
+    if isinstance(node, ObjectNode):
+        return ("o", node.span, [(m.name, m.key_span, m.span, _tree(m.value)) for m in node.members])
+    if isinstance(node, ArrayNode):
+        return ("a", node.span, [_tree(i) for i in node.items])
+    return (node.kind, node.span, node.value, node.raw)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_typing_in_strings_keeps_the_value_tree_exact(seed):
+    """Edits inside string values patch the kept value tree; it must equal a fresh build."""
+    rng = random.Random(seed)
+    od = OpenDocument("file:///tmp/tree.json", make_arm(seed, n=2).replace('"echo 0"', '"echo \\\\"0\\\\" é"'),
+                      1, "json")
+    _ = od.doc.root
+    for _step in range(40):
+        data = od.doc.data
+        quotes = [i for i in range(len(data)) if data[i:i + 1] == b'"' and data[i - 1:i] != b"\\"]
+        a = rng.choice(quotes[::2]) + 1  # just after an opening quote
+        b = a + rng.choice([0, 0, 1])
+        lines = od.doc.lines
+        start, end = lines.position(a), lines.position(b)
+
+        class Change:
+            range = type("R", (), {"start": type("P", (), {"line": start.line, "character": start.character}),
+                                   "end": type("P", (), {"line": end.line, "character": end.character})})
+            text = rng.choice(["x", "", "é", "[", "2"])
+
+        od.apply([Change], "utf-16")
+        fresh = Document(od.doc.text, od.path)
+        assert _tree(od.doc.root) == _tree(fresh.root)
+        assert od.doc.syntax_problems == [] or od.doc.has_syntax_error
+        if od.doc.has_syntax_error:
+            od = OpenDocument("file:///tmp/tree.json", make_arm(seed, n=2), 1, "json")
+            _ = od.doc.root

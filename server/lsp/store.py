@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import re
 from urllib.parse import unquote, urlparse
 
+from ..diagnostics import Span
 from ..document import Document, language_for
+from ..nodes import ArrayNode, ObjectNode, ScalarNode, decode_json_string, find_node_at
 from ..positions import LineIndex
 
 LANGUAGES = {"json": "json", "jsonc": "jsonc", "yaml": "yaml"}
@@ -68,6 +71,9 @@ class OpenDocument:
         """Apply LSP content changes in order; ranges outside the text are clamped."""
         doc = self.doc
         self.data_serial += 1
+        if len(changes) == 1 and getattr(changes[0], "range", None) is not None and _patch_string(
+                doc, changes[0], encoding):
+            return
         for change in changes:
             rng = getattr(change, "range", None)
             if rng is None:
@@ -115,3 +121,78 @@ def path_to_uri(path: str) -> str:
         return Path(path).resolve().as_uri()
     except ValueError:
         return path
+
+
+_STRING_UNSAFE = re.compile(rb'["\\\x00-\x1f]')
+
+
+def _patch_string(doc, change, encoding: str) -> bool:
+    """Apply an edit inside one string value to the text, the syntax tree and the kept value tree.
+
+    Typing inside a string value changes one scalar and moves the positions after
+    it; rebuilding the whole value tree for that costs more than shifting spans.
+    Only for a document that parsed cleanly before and after, and an edit that
+    touches no quote, backslash or control character. Returns False (nothing
+    done) when it does not apply.
+    """
+    root = doc.__dict__.get("root")
+    if root is None or doc.is_yaml or getattr(doc, "_syntax_problems", True) or doc.tree is None \
+            or doc.tree.root_node.has_error:
+        return False
+    inserted = change.text.encode("utf-8", "surrogatepass")
+    if _STRING_UNSAFE.search(inserted):
+        return False
+    old = doc.lines
+    rng = change.range
+    a = old.offset(rng.start.line, rng.start.character, encoding)
+    b = old.offset(rng.end.line, rng.end.character, encoding)
+    if b < a or _STRING_UNSAFE.search(doc.data[a:b]):
+        return False
+    node = find_node_at(root, a)
+    if not (isinstance(node, ScalarNode) and node.kind == "string" and node.span.start < a and b < node.span.end):
+        return False
+    doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
+                     encoding)
+    doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
+    if doc.tree.root_node.has_error:
+        return True  # the value tree is rebuilt on demand
+    delta = len(inserted) - (b - a)
+    start, end = node.span.start, node.span.end + delta
+    raw = doc.data[start:end].decode("utf-8", "replace")
+    _shift_tree(root, b, delta)
+    node.span = Span(start, end)
+    node.raw = raw
+    node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+    doc.__dict__["root"] = root
+    doc._syntax_problems = []
+    return True
+
+
+def _shift_tree(root, at: int, delta: int) -> None:
+    """Move every span boundary at or after byte ``at`` by ``delta``."""
+    if not delta:
+        return
+
+    def moved(span):
+        s, e = span.start, span.end
+        if e < at:
+            return span
+        return Span(s + delta if s >= at else s, e + delta)
+
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.span.end < at:
+            continue
+        n.span = moved(n.span)
+        if n.key_span is not None:
+            n.key_span = moved(n.key_span)
+        if isinstance(n, ObjectNode):
+            for m in n.members:
+                if m.span.end >= at:
+                    m.span = moved(m.span)
+                    m.key_span = moved(m.key_span)
+                    if m.value is not None:
+                        stack.append(m.value)
+        elif isinstance(n, ArrayNode):
+            stack.extend(n.items)
