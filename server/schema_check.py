@@ -37,6 +37,7 @@ import difflib
 import json
 import re
 
+from .catalog.lookup import describe_versions
 from .diagnostics import Diagnostic, Fix, Severity, Span, TextEdit
 from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
@@ -129,27 +130,8 @@ def article(word: str) -> str:
 
 def version_range(versions: list[str], all_versions: tuple[str, ...]) -> str:
     """``API versions 2020-02-14 and later``, ``API versions up to 2019-05-01-preview``, ..."""
-    idx = sorted(all_versions.index(v) for v in versions)
-    runs: list[list[int]] = []
-    for i in idx:
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    last = len(all_versions) - 1
-    parts = []
-    for run in runs:
-        a, b = all_versions[run[0]], all_versions[run[-1]]
-        if len(run) == 1:
-            parts.append(a)
-        elif run[-1] == last:
-            parts.append(f"{a} and later")
-        elif run[0] == 0:
-            parts.append(f"up to {b}")
-        else:
-            parts.append(f"{a} to {b}")
-    noun = "API version" if len(idx) == 1 else "API versions"
-    return f"{noun} {', '.join(parts)}"
+    noun = "API version" if len(versions) == 1 else "API versions"
+    return f"{noun} {describe_versions(versions, all_versions)}"
 
 
 def _close(name: str, candidates) -> str | None:
