@@ -220,6 +220,13 @@ const middleware = {
   },
 };
 
+/** One error notification; not awaited, so a restart is possible while it is shown. */
+function notifyFailure(message) {
+  vscode.window.showErrorMessage(`aiblint: ${message} ${INSTALL_HINT}`, 'Show output').then((choice) => {
+    if (choice) output.show(true);
+  });
+}
+
 async function startClient() {
   if (starting) return starting;
   starting = (async () => {
@@ -228,8 +235,7 @@ async function startClient() {
     if (server.error) {
       setStatus('failed', server.error);
       log(`${server.error} (PATH: ${process.env.PATH})`);
-      const choice = await vscode.window.showErrorMessage(`aiblint: ${server.error} ${INSTALL_HINT}`, 'Show output');
-      if (choice) output.show(true);
+      notifyFailure(server.error);
       return;
     }
     const cfg = vscode.workspace.getConfiguration(SECTION);
@@ -270,8 +276,7 @@ async function startClient() {
       log(message);
       setStatus('failed', message);
       client = undefined;
-      const choice = await vscode.window.showErrorMessage(`aiblint: ${message} ${INSTALL_HINT}`, 'Show output');
-      if (choice) output.show(true);
+      notifyFailure(message);
     }
   })();
   try {

@@ -62,7 +62,7 @@ def free_port() -> int:
 
 
 def run_vscode(mode: str, tmp_path: Path, vsix: Path, code_server: str, node_modules: Path,
-               chromium: str, server: Path | None) -> tuple[dict, float, Path]:
+               chromium: str, server: Path | None, path_setting: Path | None = None) -> tuple[dict, float, Path]:
     start = time.monotonic()
     ws = tmp_path / "workspace"
     shutil.copytree(FIXTURES, ws)
@@ -103,7 +103,8 @@ def run_vscode(mode: str, tmp_path: Path, vsix: Path, code_server: str, node_mod
         driver_env = dict(
             env, CS_URL=f"http://127.0.0.1:{port}/?folder={ws}", NODE_PATH=str(node_modules),
             CHROMIUM=chromium, PROFILE_DIR=str(tmp_path / "chromium"), OUT_FILE=str(out),
-            SCREENSHOT=str(tmp_path / "screenshot.png"), WORKSPACE=str(ws), MODE=mode)
+            SCREENSHOT=str(tmp_path / "screenshot.png"), WORKSPACE=str(ws), MODE=mode,
+            AIBLINT_PATH=str(path_setting or ""))
         driver = subprocess.run([node, str(DRIVER)], env=driver_env, capture_output=True, text=True,
                                 timeout=90)
     finally:
@@ -168,14 +169,18 @@ def test_template_session(tmp_path, vsix, code_server, node_modules, chromium, s
         shutil.copy(tmp_path / "screenshot.png", SCREENSHOT)
 
 
-def test_missing_server_notification(tmp_path, vsix, code_server, node_modules, chromium):
+def test_missing_server_then_path_setting(tmp_path, vsix, code_server, node_modules, chromium, server_bin):
     # No aiblint anywhere (PATH has only system folders; python3 there cannot import it).
     result, elapsed, _ = run_vscode("missing-server", tmp_path, vsix, code_server, node_modules,
-                                    chromium, None)
+                                    chromium, None, path_setting=server_bin)
     mine = [n for n in result["notifications"] if "aiblint" in n]
     assert len(mine) == 1, result["notifications"]
     assert "not found" in mine[0] and "pip install aiblint" in mine[0]
-    assert any("aiblint" in s for s in result["status"])
+    assert any("not found" in s for s in result["status"])
+    # Then the user sets aiblint.path: the server starts, the failure status goes away.
+    problems = "\n".join(result["problems_after_setting"])
+    assert "AIB102" in problems and "AIB302" in problems
+    assert not any("not found" in s for s in result["status_after_setting"])
 
 
 def test_package_contents(vsix):

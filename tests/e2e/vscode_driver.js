@@ -2,7 +2,7 @@
 // Environment: CS_URL (workbench URL with ?folder=), NODE_PATH (playwright-core),
 // CHROMIUM, PROFILE_DIR (fresh browser profile), OUT_FILE (JSON result),
 // SCREENSHOT (PNG path), WORKSPACE (the opened folder), MODE ("session" or
-// "missing-server").
+// "missing-server"), AIBLINT_PATH (for "missing-server").
 'use strict';
 
 const fs = require('fs');
@@ -169,6 +169,17 @@ async function missingServer(page) {
     ts.map((t) => t.getAttribute('aria-label') || t.textContent));
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
   step('notification');
+
+  // Setting aiblint.path restarts the client with that server: diagnostics arrive.
+  fs.mkdirSync(`${process.env.WORKSPACE}/.vscode`, { recursive: true });
+  fs.writeFileSync(`${process.env.WORKSPACE}/.vscode/settings.json`,
+    JSON.stringify({ 'aiblint.path': process.env.AIBLINT_PATH }));
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'AIB102' }).first().waitFor({ timeout: 30000 });
+  result.problems_after_setting = await problems(page);
+  result.status_after_setting = await page.locator('.statusbar-item', { hasText: 'aiblint' }).evaluateAll((ts) =>
+    ts.map((t) => t.getAttribute('aria-label') || t.textContent));
+  step('aiblint.path');
 }
 
 async function main() {
