@@ -14,9 +14,9 @@ VSCE_VERSION=3.9.2
 RG_CACHE_VERSION=1.15.11   # the @vscode/ripgrep version code-server 4.100.3 pulls in
 APT_PACKAGES="neovim chromium build-essential pkg-config libkrb5-dev ripgrep"
 
-log() { printf '[setup-editors] %s\n' "$*"; }
-mkdir -p "$CACHE"
+log() { printf '[setup-editors] %3d s  %s\n' "$((SECONDS - start))" "$*"; }
 start=$SECONDS
+mkdir -p "$CACHE"
 
 # 1. apt packages (update the index only when something is missing).
 missing=()
@@ -72,8 +72,8 @@ if ! "$nvim_venv/bin/nvim" --version >/dev/null 2>&1; then
   "$nvim_venv/bin/nvim" --version >/dev/null
 fi
 
-log "ready in $((SECONDS - start)) s: $CACHE"
+log "ready: $CACHE"
 log "  nvim (apt): $(nvim --version | head -1)"
 log "  nvim (PyPI): $("$nvim_venv/bin/nvim" --version | head -1)"
-log "  code-server: $(XDG_CONFIG_HOME=$CACHE/xdg XDG_DATA_HOME=$CACHE/xdg "$cs_bin" --version | head -1)"
+log "  code-server: $(XDG_CONFIG_HOME=$CACHE/xdg XDG_DATA_HOME=$CACHE/xdg "$cs_bin" --version | grep "^$CODE_SERVER_VERSION ")"
 log "  chromium: $(chromium --version 2>/dev/null | tail -1)"
