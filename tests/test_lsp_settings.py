@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsputil import change, diagnostics, open_doc, pos, session
+from lsputil import change, diagnostics, open_doc, pos, pushed, session
 from test_lsp import RAW
 
 DUP = RAW.replace('"two"', '"one"')
@@ -145,3 +145,53 @@ async def test_shutdown_and_exit():
     code = await asyncio.wait_for(client._server.wait(), 10)
     assert code == 0
     await client.stop()
+
+
+class _Sizes:
+    """A local HTTP server that answers HEAD with the size named in the path (/big, /small)."""
+
+    def __enter__(self):
+        import http.server
+        import threading
+
+        sizes = {"/big.bin": 25 * 1024 * 1024, "/small.bin": 1024 * 1024}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_HEAD(self):
+                size = sizes.get(self.path)
+                self.send_response(200 if size else 404)
+                self.send_header("Content-Length", str(size or 0))
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+
+
+async def test_online_findings_arrive_after_the_first_publish():
+    with _Sizes() as base:
+        text = RAW.replace('{"type": "Shell", "name": "two", "inline": ["echo hi"]}',
+                           '{"type": "File", "name": "big", "sourceUri": "' + base + '/big.bin", '
+                           '"sha256Checksum": "' + "0" * 64 + '", "destination": "/tmp/big.bin"}')
+        async with session("visual-studio-code", init_options={"online": True}) as client:
+            uri = "file:///tmp/aiblint-online.json"
+            open_doc(client, uri, text)
+            first = await pushed(client, uri, 1)
+            assert "AIB304" not in codes(first)
+            for _ in range(100):
+                if "AIB304" in codes(client.diagnostics.get(uri, [])):
+                    break
+                await asyncio.sleep(0.1)
+            assert "AIB304" in codes(client.diagnostics[uri])
+            # A small file is fine.
+            small = text.replace("/big.bin", "/small.bin")
+            change(client, uri, 2, small)
+            assert "AIB304" not in codes(await pushed(client, uri, 2))
+            await asyncio.sleep(1.0)
+            assert "AIB304" not in codes(client.diagnostics[uri])

@@ -25,7 +25,7 @@ def ensure_checked(ls, od) -> None:
     key = (od.version, ls.settings.generation, od.data_serial)
     if od.checked == key:
         return
-    settings, selection = ls.settings.for_path(od.path)
+    settings, selection, online = ls.settings.for_path(od.path)
     start = time.perf_counter()
     try:
         if not od.was_template and not might_be_template(od.doc.data):
@@ -51,8 +51,8 @@ def ensure_checked(ls, od) -> None:
     od.serial += 1
     log.debug("checked %s v%s in %.1f ms: %d diagnostics", od.uri, od.version,
               (time.perf_counter() - start) * 1e3, len(diagnostics))
-    if settings.online and result is not None and result.is_template:
-        ls.online.request(od, result, settings)
+    if online is not None and result is not None and result.is_template:
+        ls.online.request(od, online)
 
 
 class _Skip(Exception):

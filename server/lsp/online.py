@@ -1,9 +1,10 @@
 """Online checks (AIB304) without blocking the editor.
 
-The engine's offline findings are published first; the online ones are computed
-on a worker thread and added to the document's diagnostics when they arrive
-(if the text has not changed meanwhile). URL results are cached for the session
-by :mod:`aiblint.online`.
+The engine runs with online checks off, so its findings are published at once.
+A moment after the text stops changing, :func:`aiblint.online.check_document`
+runs on a worker thread over a snapshot of the text; its findings are added to
+the document's diagnostics when they arrive, unless the text changed meanwhile.
+URL results are cached for the session by :mod:`aiblint.online`.
 """
 
 from __future__ import annotations
@@ -12,35 +13,51 @@ import logging
 
 log = logging.getLogger(__name__)
 
+DELAY = 0.3  # seconds of quiet typing before asking the network
+
 
 class OnlineChecks:
     def __init__(self, server):
         self.server = server
         self._running: dict[str, int] = {}
 
-    def request(self, od, result, settings) -> None:
-        """Start the online checks of ``od``'s current text unless already done or running."""
-        try:
-            from .. import online
-        except ImportError:
-            return
-        check = getattr(online, "check_document", None)
-        if check is None:
-            return
+    def request(self, od, settings) -> None:
+        """Run the online checks of ``od``'s current text soon, unless done or running already."""
         serial = od.data_serial
         if od.online_serial == serial or self._running.get(od.uri) == serial:
             return
         self._running[od.uri] = serial
+        loop = self.server._aib_loop
+        if loop is None:
+            self._start(od.uri, serial, settings)
+        else:
+            loop.call_later(DELAY, self._start, od.uri, serial, settings)
+
+    def _start(self, uri: str, serial: int, settings) -> None:
+        od = self.server.documents.get(uri)
+        if od is None or od.data_serial != serial:
+            self._running.pop(uri, None)
+            return
+        text, path, language = od.doc.text, od.path, od.language
 
         def work():
+            from .. import catalog, online
+            from ..document import Document
+            from ..templates import find_templates
+
             try:
-                return list(check(od.doc, result.templates, settings))
+                doc = Document(text, path, language=language)
+                cat = catalog.load()
+                default = settings.default_api_version if settings.default_api_version in cat.versions \
+                    else cat.newest
+                templates = find_templates(doc.root, cat.versions, default)
+                return list(online.check_document(doc, templates, settings))
             except Exception:  # noqa: BLE001
-                log.exception("online checks of %s failed", od.uri)
+                log.exception("online checks of %s failed", uri)
                 return []
 
         future = self.server.thread_pool.submit(work)
-        future.add_done_callback(lambda f: self.server.call_from_thread(self._arrived, od.uri, serial, f))
+        future.add_done_callback(lambda f: self.server.call_from_thread(self._arrived, uri, serial, f))
 
     def _arrived(self, uri: str, serial: int, future) -> None:
         from .diagnostics import publish
@@ -50,9 +67,11 @@ class OnlineChecks:
         od = self.server.documents.get(uri)
         if od is None or od.data_serial != serial or future.cancelled() or future.exception() is not None:
             return
-        od.online = future.result()
+        found = future.result()
+        changed = bool(found) or bool(od.online)
+        od.online = found
         od.online_serial = serial
-        if not od.online:
+        if not changed:
             return
         od.serial += 1
         if self.server.pull:

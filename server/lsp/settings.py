@@ -100,7 +100,11 @@ class SettingsManager:
         return self._found[folder]
 
     def for_path(self, path: str):
-        """(Settings, Selection) for a document at ``path``."""
+        """(Settings, Selection, online Settings or None) for a document at ``path``.
+
+        The engine runs with online checks off (it must never wait for the network);
+        when they are on, the third item is the settings to run them with, apart.
+        """
         config = self.config_path(path)
         cached = self._configs.get(config)
         if cached is None:
@@ -124,7 +128,10 @@ class SettingsManager:
             self.server.show_message(f"aiblint: invalid severity setting: {exc}", types.MessageType.Error)
             settings = dataclasses.replace(settings, severity={})
             selection = Selection(settings, reg)
-        return settings, selection
+        online = settings if settings.online else None
+        if online is not None:
+            settings = dataclasses.replace(settings, online=False)
+        return settings, selection, online
 
     def _load(self, path: str) -> Settings | None:
         from .. import catalog
