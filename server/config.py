@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -45,10 +44,11 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """A loaded configuration: its file, the settings, and the fail level (a CLI-only setting)."""
+
     path: str
     settings: Settings
     fail_level: str | None = None
-
 
 
 def _kebab(name: str) -> str:
@@ -112,7 +112,8 @@ def _read_toml(path: str, text: str):
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         line = int(m.group(1)) if m else (len(text.splitlines()) or 1) if "end of document" in msg else None
         raise ConfigError(path, line, f"invalid TOML: {msg}") from None
-    data = doc.get("tool", {}).get("aiblint", {})
+    tool = doc.get("tool")
+    data = tool.get("aiblint", {}) if isinstance(tool, dict) else {}
     if not isinstance(data, dict):
         raise ConfigError(path, _toml_line(text, ()), "[tool.aiblint] must be a table")
     return data, lambda loc: _toml_line(text, loc)
