@@ -8,10 +8,13 @@ Which files are reported:
   A walked file that does not parse is reported when its text mentions
   ``Microsoft.VirtualMachineImages`` (most likely a broken template) and skipped
   otherwise, like any other JSON or YAML file;
-* binary content, invalid UTF-8 and nesting too deep to check are one AIB100
-  diagnostic each; a file that cannot be read at all (missing, a FIFO or a
-  folder named ``x.json``, a dangling link, too large) is one error line on
-  stderr and makes the exit status 2. The run always goes on with the next file.
+* binary content and invalid UTF-8 are one AIB100 diagnostic each (a file with
+  invalid UTF-8 is still checked, and never rewritten by ``--fix``); a file
+  that cannot be read at all (missing, a FIFO or device, a dangling link, over
+  10 MB) is one error line on stderr and makes the exit status 2, except that
+  over-large files met while walking are skipped. A folder named ``x.json`` is
+  walked like any folder. Each file has a time limit, so a bug cannot hang
+  the run. The run always goes on with the next file.
 """
 
 from __future__ import annotations
