@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 class Previous:
     """What the last check saw: the text, its findings, and the view of the last edited resource."""
 
-    __slots__ = ("data", "diagnostics", "key", "has_comments", "view_index", "view_diags", "layout")
+    __slots__ = ("data", "diagnostics", "key", "has_comments", "view_index", "view_diags", "layout", "view")
 
     def __init__(self, data, diagnostics, key, has_comments, layout):
         self.data = data
@@ -48,6 +48,7 @@ class Previous:
         self.layout = layout
         self.view_index = None
         self.view_diags = None
+        self.view = None  # the _View of view_index, with its parsed document
 
 
 class IncrementalResult:
@@ -159,8 +160,23 @@ class _View:
         b = a + len(dummies)
         c = b + (end - start)
         # (view start, view end, full start) of each mapped segment; the dummies map nowhere.
-        self.segments = ((0, a, 0), (b, c, start), (c, len(self.text), arr_close))
+        self.segments = [(0, a, 0), (b, c, start), (c, len(self.text), arr_close)]
         self.item = (start, end)
+        self.doc = None
+
+    def edit(self, p: int, old_end: int, inserted: bytes) -> bool:
+        """Apply the full text's edit of bytes ``p..old_end`` (inside the item) to the view's document."""
+        from .store import apply_bytes
+
+        b, c, start = self.segments[1]
+        a = b + (p - start)
+        e = b + (old_end - start)
+        apply_bytes(self.doc, a, e, inserted)
+        delta = len(inserted) - (old_end - p)
+        s2, e2, full2 = self.segments[2]
+        self.segments[1] = (b, c + delta, start)
+        self.segments[2] = (s2 + delta, e2 + delta, full2 + delta)
+        return not self.doc.has_syntax_error
 
     def map(self, x: int, end: bool) -> int | None:
         for s, e, full in self.segments:
@@ -203,12 +219,17 @@ def _map_span(span: Span, f) -> Span | None:
     return Span(a, b)
 
 
-def _view_check(od, data: bytes, layout, index: int, settings, selection):
-    """The engine's findings for resource ``index`` of ``data``, in full-text positions (None: unusable)."""
+def _view_check(od, data: bytes, layout, index: int, settings, selection, view=None):
+    """The engine's findings for resource ``index`` of ``data``, in full-text positions (None: unusable).
+
+    ``view``: a view already brought up to date with ``data`` (its document is reused).
+    """
     from ..engine import lint
 
-    view = _View(data, layout, index)
-    doc = Document(view.text.decode("utf-8", "surrogatepass"), od.path, language=od.doc.language)
+    if view is None:
+        view = _View(data, layout, index)
+        view.doc = Document(view.text.decode("utf-8", "surrogatepass"), od.path, language=od.doc.language)
+    doc = view.doc
     if doc.has_syntax_error:
         return None
     result = lint(doc, settings, selection=selection)
@@ -220,6 +241,7 @@ def _view_check(od, data: bytes, layout, index: int, settings, selection):
         if m is None:
             return None
         out.append(m)
+    od.last_view = view
     return out
 
 
@@ -273,8 +295,12 @@ def _incremental(od, prev: Previous, settings, selection):
     view_old = Counter(_key(d) for d in before)
     if view_old - full_old:
         return None  # the view does not reproduce the full check for this resource
-    after = _view_check(od, new, layout, index, settings, selection)
+    view = prev.view if prev.view_index == index else None
+    if view is not None and not view.edit(p, old_end, new[p:new_end]):
+        view = None
+    after = _view_check(od, new, layout, index, settings, selection, view)
     if after is None:
+        prev.view = prev.view_index = prev.view_diags = None
         return None
 
     def shift(x: int) -> int:
@@ -330,6 +356,7 @@ def _incremental(od, prev: Previous, settings, selection):
     prev.layout = layout
     prev.view_index = index
     prev.view_diags = after
+    prev.view = od.last_view
     return IncrementalResult(doc, merged, settings)
 
 

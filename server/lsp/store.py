@@ -55,6 +55,7 @@ class OpenDocument:
         self.online_serial = -1
         # Incremental checking state (see aiblint.lsp.incremental).
         self.previous = None
+        self.last_view = None
 
     @property
     def result_id(self) -> str:
@@ -91,6 +92,20 @@ class OpenDocument:
                                                       doc.data)
 
 
+def apply_bytes(doc, a: int, b: int, inserted: bytes) -> None:
+    """Replace bytes ``a..b`` of ``doc`` (incremental reparse; the value tree patched when possible)."""
+    lines = doc.lines
+    start, end = lines.position(a, "utf-8"), lines.position(b, "utf-8")
+
+    class Change:
+        range = type("R", (), {"start": start, "end": end})
+        text = inserted.decode("utf-8", "surrogatepass")
+
+    if not _patch_string(doc, Change, "utf-8"):
+        doc.apply_change((start.line, start.character), (end.line, end.character), Change.text, "utf-8")
+        doc.__dict__["lines"] = shifted_index(lines, a, b, inserted, doc.data)
+
+
 def shifted_index(old: LineIndex, a: int, b: int, inserted: bytes, data: bytes) -> LineIndex:
     """The line index after replacing bytes ``a..b`` by ``inserted``, derived from the old one."""
     if b"\r" in old.data or b"\r" in inserted:
@@ -123,6 +138,9 @@ def path_to_uri(path: str) -> str:
         return path
 
 
+# Above this size, shifting every span costs more than rebuilding the tree when it is needed.
+PATCH_LIMIT = 256 * 1024
+
 _STRING_UNSAFE = re.compile(rb'["\\\x00-\x1f]')
 
 
@@ -154,8 +172,9 @@ def _patch_string(doc, change, encoding: str) -> bool:
     doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
                      encoding)
     doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
-    if doc.tree.root_node.has_error:
-        return True  # the value tree is rebuilt on demand
+    if doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
+        # Rebuilt when asked for: a large ARM file is checked per resource (aiblint.lsp.incremental).
+        return True
     delta = len(inserted) - (b - a)
     start, end = node.span.start, node.span.end + delta
     raw = doc.data[start:end].decode("utf-8", "replace")
