@@ -152,6 +152,21 @@ async function findServer() {
   return { error: 'The aiblint language server was not found.' };
 }
 
+/** Run `<server> --version`: the server's version, or {error} when it does not run. */
+function probe(server) {
+  return new Promise((resolve) => {
+    cp.execFile(server.command, [...server.args, '--version'], { timeout: 30000 }, (err, stdout, stderr) => {
+      if (err) {
+        const detail = (stderr || '').trim().split('\n').pop() ||
+          (typeof err.code === 'number' ? `exit code ${err.code}` : err.code || err.message);
+        resolve({ error: `"${server.command} ${[...server.args, '--version'].join(' ')}" failed (${detail}).` });
+      } else {
+        resolve({ version: stdout.trim() });
+      }
+    });
+  });
+}
+
 function log(message) {
   if (output) output.appendLine(`[client] ${message}`);
 }
@@ -238,9 +253,17 @@ async function startClient() {
       notifyFailure(server.error);
       return;
     }
+    // A server that cannot even print its version would only produce a stack of client errors.
+    const probed = await probe(server);
+    if (probed.error) {
+      setStatus('failed', probed.error);
+      log(probed.error);
+      notifyFailure(probed.error);
+      return;
+    }
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const args = [...server.args, ...cfg.get('args', [])];
-    log(`Starting ${[server.command, ...args, '--stdio'].join(' ')} (found via ${server.origin})`);
+    log(`Starting ${[server.command, ...args, '--stdio'].join(' ')} (${probed.version}, found via ${server.origin})`);
     synced.clear();
     let failures = 0;
     client = new LanguageClient(

@@ -177,7 +177,12 @@ def test_missing_server_then_path_setting(tmp_path, vsix, code_server, node_modu
     assert len(mine) == 1, result["notifications"]
     assert "not found" in mine[0] and "pip install aiblint" in mine[0]
     assert any("not found" in s for s in result["status"])
-    # Then the user sets aiblint.path: the server starts, the failure status goes away.
+    # aiblint.path set to a program that is not the server: one notification saying so.
+    broken = [n for n in result["notifications_broken"] if "/bin/false" in n]
+    assert len(broken) == 1, result["notifications_broken"]
+    assert "--version" in broken[0] and "failed" in broken[0]
+    assert not any("couldn't create connection" in n for n in result["notifications_broken"])
+    # Then the user sets aiblint.path right: the server starts, the failure status goes away.
     problems = "\n".join(result["problems_after_setting"])
     assert "AIB102" in problems and "AIB302" in problems
     assert not any("not found" in s for s in result["status_after_setting"])

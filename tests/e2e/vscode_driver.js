@@ -170,10 +170,19 @@ async function missingServer(page) {
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
   step('notification');
 
-  // Setting aiblint.path restarts the client with that server: diagnostics arrive.
-  fs.mkdirSync(`${process.env.WORKSPACE}/.vscode`, { recursive: true });
-  fs.writeFileSync(`${process.env.WORKSPACE}/.vscode/settings.json`,
-    JSON.stringify({ 'aiblint.path': process.env.AIBLINT_PATH }));
+  // aiblint.path pointing at something that is not a working server: one clear notification.
+  const setPath = (value) => {
+    fs.mkdirSync(`${process.env.WORKSPACE}/.vscode`, { recursive: true });
+    fs.writeFileSync(`${process.env.WORKSPACE}/.vscode/settings.json`, JSON.stringify({ 'aiblint.path': value }));
+  };
+  setPath('/bin/false');
+  await page.locator('.notification-toast', { hasText: '/bin/false' }).first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(3000);
+  result.notifications_broken = await page.locator('.notification-toast').evaluateAll((ts) => ts.map((t) => t.innerText));
+  step('broken aiblint.path');
+
+  // Setting aiblint.path to the server restarts the client with it: diagnostics arrive.
+  setPath(process.env.AIBLINT_PATH);
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'AIB102' }).first().waitFor({ timeout: 30000 });
   result.problems_after_setting = await problems(page);
