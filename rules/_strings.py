@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from aiblint.diagnostics import Diagnostic, Span
 from aiblint.nodes import ScalarNode
@@ -18,12 +19,18 @@ _MARKUP = re.compile(r"</|/>|<[A-Za-z][\w:.-]*\s+[\w:.-]+\s*=")
 
 def placeholders(text: str) -> list[str]:
     """The quickstart placeholders in ``text`` (none for markup)."""
+    return list(_placeholders(text))
+
+
+@lru_cache(maxsize=8192)
+def _placeholders(text: str) -> tuple[str, ...]:
+    # Cached: the language server asks again for every string on every keystroke.
     if _MARKUP.search(text):
-        return []
+        return ()
     found = _PLACEHOLDER.findall(text)
     if not found and _UNCLOSED.match(text):
         found = [text.strip()]
-    return found
+    return tuple(found)
 
 
 def has_placeholder(text: str) -> bool:

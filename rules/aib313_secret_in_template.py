@@ -53,6 +53,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#prop
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
 
@@ -100,6 +101,16 @@ def _is_secret(text: str) -> bool:
 
 def find_secrets(text: str):
     """``(label, start, end)`` of each likely secret in ``text`` (character offsets), one per place."""
+    return iter(_find_secrets(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_secrets(text: str) -> tuple:
+    # Cached: the language server asks again for every string on every keystroke.
+    return tuple(_scan(text))
+
+
+def _scan(text: str):
     taken: list[tuple[int, int]] = []
     for label, pattern in _PATTERNS:
         for m in pattern.finditer(text):
