@@ -405,3 +405,31 @@ async def test_robustness(client: LanguageClient):
             change(client, uri, v, (line, col, line, col + 1, ""))
     change(client, uri, 10002, (line, col, line, col + 3, "one"))
     assert [d.code for d in await diagnostics(client, uri, 10002)] == ["AIB302"]
+
+
+YAML = """type: Microsoft.VirtualMachineImages/imageTemplates
+apiVersion: 2022-07-01
+location: westus2
+identity:
+  type: UserAssigned
+  userAssignedIdentities:
+    /subscriptions/0/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id: {}
+properties:
+  source: {type: PlatformImage, publisher: Canonical, offer: UbuntuServer, sku: 18.04-LTS, version: latest}
+  customize:
+    - {type: Shell, name: one, inline: [echo hi]}
+    - {type: Shell, name: two, inline: [echo hi]}
+  distribute:
+    - {type: ManagedImage, imageId: /subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/images/img, location: westus2, runOutputName: out}
+"""
+
+
+async def test_yaml_templates(client: LanguageClient):
+    uri = uri_for(client, "template.yaml")
+    open_doc(client, uri, YAML, language="yaml")
+    assert brief(await diagnostics(client, uri, 1)) == expected(YAML, "/tmp/x.yaml")
+    line, col = pos(YAML, "name: two", after=6)
+    change(client, uri, 2, (line, col, line, col + 3, "one"))
+    text = YAML.replace("name: two", "name: one")
+    got = brief(await diagnostics(client, uri, 2))
+    assert got == expected(text, "/tmp/x.yaml") and "AIB302" in [g[0] for g in got]
