@@ -307,3 +307,18 @@ def test_closed_pipe_ends_quietly(tmp_path):
     assert first.startswith(b"t000.json:26:41: AIB303")
     assert proc.returncode in (0, 1)
     assert err == b""
+
+
+def test_verbose_names_skipped_files_and_the_config(tmp_path):
+    write(tmp_path, "d/t.json", GOOD)
+    write(tmp_path, "d/package.json", NOT_TEMPLATE)
+    write(tmp_path, "d/data.json", b"\x00\x01binary")
+    write(tmp_path, ".aiblint.yaml", "ignore: [AIB317]\n")
+    r = run("--check", "d", "--verbose", cwd=tmp_path)
+    assert (r.code, r.out) == (0, "No problems in 1 file\n")
+    assert sorted(r.err.splitlines()) == [
+        f"aiblint: using configuration {tmp_path / '.aiblint.yaml'}",
+        "d/data.json: skipped: no Image Builder template",
+        "d/package.json: skipped: no Image Builder template",
+    ]
+    assert run("--check", "d", cwd=tmp_path).err == ""
