@@ -77,6 +77,7 @@ class Checked:
 
     report: FileReport
     source: Source | None
+    path: str = ""  # the file system path (report.path is the path as shown)
     original: str | None = None
     fixed: str | None = None
     fixes_applied: int = 0
@@ -87,6 +88,15 @@ def _split(values: list[str] | None) -> list[str]:
     for v in values or []:
         out.extend(x.strip() for x in v.split(",") if x.strip())
     return out
+
+
+def _display(path: str) -> str:
+    """A path as valid text: bytes of a file name that are not UTF-8 become U+FFFD."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _may_hold_template(data: bytes) -> bool:
@@ -163,7 +173,7 @@ class Run:
 
     def error(self, path: str, message: str) -> None:
         self.errors += 1
-        print(f"{path}: error: {message}", file=sys.stderr)
+        print(f"{_display(path)}: error: {message}", file=sys.stderr)
 
     # -- the run ----------------------------------------------------------
 
@@ -236,7 +246,7 @@ class Run:
                 if f.named or not isinstance(exc, discover.TooLarge):
                     self.error(f.path, str(exc))
                 elif self.args.verbose:
-                    print(f"{f.path}: skipped: {exc}", file=sys.stderr)
+                    print(f"{_display(f.path)}: skipped: {exc}", file=sys.stderr)
                 continue
             yield f.path, data, f.named, False
 
@@ -251,7 +261,8 @@ class Run:
             if not named:
                 return self._skip(path, source.problem)
             doc = Document("", path, language)
-            return Checked(FileReport(path, doc, self._own(INVALID_JSON, source.problem, Span(0, 0))), source)
+            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, source.problem, Span(0, 0))),
+                           source, path)
         try:
             doc = Document(source.text, path, language)
             result = self._lint(doc)
@@ -260,7 +271,7 @@ class Run:
                 return None
             doc = Document("", path, language)
             message = "the document is nested too deeply to check"
-            return Checked(FileReport(path, doc, self._own(INVALID_JSON, message, Span(0, 0))), source)
+            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, message, Span(0, 0))), source, path)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(path, f"internal error while checking: {type(exc).__name__}: {exc}")
             if self.args.verbose:
@@ -283,7 +294,7 @@ class Run:
         if source.problem:
             diagnostics = self._own(INVALID_JSON, source.problem, Span(source.problem_offset,
                                                                        source.problem_offset)) + diagnostics
-        checked = Checked(FileReport(path, doc, diagnostics), source, original=doc.text)
+        checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text)
         if (self.args.fix or self.args.diff) and is_template and not source.lossy:
             self._fix(checked, result, is_stdin)
         return checked
@@ -291,7 +302,7 @@ class Run:
     def _skip(self, path: str, reason: str) -> None:
         """A walked file that is not reported; ``--verbose`` says why."""
         if self.args.verbose:
-            print(f"{path}: skipped: {reason}", file=sys.stderr)
+            print(f"{_display(path)}: skipped: {reason}", file=sys.stderr)
         return None
 
     def _lint(self, doc):
@@ -342,7 +353,7 @@ class Run:
             sys.stdout.flush()
             return
         try:
-            discover.write_atomic(checked.report.path, data)
+            discover.write_atomic(checked.path, data)
         except OSError as exc:
             self.error(checked.report.path, f"cannot write the fixed file: {exc.strerror or exc}")
 

@@ -146,3 +146,15 @@ def test_garbage_and_half_typed_documents(tmp_path):
     found = codes_by_path(r)
     assert "AIB100" in found["a.json"]
     assert found["b.json"] == ["AIB000"] and found["c.json"] == ["AIB000"]
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"t\xff.json")
+    (tmp_path / name).write_text(DUPLICATE)
+    for fmt in ("text", "json", "sarif", "github"):
+        r = run("--check", ".", "--format", fmt, cwd=tmp_path)
+        assert r.code == 1 and r.err == "", (fmt, r.err)
+        assert "t\ufffd.json" in r.out or "t%EF%BF%BD.json" in r.out
+    r = run("--check", "--fix", ".", cwd=tmp_path)
+    assert r.code == 0 and os.listdir(tmp_path) == [name]
+    assert (tmp_path / name).read_text() == GOOD
