@@ -109,6 +109,12 @@ class Run:
     def __init__(self, args):
         self.args = args
         self.errors = 0
+        # A terminal whose encoding cannot show a character must not end the run.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError):
+                pass
         self.out = sys.stdout
         setup_logging(args.verbose)
 

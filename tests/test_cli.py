@@ -322,3 +322,10 @@ def test_verbose_names_skipped_files_and_the_config(tmp_path):
         "d/package.json: skipped: no Image Builder template",
     ]
     assert run("--check", "d", cwd=tmp_path).err == ""
+
+
+def test_terminal_that_cannot_show_a_character(tmp_path):
+    write(tmp_path, "t.json", DUPLICATE.replace('"ubuntu-vhd"', '"vhd-\u00e9"'))
+    r = run("--check", "t.json", cwd=tmp_path, env={"PYTHONIOENCODING": "ascii"})
+    assert r.code == 1 and r.err == ""
+    assert '"vhd-\\xe9"' in r.out
