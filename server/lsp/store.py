@@ -72,8 +72,11 @@ class OpenDocument:
         """Apply LSP content changes in order; ranges outside the text are clamped."""
         doc = self.doc
         self.data_serial += 1
+        # A large ARM file checked per resource does not need the whole value tree after an edit.
+        prev = self.previous
+        keep = prev is None or prev.view is None or len(doc.data) <= SMALL
         if len(changes) == 1 and getattr(changes[0], "range", None) is not None and _patch_string(
-                doc, changes[0], encoding):
+                doc, changes[0], encoding, keep):
             return
         for change in changes:
             rng = getattr(change, "range", None)
@@ -140,11 +143,13 @@ def path_to_uri(path: str) -> str:
 
 # Above this size, shifting every span costs more than rebuilding the tree when it is needed.
 PATCH_LIMIT = 256 * 1024
+# Below this size the tree is kept even when only a view of one resource is checked.
+SMALL = 16 * 1024
 
 _STRING_UNSAFE = re.compile(rb'["\\\x00-\x1f]')
 
 
-def _patch_string(doc, change, encoding: str) -> bool:
+def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     """Apply an edit inside one string value to the text, the syntax tree and the kept value tree.
 
     Typing inside a string value changes one scalar and moves the positions after
@@ -172,7 +177,7 @@ def _patch_string(doc, change, encoding: str) -> bool:
     doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
                      encoding)
     doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
-    if doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
+    if not keep or doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
         # Rebuilt when asked for: a large ARM file is checked per resource (aiblint.lsp.incremental).
         return True
     delta = len(inserted) - (b - a)
