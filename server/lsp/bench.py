@@ -19,6 +19,61 @@ from pathlib import Path
 FILES = ("raw-200.aib.json", "arm-200.json", "arm-2000.json", "arm-20000.json")
 
 
+def inprocess(path: Path, edits: int = 50) -> dict:
+    """Per-keystroke CPU time inside the server (no pipes): didChange + textDocument/diagnostic.
+
+    The same edit as lspbench's (a character typed and removed at the start of a
+    customizer's ``name`` value, here in the second half of the file).
+    """
+    import json
+    import time
+
+    from .server import build_server
+
+    server = build_server()
+
+    class Sink:
+        def write(self, data):
+            pass
+
+        def close(self):
+            pass
+
+    protocol = server.protocol
+    protocol.set_writer(Sink())
+
+    def send(message):
+        protocol.handle_message(json.loads(json.dumps(message), object_hook=protocol.structure_message))
+
+    send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+          "params": {"capabilities": {"textDocument": {"diagnostic": {}}}}})
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines) if '"name": "' in x and i > len(lines) // 2)
+    col = lines[line].index('"name": "') + 9
+    uri = path.resolve().as_uri()
+    t0 = time.process_time()
+    send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+          "params": {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}})
+    send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
+    open_ms = (time.process_time() - t0) * 1e3
+    samples = []
+    for i in range(edits):
+        end = col + (i % 2)
+        change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
+                  "text": "x" if i % 2 == 0 else ""}
+        t0 = time.process_time()
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+              "params": {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}})
+        send({"jsonrpc": "2.0", "id": 10 + i, "method": "textDocument/diagnostic",
+              "params": {"textDocument": {"uri": uri}}})
+        samples.append((time.process_time() - t0) * 1e3)
+    samples.sort()
+    od = server.documents[uri]
+    return {"file": path.name, "open_cpu_ms": round(open_ms, 1), "edit_cpu_ms_median": round(samples[len(samples) // 2], 2),
+            "edit_cpu_ms_min": round(samples[0], 2), "path": type(od.result).__name__}
+
+
 def main(argv=None) -> int:
     root = Path(__file__).resolve().parents[2]
     p = argparse.ArgumentParser(prog="python -m aiblint.lsp.bench", description=__doc__.splitlines()[0])
@@ -28,6 +83,8 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--order", default="abab", choices=["abab", "abba"])
     p.add_argument("--json-out", default="/tmp/aiblint-bench/cmp.json")
+    p.add_argument("--inprocess", action="store_true",
+                   help="only measure the CPU time of each keystroke inside the server (no peer, no pipes)")
     p.add_argument("files", nargs="*", default=list(FILES))
     args = p.parse_args(argv)
     work = Path(args.work)
@@ -37,6 +94,10 @@ def main(argv=None) -> int:
             path.chmod(path.stat().st_mode | 0o200)
     if not (work / "out" / FILES[-1]).exists():
         subprocess.run([sys.executable, str(work / "gen_templates.py"), "--standard"], check=True)
+    if args.inprocess:
+        for name in args.files:
+            print(inprocess(work / "out" / name))
+        return 0
     if not (work / "peer" / "node_modules").exists():
         subprocess.run(["sh", str(work / "peer" / "setup.sh")], check=True)
     server = f"{sys.executable} -m aiblint --stdio"
