@@ -46,3 +46,19 @@ async def test_corpus_files_give_the_check_diagnostics(corpus_dir):
             checked += 1
             templates += bool(got)
         assert checked > 200 and templates > 50
+
+
+async def test_seed_document_snippets(reference_dir):
+    from test_syntax_seed import SEED, snippets
+
+    found = snippets((reference_dir / SEED).read_text(encoding="utf-8"))
+    assert found
+    async with session("visual-studio-code") as client:
+        from lsputil import pushed
+
+        for i, (_line, text) in enumerate(found):
+            uri = f"file:///tmp/aiblint-seed-{i}.json"
+            open_doc(client, uri, text)
+            got = sorted((d.code, d.range.start.line, d.range.start.character, d.range.end.line,
+                          d.range.end.character, d.message) for d in await pushed(client, uri, 1))
+            assert got == _expected(text, f"/tmp/aiblint-seed-{i}.json"), i
