@@ -195,3 +195,38 @@ async def test_online_findings_arrive_after_the_first_publish():
             assert "AIB304" not in codes(await pushed(client, uri, 2))
             await asyncio.sleep(1.0)
             assert "AIB304" not in codes(client.diagnostics[uri])
+
+
+async def test_tcp_transport_answers_initialize(tmp_path: Path):
+    import json
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    proc = subprocess.Popen([sys.executable, "-m", "aiblint", "--tcp", "--host", "127.0.0.1", "--port", str(port),
+                             "--log-file", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": {"capabilities": {}}}).encode()
+        conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        data = b""
+        while b'"serverInfo"' not in data:
+            chunk = conn.recv(65536)
+            assert chunk
+            data += chunk
+        assert b'"name": "aiblint"' in data
+        conn.close()
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert out == b"" and err == b""  # nothing on stdout or stderr
+    assert "position encoding" in log.read_text()
