@@ -206,8 +206,8 @@ async def _complete(client, uri, text, marker="|"):
     i = text.index(marker)
     text = text.replace(marker, "", 1)
     open_doc(client, uri, text)
-    line, col = pos(text, text[i:i + 1] if i < len(text) else text[-1:], after=0) if False else (
-        text.count("\n", 0, i), len(text[text.rfind("\n", 0, i) + 1:i].encode("utf-16-le")) // 2)
+    line = text.count("\n", 0, i)
+    col = len(text[text.rfind("\n", 0, i) + 1:i].encode("utf-16-le")) // 2
     result = await client.text_document_completion_async(types.CompletionParams(
         text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, col)))
     return result.items if hasattr(result, "items") else result

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsputil import change, diagnostics, open_doc, pos, pushed, session
+from lsputil import change, diagnostics, open_doc, pushed, session
 from test_lsp import RAW
 
 DUP = RAW.replace('"two"', '"one"')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .convert import lsp_diagnostic, lsp_range, offset, text_edit
+from .convert import lsp_diagnostic, offset, text_edit
 
 FIX_ALL = "source.fixAll.aiblint"
 

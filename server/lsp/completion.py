@@ -16,6 +16,7 @@ import json
 
 from lsprotocol import types
 
+from ..diagnostics import Span
 from ..nodes import ArrayNode, ObjectNode
 from .context import EMPTY, ITEM, KEY, VALUE, place_at, resolve, template_for
 from .convert import lsp_range, offset
@@ -127,8 +128,7 @@ class Builder:
         self.place = place
         self.snippets = bool(ls.supports("text_document.completion.completion_item.snippet_support"))
         lines = od.doc.lines
-        self.range = lsp_range(lines, type("S", (), {"start": place.token_start, "end": place.token_end})(),
-                               ls.encoding)
+        self.range = lsp_range(lines, Span(place.token_start, place.token_end), ls.encoding)
         self.items: list[types.CompletionItem] = []
 
     def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False):
@@ -178,7 +178,7 @@ def complete_keys(b: Builder, obj: ObjectNode) -> None:
               sort="0" if required else "1", filter_text=f'"{name}"', snippet=True)
 
 
-def _quoted(_b: Builder, value: str) -> str:
+def _quoted(value: str) -> str:
     return json.dumps(value)
 
 
@@ -193,7 +193,7 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     if key == "apiVersion" and obj is template.node:
         cat = catalog.load()
         for i, v in enumerate(reversed(cat.versions)):
-            b.add(v, _quoted(b, v), CIK.Value, "Image Builder API version", sort=f"{i:02d}",
+            b.add(v, _quoted(v), CIK.Value, "Image Builder API version", sort=f"{i:02d}",
                   filter_text=f'"{v}"')
         return
     res = resolve(template, obj)
@@ -201,7 +201,7 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
         return
     if res.union is not None and key == res.union.discriminator:
         for value in res.union.variants:
-            b.add(value, _quoted(b, value), CIK.EnumMember, None, _doc(res.variant_location(value), version),
+            b.add(value, _quoted(value), CIK.EnumMember, None, _doc(res.variant_location(value), version),
                   filter_text=f'"{value}"')
         return
     child = lookup.child(res, key)
@@ -213,11 +213,11 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
         supported = regions.aib_regions(version, extra) if obj is template.node else None
         pool = supported or list(regions.BY_NAME.values())
         for r in pool:
-            b.add(r.name, _quoted(b, r.name), CIK.Value, r.display_name, filter_text=f'"{r.name}" {r.display_name}')
+            b.add(r.name, _quoted(r.name), CIK.Value, r.display_name, filter_text=f'"{r.name}" {r.display_name}')
         return
     if spec.enum:
         for value in spec.enum:
-            b.add(value, _quoted(b, value), CIK.EnumMember, None,
+            b.add(value, _quoted(value), CIK.EnumMember, None,
                   _doc(child.location + ("=" + value,), version), filter_text=f'"{value}"')
     elif spec.type == "boolean":
         for value in ("true", "false"):

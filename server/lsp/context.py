@@ -155,4 +155,5 @@ def resolve(template, node: Node):
 
 
 def node_at(doc, off: int) -> Node | None:
+    """The innermost value node at byte offset ``off``."""
     return find_node_at(doc.root, off)
