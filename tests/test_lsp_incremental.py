@@ -95,14 +95,14 @@ def test_random_edits_match_full_check(seed):
         expected = lint(Document(od.doc.text, od.path), settings, selection=selection)
         assert keys(result.diagnostics) == keys(expected.diagnostics), f"step {step}: {new!r} at {a}"
         # Typing often leaves the document broken; repair it now and then.
-        if od.doc.has_syntax_error:
+        if od.doc.has_syntax_error and rng.random() < 0.5:
             class Whole:
                 range = None
                 text = make_arm(seed)
 
             od.apply([Whole], "utf-16")
             incremental.check(od, settings, selection)
-    assert fast >= 8
+    assert fast >= 4
 
 
 def test_fast_path_taken_for_typing_in_a_name():
@@ -164,6 +164,6 @@ def test_typing_in_strings_keeps_the_value_tree_exact(seed):
         fresh = Document(od.doc.text, od.path)
         assert _tree(od.doc.root) == _tree(fresh.root)
         assert od.doc.syntax_problems == [] or od.doc.has_syntax_error
-        if od.doc.has_syntax_error:
+        if od.doc.has_syntax_error and rng.random() < 0.5:
             od = OpenDocument("file:///tmp/tree.json", make_arm(seed, n=2), 1, "json")
             _ = od.doc.root

@@ -89,6 +89,10 @@ def check(od, settings, selection):
         if result is not None:
             return result
     result = full_check(od, settings, selection)
+    if doc.has_syntax_error and prev is not None and prev.key[0] is settings and prev.key[1] is selection:
+        # Keep the last clean state: once the text is whole again, the edit since then is usually
+        # inside one resource, and the fast path compares with that state.
+        return result
     od.previous = None
     if not doc.is_yaml and result.is_template and not doc.has_syntax_error:
         layout = _layout(doc)
