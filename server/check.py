@@ -1,5 +1,11 @@
 """One ``aiblint --check`` run: settings, files, linting, fixing, output and exit status.
 
+Each file is checked under its nearest configuration file (as in the language
+server), with the command line's options on top; ``--config FILE`` or
+``--no-config`` give every file the same one. Folders are walked with the
+exclusions of the configuration nearest to the paths given, and each file's own
+configuration can exclude it too.
+
 Which files are reported:
 
 * a file named on the command line (or ``-``) is always reported: its problems,
@@ -81,6 +87,16 @@ class Checked:
     original: str | None = None
     fixed: str | None = None
     fixes_applied: int = 0
+    threshold: Severity = Severity.ERROR
+
+
+@dataclass
+class Profile:
+    """What applies to a file: settings and rule selection from its configuration and the command line."""
+
+    settings: Settings
+    selection: object  # aiblint.engine.Selection
+    threshold: Severity
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -132,12 +148,12 @@ class Run:
         except ValueError:
             return os.getcwd()
 
-    def settings(self, registry, versions) -> tuple[Settings, str]:
-        args = self.args
+    def _load_profile(self, path: str | None) -> Profile:
+        """Settings from the configuration file ``path`` (None: defaults), with the command line on top."""
+        from .engine import Selection
+
+        args, registry, versions = self.args, self.registry, tuple(self.catalog.versions)
         settings, fail_level = Settings(), None
-        path = args.config
-        if path is None and not args.no_config:
-            path = discover.find_config(self._config_start())
         if path is not None:
             if not os.path.isfile(path):
                 raise SetupError(f"configuration file {path!r} not found")
@@ -164,7 +180,20 @@ class Run:
             settings.default_api_version = args.default_api_version
         settings.online = settings.online or args.online
         settings.verbose = args.verbose
-        return settings, args.fail_level or fail_level or "error"
+        threshold = Severity.parse(args.fail_level or fail_level or "error")
+        return Profile(settings, Selection(settings, registry), threshold)
+
+    def profile_for(self, path: str | None) -> Profile:
+        """The profile of the nearest configuration of ``path`` (``--config``/``--no-config``: the run's own)."""
+        if path is None or self.args.config is not None or self.args.no_config:
+            return self.base
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._found:
+            self._found[folder] = discover.find_config(folder)
+        config = self._found[folder]
+        if config not in self._profiles:
+            self._profiles[config] = self._load_profile(config)
+        return self._profiles[config]
 
     def _color(self) -> bool:
         mode = self.args.color
@@ -185,7 +214,6 @@ class Run:
 
     def execute(self) -> int:
         from . import catalog as catalog_mod
-        from .engine import Selection
         from .rule import registry as get_registry
 
         args = self.args
@@ -197,14 +225,19 @@ class Run:
             raise UsageError("--stdin-filename needs '-' among the paths")
         self.registry = get_registry()
         self.catalog = catalog_mod.load()
-        self.settings_, fail_level = self.settings(self.registry, tuple(self.catalog.versions))
-        self.selection = Selection(self.settings_, self.registry)
+        base_config = args.config
+        if base_config is None and not args.no_config:
+            base_config = discover.find_config(self._config_start())
+        self.base = self._load_profile(base_config)
+        self._found: dict[str, str | None] = {}
+        self._profiles: dict[str | None, Profile] = {base_config: self.base}
         paths = args.paths or ["."]
         if paths.count("-") > 1:
             raise UsageError("'-' (standard input) can be given once")
 
         walk_errors: list[tuple[str, str]] = []
-        files = discover.walk([p for p in paths if p != "-"], self.settings_.exclude, self.settings_.root, walk_errors)
+        base = self.base.settings
+        files = discover.walk([p for p in paths if p != "-"], base.exclude, base.root, walk_errors)
         for path, message in walk_errors:
             self.error(path, message)
         checked: list[Checked] = []
@@ -229,8 +262,7 @@ class Run:
         render(args.format, reports, self.registry, report_out, color=color)
         if args.format in ("text", "github"):
             report_out.write(self._summary(checked) + "\n")
-        threshold = Severity.parse(fail_level)
-        failed = any(d.severity >= threshold for r in reports for d in r.diagnostics)
+        failed = any(d.severity >= c.threshold for c in checked for d in c.report.diagnostics)
         if self.errors:
             return 2
         return 1 if failed else 0
@@ -259,6 +291,10 @@ class Run:
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
         from .document import Document, language_for
 
+        prof = self.profile_for(self.args.stdin_filename if is_stdin else path)
+        if prof is not self.base and not is_stdin and discover.is_excluded(path, prof.settings.exclude,
+                                                                           prof.settings.root):
+            return self._skip(path, "excluded by the configuration")
         if not named and not _may_hold_template(data):
             return self._skip(path, "no Image Builder template")
         source = discover.decode(data)
@@ -267,17 +303,18 @@ class Run:
             if not named:
                 return self._skip(path, source.problem)
             doc = Document("", path, language)
-            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, source.problem, Span(0, 0))),
-                           source, path)
+            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, source.problem, Span(0, 0), prof)),
+                           source, path, threshold=prof.threshold)
         try:
             doc = Document(source.text, path, language)
-            result = self._lint(doc)
+            result = self._lint(doc, prof)
         except RecursionError:
             if not named and MARKER not in data.lower():
                 return None
             doc = Document("", path, language)
             message = "the document is nested too deeply to check"
-            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, message, Span(0, 0))), source, path)
+            return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, message, Span(0, 0), prof)), source,
+                           path, threshold=prof.threshold)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(path, f"internal error while checking: {type(exc).__name__}: {exc}")
             if self.args.verbose:
@@ -294,15 +331,16 @@ class Run:
                 from .suppress import ignored_codes
 
                 diagnostics = self._own(NOT_A_TEMPLATE, "Not an Image Builder template; nothing was checked",
-                                        Span(0, 0))
-                if NOT_A_TEMPLATE in ignored_codes(doc, self.selection, self.settings_):
+                                        Span(0, 0), prof)
+                if NOT_A_TEMPLATE in ignored_codes(doc, prof.selection, prof.settings):
                     diagnostics = []
         if source.problem:
-            diagnostics = self._own(INVALID_JSON, source.problem, Span(source.problem_offset,
-                                                                       source.problem_offset)) + diagnostics
-        checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text)
+            diagnostics = self._own(INVALID_JSON, source.problem,
+                                    Span(source.problem_offset, source.problem_offset), prof) + diagnostics
+        checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text,
+                          threshold=prof.threshold)
         if (self.args.fix or self.args.diff) and is_template and not source.lossy:
-            self._fix(checked, result, is_stdin)
+            self._fix(checked, result, is_stdin, prof)
         return checked
 
     def _skip(self, path: str, reason: str) -> None:
@@ -311,22 +349,22 @@ class Run:
             print(f"{_display(path)}: skipped: {reason}", file=sys.stderr)
         return None
 
-    def _lint(self, doc):
+    def _lint(self, doc, prof: Profile):
         from .engine import lint
 
-        return lint(doc, self.settings_, registry=self.registry, catalog=self.catalog, selection=self.selection)
+        return lint(doc, prof.settings, registry=self.registry, catalog=self.catalog, selection=prof.selection)
 
-    def _own(self, code: str, message: str, span: Span) -> list[Diagnostic]:
+    def _own(self, code: str, message: str, span: Span, prof: Profile) -> list[Diagnostic]:
         """A diagnostic the run itself produces (AIB000, AIB100 for unreadable content), if selected."""
-        if not self.selection.is_on(code):
+        if not prof.selection.is_on(code):
             return []
         rule = self.registry.get(code)
-        severity = self.selection.severity.get(code, rule.severity if rule else Severity.ERROR)
+        severity = prof.selection.severity.get(code, rule.severity if rule else Severity.ERROR)
         return [Diagnostic(code, message, span, severity, name=rule.name if rule else "")]
 
     # -- fixing -------------------------------------------------------------
 
-    def _fix(self, checked: Checked, result, is_stdin: bool) -> None:
+    def _fix(self, checked: Checked, result, is_stdin: bool, prof: Profile) -> None:
         from . import fixes
         from .document import Document
 
@@ -343,7 +381,7 @@ class Run:
             new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language)
             if new_doc.has_syntax_error and not doc.has_syntax_error:
                 break  # a fix must never break a document that parsed
-            doc, result = new_doc, self._lint(new_doc)
+            doc, result = new_doc, self._lint(new_doc, prof)
             total += len(applied.applied)
         if not total:
             return

@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--default-api-version", metavar="VERSION",
                      help="API version assumed when a template's apiVersion is missing or an expression")
     chk.add_argument("--stdin-filename", metavar="PATH", help="the file name to use for '-' (language, config matching)")
-    chk.add_argument("--config", metavar="FILE", help="use this pyproject.toml or .aiblint.yaml instead of searching")
+    chk.add_argument("--config", metavar="FILE", help="use this pyproject.toml or .aiblint.yaml for every file (default: each file's nearest)")
     chk.add_argument("--no-config", action="store_true", help="ignore configuration files")
     chk.add_argument("--online", action="store_true", help="allow checks that make network requests (AIB304)")
     chk.add_argument("--verbose", action="store_true", help="report skipped files, unreachable URLs and internal errors in full")

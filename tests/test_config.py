@@ -55,6 +55,26 @@ def test_nearest_config_wins_and_yaml_beats_pyproject(tmp_path):
     assert codes(check(tmp_path, "sub/t.json", "--config", str(tmp_path / "pyproject.toml"))) == ["AIB303"]
 
 
+def test_each_file_uses_its_nearest_config(tmp_path):
+    write(tmp_path, "a/t.json", BOTH)
+    write(tmp_path, "a/.aiblint.yaml", "ignore: [AIB300]\nfail-level: warning\n")
+    write(tmp_path, "b/t.json", BOTH)
+    write(tmp_path, "b/pyproject.toml", '[tool.aiblint]\nignore = ["AIB303"]\n')
+    write(tmp_path, "c/t.json", BOTH)
+    write(tmp_path, "c/gen/t.json", BOTH)
+    write(tmp_path, "c/.aiblint.yaml", "exclude: [gen]\nseverity: {AIB300: warning, AIB303: warning}\n")
+    rows = check(tmp_path, ".").json()
+    assert sorted((r["path"], r["code"], r["severity"]) for r in rows) == [
+        ("a/t.json", "AIB303", "error"), ("b/t.json", "AIB300", "error"),
+        ("c/t.json", "AIB300", "warning"), ("c/t.json", "AIB303", "warning")]
+    # Warnings fail only where the configuration says so (a/ has fail-level warning).
+    write(tmp_path, "a/.aiblint.yaml", "ignore: [AIB300]\nfail-level: warning\nseverity: {AIB303: warning}\n")
+    assert run("--check", "a/t.json", "c/t.json", cwd=tmp_path).code == 1
+    assert run("--check", "c/t.json", cwd=tmp_path).code == 0
+    # --config and --no-config apply one configuration to every file.
+    assert len(check(tmp_path, ".", "--no-config").json()) == 8
+
+
 def test_per_file_ignores_and_exclude(tmp_path):
     write(tmp_path, "templates/legacy/a.json", BOTH)
     write(tmp_path, "templates/new/b.json", BOTH)
