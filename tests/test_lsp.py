@@ -433,3 +433,20 @@ async def test_yaml_templates(client: LanguageClient):
     text = YAML.replace("name: two", "name: one")
     got = brief(await diagnostics(client, uri, 2))
     assert got == expected(text, "/tmp/x.yaml") and "AIB302" in [g[0] for g in got]
+
+
+async def test_completion_in_broken_documents(client: LanguageClient):
+    head = RAW[:RAW.index('"customize"')]
+    # A key with no value yet, in an unclosed array.
+    items = await _complete(client, uri_for(client, "c-novalue.json"), head + '"customize": [{"type": |')
+    assert {"Shell", "File", "WindowsRestart"} <= {i.label for i in items}
+    # After a trailing comma.
+    items = await _complete(client, uri_for(client, "c-comma.json"), RAW.replace(
+        '{"type": "Shell", "name": "one", "inline": ["echo hi"]}',
+        '{"type": "Shell", "name": "one", "inline": ["echo hi"],|}'))
+    assert {i.label for i in items} == {"scriptUri", "sha256Checksum"}
+    # A SharedImage target: its own properties, the required ones sorted first.
+    items = await _complete(client, uri_for(client, "c-sig.json"),
+                            RAW.replace('"distribute": [', '"distribute": [{"type": "SharedImage", |', 1))
+    ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text)]
+    assert set(ordered[:2]) == {"galleryImageId", "runOutputName"} and "replicationRegions" in ordered
