@@ -132,6 +132,7 @@ class Run:
             except (AttributeError, ValueError):
                 pass
         self.out = sys.stdout
+        self.stdin_fixed = b""
         setup_logging(args.verbose)
 
     # -- setup ------------------------------------------------------------
@@ -252,6 +253,9 @@ class Run:
                 checked.append(result)
 
         stdin_fix = args.fix and "-" in paths
+        if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr
+            sys.stdout.buffer.write(self.stdin_fixed)
+            sys.stdout.flush()
         report_out = sys.stderr if stdin_fix else self.out
         if args.diff:
             return self._print_diffs(checked)
@@ -276,6 +280,7 @@ class Run:
             except (OSError, ValueError) as exc:
                 self.error("<stdin>", f"cannot read standard input: {exc}")
             else:
+                self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
                 yield name, data, True, True
         for f in files:
             try:
@@ -393,8 +398,7 @@ class Run:
             return
         data = discover.encode(doc.text, checked.source)
         if is_stdin:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            self.stdin_fixed = data
             return
         try:
             discover.write_atomic(checked.path, data)

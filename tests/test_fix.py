@@ -149,6 +149,10 @@ def test_fix_from_stdin_prints_the_fixed_text(tmp_path):
     assert r.code == 0
     assert r.out == GOOD
     assert r.err.endswith("No problems in 1 file\n")
+    # Nothing to fix, or not a template: the input comes back unchanged.
+    for text in (GOOD, BAD_REGION, "not json at all \u00e9"):
+        r = run("--check", "--fix", "-", stdin=text, cwd=tmp_path)
+        assert r.out == text and r.err.splitlines()[-1].startswith(("No problems", "1 problem"))
 
 
 def test_unparsable_file_gets_only_syntax_fixes(tmp_path):
