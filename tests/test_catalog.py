@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from aiblint.catalog import DATA_FILE, load
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
+
 
 V = (
     "2018-02-01-preview", "2019-02-01-preview", "2019-05-01-preview", "2020-02-14", "2021-10-01",
