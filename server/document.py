@@ -8,7 +8,6 @@ tree-sitter tree so that edits can be applied incrementally
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cached_property
 
@@ -181,76 +180,3 @@ def _point(data: bytes, offset: int) -> tuple[int, int]:
     row = data.count(b"\n", 0, offset)
     line_start = data.rfind(b"\n", 0, offset) + 1
     return (row, offset - line_start)
-
-
-class DocumentError(Exception):
-    """A file that cannot be read as a text document; ``str(error)`` is a one-line message."""
-
-
-# Bytes that mark UTF-16/32 files (PowerShell's Out-File writes UTF-16 LE with a BOM).
-_UTF_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-def decode_bytes(data: bytes) -> str:
-    """The text of a file's bytes: UTF-8 (with or without BOM), or UTF-16/32 with a BOM.
-
-    Raises :class:`DocumentError` with a one-line reason for binary or undecodable
-    input (e.g. ``binary file (NUL byte at offset 12)`` or
-    ``not valid UTF-8: byte 0xff at line 3, column 7``).
-    """
-    for bom, codec in _UTF_BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(codec)
-            except UnicodeDecodeError as e:
-                raise DocumentError(f"not valid {codec.upper()}: {e.reason} at offset {e.start + len(bom)}") from None
-    nul = data.find(b"\x00", 0, 1 << 16)
-    if nul >= 0:
-        raise DocumentError(f"binary file (NUL byte at offset {nul})")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise DocumentError(f"not valid UTF-8: byte 0x{data[e.start]:02x} at line {line}, column {col}") from None
-
-
-# Azure accepts deployment templates of a few MB; far bigger files are not templates, and
-# reading one costs seconds per 10 MB (tree-sitter parse + value tree in Python).
-MAX_FILE_BYTES = 10 * 1024 * 1024  # the same limit as aiblint.discover.MAX_BYTES
-
-
-def load_file(path, language: str | None = None, max_bytes: int | None = MAX_FILE_BYTES) -> Document:
-    """Read and parse a file.
-
-    Raises :class:`DocumentError` with a one-line message (no traceback needed) when
-    the file cannot be read (missing, a directory, no permission), is larger than
-    ``max_bytes`` (None: no limit), or is binary or not valid text; the caller
-    reports it and goes on with other files.
-    """
-    path = str(path)
-    try:
-        with open(path, "rb") as f:
-            if max_bytes is not None:
-                size = os.fstat(f.fileno()).st_size
-                if size > max_bytes:
-                    raise DocumentError(f"file too large to check ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})")
-            data = f.read()
-    except IsADirectoryError:
-        raise DocumentError("is a directory") from None
-    except FileNotFoundError:
-        raise DocumentError("no such file") from None
-    except PermissionError:
-        raise DocumentError("permission denied") from None
-    except OSError as e:
-        raise DocumentError(e.strerror or str(e)) from None
-    return Document(decode_bytes(data), path, language)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"

@@ -6,37 +6,37 @@ import logging
 
 import pytest
 
-from aiblint.document import MAX_FILE_BYTES, Document, DocumentError, decode_bytes, load_file
+from aiblint.discover import MAX_BYTES, ReadError, TooLarge, decode, read_bytes
+from aiblint.document import Document
 from aiblint.jsonparse import MAX_DEPTH
 from lintutil import Found, lint, run
 
 DEEP = f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked"
 
 
-def test_binary_file_is_a_clear_error(tmp_path):
+def test_binary_file_is_a_clear_problem(tmp_path):
     path = tmp_path / "image.json"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    with pytest.raises(DocumentError, match=r"^binary file \(NUL byte at offset 8\)$"):
-        load_file(path)
+    source = decode(read_bytes(str(path)))
+    assert source.text is None
+    assert source.problem == "binary file (it contains NUL bytes); not a JSON or YAML text"
 
 
-def test_invalid_utf8_names_the_byte_and_place():
-    with pytest.raises(DocumentError) as err:
-        decode_bytes(b'{\n  "a": "caf\xe9"\n}')
-    assert str(err.value) == "not valid UTF-8: byte 0xe9 at line 2, column 12"
+def test_invalid_utf8_names_the_byte_and_is_never_written_back():
+    source = decode(b'{\n  "a": "caf\xe9"\n}')
+    assert source.problem == "invalid UTF-8 (byte 0xe9); the file must be saved as UTF-8"
+    assert source.lossy and source.problem_offset == len(b'{\n  "a": "caf')
 
 
 def test_utf16_with_bom_is_read():
-    data = '{"a": "é"}'.encode("utf-16")
-    assert decode_bytes(data) == '{"a": "é"}'
+    source = decode('{"a": "é"}'.encode("utf-16"))
+    assert source.text == '{"a": "é"}' and source.encoding.startswith("utf-16")
 
 
-def test_utf8_bom_is_dropped_by_the_document(tmp_path):
-    path = tmp_path / "t.json"
-    path.write_bytes(b'\xef\xbb\xbf{"a": 1}')
-    doc = load_file(path)
-    assert doc.text == '{"a": 1}' and doc.root.get("a").value == 1
-    assert doc.path == str(path) and doc.language == "json"
+def test_utf8_bom_is_dropped_by_the_document():
+    source = decode(b'\xef\xbb\xbf{"a": 1}')
+    doc = Document(source.text, "t.json")
+    assert source.bom and doc.text == '{"a": 1}' and doc.root.get("a").value == 1
 
 
 @pytest.mark.parametrize("make,message", [
@@ -44,14 +44,14 @@ def test_utf8_bom_is_dropped_by_the_document(tmp_path):
     (lambda p: p, "is a directory"),
 ])
 def test_unreadable_paths(tmp_path, make, message):
-    with pytest.raises(DocumentError, match=f"^{message}$"):
-        load_file(make(tmp_path))
+    with pytest.raises(ReadError, match=f"^{message}$"):
+        read_bytes(str(make(tmp_path)))
 
 
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.json"
     path.write_bytes(b"")
-    result = run(load_file(path).text)
+    result = run(decode(read_bytes(str(path))).text)
     assert [(d.code, d.message) for d in result.diagnostics] == [("AIB100", "Empty document: expected a JSON value")]
     assert result.templates == []
 
@@ -112,14 +112,6 @@ def test_lone_surrogate_and_control_characters_do_not_break_the_reader():
 def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "big.json"
     with open(path, "wb") as f:
-        f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written
-    with pytest.raises(DocumentError, match=r"^file too large to check \(10\.0 MB; the limit is 10\.0 MB\)$"):
-        load_file(path)
-
-
-def test_size_limit_can_be_lifted(tmp_path):
-    path = tmp_path / "t.json"
-    path.write_text('{"a": [1, 2, 3]}')
-    with pytest.raises(DocumentError, match="too large"):
-        load_file(path, max_bytes=8)
-    assert load_file(path, max_bytes=None).root.get("a").to_python() == [1, 2, 3]
+        f.truncate(MAX_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(TooLarge, match=r"^file too large to check \(10\.0 MB; the limit is 10 MB\)$"):
+        read_bytes(str(path))
