@@ -36,6 +36,7 @@ def hook_env(tmp_path_factory):
     git(repo, "init", "-q")
     write(repo, "templates/good.json", GOOD)
     write(repo, "templates/bad.json", DUPLICATE)
+    write(repo, "templates/bad.jsonc", DUPLICATE)
     write(repo, "package.json", '{"name": "app"}\n')
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "templates")
@@ -51,11 +52,13 @@ def try_repo(repo: Path, env: dict, *files: str) -> subprocess.CompletedProcess:
 
 def test_hook_fails_only_on_the_bad_template(hook_env):
     repo, env = hook_env
-    r = try_repo(repo, env, "templates/good.json", "templates/bad.json")
+    r = try_repo(repo, env, "templates/good.json", "templates/bad.json", "templates/bad.jsonc")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Failed" in r.stdout
     problems = [x for x in r.stdout.splitlines() if ": AIB" in x]
-    assert problems and all(x.startswith("templates/bad.json:26:41: AIB303 [error]") for x in problems), r.stdout
+    # .jsonc files are selected by name (pre-commit has no file type for them).
+    assert sorted(x.split(":")[0] for x in problems) == ["templates/bad.json", "templates/bad.jsonc"], r.stdout
+    assert all(x.split(":", 1)[1].startswith("26:41: AIB303 [error]") for x in problems), r.stdout
     assert "templates/good.json:" not in r.stdout
 
 
