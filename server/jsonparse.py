@@ -474,7 +474,7 @@ class TolerantReader:
                          fix=Fix("Insert ':'", (TextEdit(Span(key_tok.end, key_tok.end), ":"),), safe=False))
             value = self._value(depth)
             end = tok.end if value is None else value.span.end
-        else:
+        elif key_tok.kind != "ustr":  # an unterminated name is reported once, as such
             self.problem(f"Expected ':' and a value after property name \"{name}\"", key_tok.end, key_tok.end)
         return Member(name, key_span, value, Span(key_tok.start, end))
 
