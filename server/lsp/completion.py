@@ -110,6 +110,8 @@ ITEM_KINDS = {
 }
 # Properties a useful item of a type needs although the API does not mark them required.
 ESSENTIAL = {"File": ("sourceUri", "destination")}
+# Objects whose ``name`` is a region: the items of a SharedImage target's ``targetRegions``.
+REGION_ITEMS = ("targetRegions", "[]")
 TARGET_TITLES = {"SharedImage": "Shared Image Gallery target", "ManagedImage": "Managed image target",
                  "VHD": "VHD target"}
 
@@ -184,7 +186,7 @@ def _quoted(value: str) -> str:
 
 def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     from .. import catalog
-    from ..catalog import lookup, regions
+    from ..catalog import lookup
 
     template = template_for(b.od, obj)
     if template is None:
@@ -208,12 +210,8 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     if child is None:
         return
     spec = child.spec
-    if key == "location" or key.endswith("Region") or key == "replicationRegions":
-        extra = b.od.result_settings.extra_regions if getattr(b.od, "result_settings", None) else ()
-        supported = regions.aib_regions(version, extra) if obj is template.node else None
-        pool = supported or list(regions.BY_NAME.values())
-        for r in pool:
-            b.add(r.name, _quoted(r.name), CIK.Value, r.display_name, filter_text=f'"{r.name}" {r.display_name}')
+    if key == "location" or key.endswith("Region") or (key == "name" and res.location[-2:] == REGION_ITEMS):
+        _regions(b, version, obj is template.node)
         return
     if spec.enum:
         for value in spec.enum:
@@ -224,11 +222,25 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
             b.add(value, value, CIK.Value)
 
 
+def _regions(b: Builder, version: str, build_region: bool) -> None:
+    """Region names with their display names: where Image Builder runs for the template's own
+    ``location``, every Azure region elsewhere (targets may be anywhere)."""
+    from ..catalog import regions
+
+    extra = b.od.result_settings.extra_regions if getattr(b.od, "result_settings", None) else ()
+    supported = regions.aib_regions(version, extra) if build_region else None
+    for r in supported or list(regions.BY_NAME.values()):
+        b.add(r.name, _quoted(r.name), CIK.Value, r.display_name, filter_text=f'"{r.name}" {r.display_name}')
+
+
 def complete_items(b: Builder, arr: ArrayNode) -> None:
     template = template_for(b.od, arr)
     if template is None:
         return
     res = resolve(template, arr)
+    if res is not None and res.location[-1:] == ("replicationRegions",):
+        _regions(b, template.api_version, False)
+        return
     if res is None or res.spec.type != "array" or res.spec.items is None or not res.spec.items.is_union:
         return
     union = res.spec.items

@@ -1,0 +1,94 @@
+"""Editing sessions against the language server: completions accepted into the text must leave valid
+JSON (after '{', after a comma, before another member, with a half-typed or unterminated key, after a
+value whose comma is missing), and they must offer what the place calls for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from lsputil import PRESETS, config, open_doc, start
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+HEAD = """{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "%s",
+  "location": "westus2",
+  "properties": {
+    %s
+  }
+}"""
+
+
+@pytest_lsp.fixture(config=config(), params=PRESETS, scope="module")
+async def client(lsp_client: LanguageClient, request):
+    await start(lsp_client, request.param)
+    yield
+    await lsp_client.shutdown_session()
+
+
+COUNT = [0]
+
+
+def _offset(text: str, line: int, character: int) -> int:
+    lines = text.split("\n")
+    start = sum(len(x) + 1 for x in lines[:line])
+    units = 0
+    k = 0
+    while units < character:
+        units += len(lines[line][k].encode("utf-16-le")) // 2
+        k += 1
+    return start + k
+
+
+async def complete(client, text: str, marker: str = "|", version: str | None = None):
+    """(text without the marker, completion items at the marker)."""
+    if version is not None:
+        text = HEAD % (version, text)
+    i = text.index(marker)
+    text = text.replace(marker, "", 1)
+    COUNT[0] += 1
+    uri = f"file:///tmp/aiblint-editing-{client.preset}-{COUNT[0]}.json"
+    open_doc(client, uri, text)
+    line = text.count("\n", 0, i)
+    col = len(text[text.rfind("\n", 0, i) + 1:i].encode("utf-16-le")) // 2
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, col)))
+    return text, result.items
+
+
+def accept(text: str, item: types.CompletionItem) -> str:
+    """The text after the client applies ``item`` (snippet placeholders left at their defaults)."""
+    from aiblint.lsp.completion import _plain_snippet
+
+    new = item.text_edit.new_text
+    if item.insert_text_format == types.InsertTextFormat.Snippet:
+        new = _plain_snippet(new)
+    edits = [(item.text_edit.range, new)] + [(e.range, e.new_text) for e in item.additional_text_edits or []]
+    spans = sorted(((_offset(text, r.start.line, r.start.character), _offset(text, r.end.line, r.end.character), t)
+                    for r, t in edits), reverse=True)
+    for a, b, t in spans:
+        text = text[:a] + t + text[b:]
+    return text
+
+
+def pick(items, label):
+    return next(i for i in items if i.label == label)
+
+
+@pytest.mark.parametrize("body", [
+    '"distribute": [{"type": "SharedImage", "targetRegions": [{"name": "|"}]}]',
+    '"distribute": [{"type": "SharedImage", "replicationRegions": ["|"]}]',
+    '"distribute": [{"type": "SharedImage", "replicationRegions": ["eastus", |]}]',
+])
+async def test_target_regions_complete_to_region_names(client: LanguageClient, body):
+    text, items = await complete(client, body, version="2024-02-01")
+    by = {i.label: i.detail for i in items}
+    assert by.get("northeurope") == "North Europe" and by.get("eastus2") == "East US 2"
+    target = json.loads(accept(text, pick(items, "northeurope")))["properties"]["distribute"][0]
+    assert "northeurope" in json.dumps(target)
