@@ -81,6 +81,13 @@ def pick(items, label):
     return next(i for i in items if i.label == label)
 
 
+@pytest.mark.parametrize("text", ['{\n  "|', '{"|}', '{\n  "ty|'])
+async def test_a_new_file_with_a_half_typed_first_key_offers_the_templates(client: LanguageClient, text):
+    text, items = await complete(client, text)
+    assert [i.label for i in items] == ["Image Builder template (raw)", "Image Builder template (ARM deployment)"]
+    assert json.loads(accept(text, items[0]))["type"] == "Microsoft.VirtualMachineImages/imageTemplates"
+
+
 @pytest.mark.parametrize("body", [
     '"distribute": [{"type": "SharedImage", "targetRegions": [{"name": "|"}]}]',
     '"distribute": [{"type": "SharedImage", "replicationRegions": ["|"]}]',

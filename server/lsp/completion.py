@@ -287,8 +287,9 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
     place = place_at(od.doc, off)
     b = Builder(ls, od, place)
     if place.kind == EMPTY or (place.kind == KEY and isinstance(place.container, ObjectNode)
-                               and place.container.parent is None and not place.container.members
-                               and not od.was_template):
+                               and place.container.parent is None and not od.was_template
+                               and all(place.token_start <= m.key_span.start < place.token_end
+                                       for m in place.container.members)):
         if place.kind == KEY:
             obj = place.container
             whole = lsp_range(od.doc.lines, obj.span, ls.encoding)
