@@ -44,7 +44,8 @@ Add the named property.
 What is required differs by version: `identity` is required from `2020-02-14`;
 a SharedImage distributor needs `replicationRegions` up to `2022-02-14` and not
 after; the ISO source (up to `2019-05-01-preview`) needs `sourceUri` and
-`sha256Checksum`.
+`sha256Checksum` (a missing `sha256Checksum` there is reported once, by AIB301
+missing-sha256, which also offers a fix).
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json

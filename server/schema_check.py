@@ -29,6 +29,8 @@ Decisions (also in the rule documentation):
 * The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
   the value of ``identity.type`` to AIB311 (single-identity); their type is
   still checked here.
+* A missing ``sha256Checksum`` in an ISO source is left to AIB301
+  (missing-sha256), so that it is reported once.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "v
 # Values that a dedicated rule checks with a more telling message: AIB305
 # build-timeout (the range) and AIB311 single-identity (the identity type).
 VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("identity", "type")})
+# Required properties whose absence a dedicated rule reports (with a fix), by
+# (union key, variant, property): AIB301 missing-sha256 for an ISO source.
+REQUIRED_CHECKED_ELSEWHERE = frozenset({("source", "ISO", "sha256Checksum")})
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -440,6 +445,8 @@ class _Checker:
                 continue
             if self.broken and self.in_broken(node.span):
                 continue  # the property may be in the part that did not parse
+            if disc and (self._container_key(outer), vname, name) in REQUIRED_CHECKED_ELSEWHERE:
+                continue
             self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
 
     def _kind(self, steps: tuple) -> str:

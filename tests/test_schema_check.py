@@ -293,6 +293,15 @@ def test_identity_required_from_2020_02_14():
     assert schema(older) == []
 
 
+def test_iso_source_without_checksum_is_left_to_aib301():
+    source = '{"type": "ISO", "sourceUri": "https://x/rhel.iso"}'
+    text = raw(props(source=source), "2019-05-01-preview")
+    assert lint(text, codes=("AIB2", "AIB301")) == [Found("AIB301", span(text, '"sourceUri"'),
+                                "ISO source has no sha256Checksum; Image Builder requires the ISO's SHA-256 hash")]
+    no_uri = raw(props(source='{"type": "ISO", "sha256Checksum": "' + "a" * 64 + '"}'), "2019-05-01-preview")
+    assert schema(no_uri) == [Found("AIB203", span(no_uri, '"source"'), "Missing required property 'sourceUri' in an ISO source")]
+
+
 def test_raw_body_needs_no_name_but_arm_resource_does():
     assert schema(raw(props())) == []
     text = arm(props()).replace('      "name": "web",\n', "")
