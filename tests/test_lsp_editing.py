@@ -81,6 +81,49 @@ def pick(items, label):
     return next(i for i in items if i.label == label)
 
 
+@pytest.mark.parametrize("body", [
+    '"source": {"type": "PlatformImage", "|}',  # opening quote typed, no closing quote
+    '"source": {"type": "PlatformImage", "pub|}',  # half-typed, unterminated
+    '"source": {"type": "PlatformImage", "pub|"}',
+    '"source": {"type": "PlatformImage", pub|}',  # no quote at all
+    '"source": {"type": "PlatformImage", |}',
+    '"source": {\n      "type": "PlatformImage",\n      |\n      "offer": "x"\n    }',  # before a member
+    '"source": {\n      "type": "PlatformImage",\n      "|\n      "offer": "x"\n    }',
+    '"source": {\n      "type": "PlatformImage"\n      |\n    }',  # the comma after the last member missing
+    '"source": {\n      "type": "PlatformImage"\n      "pu|\n    }',
+])
+async def test_accepted_key_completion_leaves_valid_json(client: LanguageClient, body):
+    text, items = await complete(client, body, version="2022-07-01")
+    assert {"publisher", "offer", "sku", "version"} - ({"offer"} if '"offer": "x"' in body else set()) <= {
+        i.label for i in items}
+    result = json.loads(accept(text, pick(items, "publisher")))
+    assert result["properties"]["source"]["publisher"] == ""
+
+
+async def test_renaming_a_key_keeps_its_value(client: LanguageClient):
+    text, items = await complete(client, '"source": {"type": "PlatformImage", "pub|": "Canonical"}',
+                                 version="2022-07-01")
+    source = json.loads(accept(text, pick(items, "publisher")))["properties"]["source"]
+    assert source == {"type": "PlatformImage", "publisher": "Canonical"}
+
+
+@pytest.mark.parametrize("body", [
+    '"customize": [|]',
+    '"customize": [\n      |\n      {"type": "Shell", "name": "a", "inline": ["x"]}\n    ]',  # before an item
+    '"customize": [{"type": "Shell", "name": "a", "inline": ["x"]}, |]',
+    '"customize": [{"type": "Shell", "name": "a", "inline": ["x"]} |]',  # the comma missing
+])
+async def test_accepted_item_snippet_leaves_valid_json(client: LanguageClient, body):
+    text, items = await complete(client, body, version="2022-07-01")
+    customize = json.loads(accept(text, pick(items, "File customizer")))["properties"]["customize"]
+    assert {"type": "File", "name": "", "sourceUri": "", "destination": ""} in customize
+
+
+async def test_a_key_after_a_key_without_value_is_not_a_missing_comma(client: LanguageClient):
+    _, items = await complete(client, '"source": {"type" |}', version="2022-07-01")
+    assert list(items) == []
+
+
 @pytest.mark.parametrize("text", ['{\n  "|', '{"|}', '{\n  "ty|'])
 async def test_a_new_file_with_a_half_typed_first_key_offers_the_templates(client: LanguageClient, text):
     text, items = await complete(client, text)

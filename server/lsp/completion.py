@@ -132,15 +132,25 @@ class Builder:
         lines = od.doc.lines
         self.range = lsp_range(lines, Span(place.token_start, place.token_end), ls.encoding)
         self.items: list[types.CompletionItem] = []
+        # A key or item typed after a value with no comma, or before one: add the missing comma.
+        self.extra = None
+        if place.comma_before is not None:
+            at = lsp_range(lines, Span(place.comma_before, place.comma_before), ls.encoding)
+            self.extra = [types.TextEdit(range=at, new_text=",")]
+        self.suffix = "," if place.comma_after else ""
 
-    def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False):
+    def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False,
+            whole=False):
         if snippet and not self.snippets:
             insert, snippet = _plain_snippet(insert), False
+        if not whole:
+            insert += self.suffix
         self.items.append(types.CompletionItem(
             label=label, kind=kind, detail=detail,
             documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if doc else None,
             sort_text=f"{sort}{label}", filter_text=filter_text or label,
             text_edit=types.TextEdit(range=self.range, new_text=insert),
+            additional_text_edits=None if whole else self.extra,
             insert_text_format=SNIPPET if snippet else PLAIN))
 
 
@@ -174,7 +184,10 @@ def complete_keys(b: Builder, obj: ObjectNode) -> None:
         if name in present or prop.read_only or (prop.arm_only and template.form == "raw"):
             continue
         required = prop.required or (prop.arm_required and template.form == "arm")
-        insert = f'"{name}": ' + (_placeholder(prop.spec) if b.snippets else "")
+        if b.place.key_only:  # renaming a key whose value is already there
+            insert = f'"{name}"'
+        else:
+            insert = f'"{name}": ' + (_placeholder(prop.spec) if b.snippets else "")
         detail = ("required " if required else "") + (prop.spec.type if prop.spec else "")
         b.add(name, insert, CIK.Property, detail, _doc(res.property_location(name), template.api_version),
               sort="0" if required else "1", filter_text=f'"{name}"', snippet=True)
@@ -274,9 +287,9 @@ def complete_empty(b: Builder) -> None:
 
     version = catalog.load().newest
     b.add("Image Builder template (raw)", RAW_TEMPLATE % {"version": version}, CIK.Snippet,
-          "a complete minimal imageTemplate body", snippet=True, sort="0")
+          "a complete minimal imageTemplate body", snippet=True, sort="0", whole=True)
     b.add("Image Builder template (ARM deployment)", ARM_TEMPLATE % {"version": version}, CIK.Snippet,
-          "an ARM template with one imageTemplate resource", snippet=True, sort="1")
+          "an ARM template with one imageTemplate resource", snippet=True, sort="1", whole=True)
 
 
 def completions(ls, od, position) -> list[types.CompletionItem]:

@@ -23,6 +23,9 @@ class Place:
     token_end: int = 0
     prefix: str = ""  # what is typed of it so far, without the quote
     quoted: bool = False
+    comma_before: int | None = None  # KEY/ITEM after a value with no comma: where the comma goes
+    comma_after: bool = False  # another member or item follows the token without a comma
+    key_only: bool = False  # KEY: the token is followed by ':' (renaming a key, keep its value)
 
 
 def _string_state(line: bytes, col: int) -> int | None:
@@ -84,7 +87,13 @@ def place_at(doc, off: int) -> Place:
         end = text.find(b'"', col)
         while end > 0 and text[end - 1] == 0x5C:
             end = text.find(b'"', end + 1)
-        tok_end = span.start + (end + 1 if end >= 0 else len(text))
+        if end >= 0:
+            tok_end = span.start + end + 1
+        else:  # unterminated: only the rest of the word, not the brackets after it
+            j = col
+            while j < len(text) and (chr(text[j]).isalnum() or text[j] in b"_-./"):
+                j += 1
+            tok_end = span.start + j
         prefix = data[tok_start + 1:off].decode("utf-8", "replace")
         quoted = True
     else:
@@ -116,16 +125,48 @@ def place_at(doc, off: int) -> Place:
             if q >= 0:
                 place.key = data[q + 1:j].decode("utf-8", "replace")
         return place
-    if prev in (b"{", b",", b"["):
+    comma_missing = prev not in (b"{", b",", b"[", b"") and _ends_value(data, k, isinstance(container, ArrayNode))
+    if prev in (b"{", b",", b"[") or comma_missing:
         if isinstance(container, ObjectNode):
             place.kind = KEY
         elif isinstance(container, ArrayNode):
             place.kind = ITEM
         elif prev == b"{" and root is None:
             place.kind = KEY
+        if comma_missing and place.kind in (KEY, ITEM):
+            place.comma_before = k + 1
+    if place.kind in (KEY, ITEM):
+        n = tok_end
+        while n < len(data) and data[n] in b" \t\r\n":
+            n += 1
+        nxt = data[n:n + 1]
+        place.key_only = place.kind == KEY and nxt == b":"
+        place.comma_after = nxt in (b'"', b"{", b"[") or (nxt.isalnum() or nxt == b"-")
     if prev == b"" and root is None:
         place.kind = EMPTY
     return place
+
+
+def _ends_value(data: bytes, k: int, in_array: bool) -> bool:
+    """Whether the byte at ``k`` ends a complete value (not a key waiting for its ':')."""
+    c = data[k:k + 1]
+    if c in (b"}", b"]") or c.isdigit() or data[max(k - 3, 0):k + 1] in (b"true", b"null") or (
+            data[max(k - 4, 0):k + 1] == b"false"):
+        return True
+    if c != b'"':
+        return False
+    # A string is a value after ':', or after '[' or ',' in an array; otherwise it is a key.
+    line_start = data.rfind(b"\n", 0, k) + 1
+    q = _string_state(data[line_start:k], k - line_start)
+    if q is None:
+        return False
+    j = line_start + q - 1
+    while j >= 0 and data[j] in b" \t\r\n":
+        j -= 1
+    before = data[j:j + 1]
+    if before == b":":
+        return True
+    return before in (b"[", b",") and in_array
 
 
 def template_for(od, node: Node | None):
