@@ -48,7 +48,8 @@ def schema_hover(od, off: int):
         if parent_res is None:
             return None
         union = parent_res.union
-        if union is not None and node.key == union.discriminator and node.value in union.variants:
+        if union is not None and node.key == union.discriminator:
+            # Also a type value of other API versions only (the diagnostic there says so).
             text = _doc_markdown(parent_res.variant_location(node.value), template.api_version)
             return (text, node.span) if text else None
         res = resolve(template, node)

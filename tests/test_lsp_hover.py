@@ -1,0 +1,58 @@
+"""Hover against the language server for the template's own API version: keys, type values (also
+those of other API versions only) and the rules behind diagnostics."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from lsputil import config, diagnostics, open_doc, pos, start
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+OLD = """{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2019-05-01-preview",
+  "location": "westus2",
+  "properties": {
+    "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS", "version": "latest"},
+    "vmProfile": {"vmSize": "Standard_D2s_v3", "osDiskSizeGB": 64},
+    "customize": [
+      {"type": "PowerShell", "name": "a", "inline": ["x"], "runElevated": true},
+      {"type": "WindowsUpdate", "name": "u"}
+    ],
+    "distribute": [
+      {"type": "ManagedImage", "imageId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/images/i", "location": "westus2", "runOutputName": "o"}
+    ]
+  }
+}
+"""
+
+
+@pytest_lsp.fixture(config=config(), scope="module")
+async def client(lsp_client: LanguageClient):
+    await start(lsp_client, "neovim")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def hover(client, uri, text, needle, after=1):
+    line, col = pos(text, needle, after=after)
+    h = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, col)))
+    return h.contents.value if h is not None else None
+
+
+async def test_hover_on_a_type_value_of_a_later_api_version(client: LanguageClient):
+    uri = "file:///tmp/aiblint-hover-old.json"
+    open_doc(client, uri, OLD)
+    assert "AIB206" in [d.code for d in await diagnostics(client, uri, 1)]
+    text = await hover(client, uri, OLD, '"WindowsUpdate"')
+    assert "AIB206" in text and "**WindowsUpdate customizer**" in text and "2020-02-14 and later" in text
+    # The version's own facts: runElevated has no default before 2020-02-14.
+    text = await hover(client, uri, OLD, '"runElevated"')
+    assert "boolean" in text and "Default" not in text and "2019-05-01-preview and later" in text
+    text = await hover(client, uri, OLD, '"PowerShell"')
+    assert "runAsSystem" not in text and "runElevated" in text
