@@ -348,6 +348,16 @@ class TolerantReader:
                 return
             self.advance()
 
+    def _comma(self, tok, need_comma: bool, close: str, noun: str) -> None:
+        """Consume a ',' inside an object or array: report it when stray, or when ``close`` follows it."""
+        self.advance()
+        if not need_comma:
+            self.problem("Unexpected ','", tok.start, tok.end,
+                         fix=Fix("Remove the comma", (TextEdit(Span(tok.start, tok.end), ""),)))
+        elif self.tok.kind == close:
+            self.problem(f"Trailing comma after the last {noun}", tok.start, tok.end, code=TRAILING_COMMA,
+                         fix=Fix("Remove the trailing comma", (TextEdit(Span(tok.start, tok.end), ""),)))
+
     def _unclosed(self, open_tok: _Token, found: _Token) -> None:
         close = "}" if open_tok.kind == "{" else "]"
         if found.kind == "eof":
@@ -392,16 +402,7 @@ class TolerantReader:
                 end = last_end
                 break
             if k == ",":
-                if not need_comma:
-                    self.problem("Unexpected ','", tok.start, tok.end,
-                                 fix=Fix("Remove the comma", (TextEdit(Span(tok.start, tok.end), ""),)))
-                    self.advance()
-                    continue
-                comma = tok
-                self.advance()
-                if self.tok.kind == "}":
-                    self.problem("Trailing comma after the last property", comma.start, comma.end, code=TRAILING_COMMA,
-                                 fix=Fix("Remove the trailing comma", (TextEdit(Span(comma.start, comma.end), ""),)))
+                self._comma(tok, need_comma, "}", "property")
                 need_comma = False
                 continue
             is_key = k in _KEYISH and (k != "word" or self.peek().kind == ":")
@@ -517,16 +518,7 @@ class TolerantReader:
                 end = last_end
                 break
             if k == ",":
-                if not need_comma:
-                    self.problem("Unexpected ','", tok.start, tok.end,
-                                 fix=Fix("Remove the comma", (TextEdit(Span(tok.start, tok.end), ""),)))
-                    self.advance()
-                    continue
-                comma = tok
-                self.advance()
-                if self.tok.kind == "]":
-                    self.problem("Trailing comma after the last item", comma.start, comma.end, code=TRAILING_COMMA,
-                                 fix=Fix("Remove the trailing comma", (TextEdit(Span(comma.start, comma.end), ""),)))
+                self._comma(tok, need_comma, "]", "item")
                 need_comma = False
                 continue
             if k in _KEYISH and self.peek().kind == ":":
