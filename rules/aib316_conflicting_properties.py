@@ -1,7 +1,7 @@
 """Properties that the API allows only one at a time, or only together.
 
 ## What it does
-Reports three documented either/or combinations:
+Reports five documented either/or combinations:
 
 * a ``SharedImage`` distribute target with both ``replicationRegions`` and
   ``targetRegions`` (both non-empty);
@@ -11,6 +11,10 @@ Reports three documented either/or combinations:
   region;
 * a ``PowerShell`` customizer or validator with ``runAsSystem: true`` whose
   ``runElevated`` is not ``true``.
+* ``vmProfile.vnetConfig`` with ``containerInstanceSubnetId`` and
+  ``proxyVmSize`` (the container-instance network replaces the proxy VM);
+* ``containerInstanceSubnetId`` without ``subnetId`` (it only adds to the build
+  VM's subnet).
 
 ## Why is this bad
 The API accepts ``replicationRegions`` (deprecated) or its replacement
@@ -46,15 +50,19 @@ Use instead:
 * ``storageAccountType`` is moved into each target region that has none (safe
   when all have their own and it is only removed; unsafe when it is moved).
 * ``runElevated`` is set to ``true`` (replaced or inserted). Safe.
+* ``proxyVmSize`` is removed. Unsafe: you may rather keep the proxy VM and drop
+  ``containerInstanceSubnetId``.
 
 ## API versions
-``targetRegions`` exists from 2022-07-01 and ``runAsSystem`` from 2020-02-14;
-before those versions these checks do not apply. The rules are in the API's
+``targetRegions`` exists from 2022-07-01, ``runAsSystem`` from 2020-02-14 and
+``containerInstanceSubnetId`` from 2024-02-01; before those versions these
+checks do not apply. The rules are in the API's
 own property descriptions.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#distribute-sharedimage
 and https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#powershell-customizer
+and https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#vnetconfig-optional
 """
 
 from __future__ import annotations
@@ -62,8 +70,8 @@ from __future__ import annotations
 from aiblint.diagnostics import Fix, Related
 from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
 
-from ._util import (api_at_least, customizers, distributors, insert_member, related_use, remove_member,
-                    replace_value, string_value, validators)
+from ._util import (api_at_least, customizers, distributors, insert_member, properties, related_use,
+                    remove_member, replace_value, string_value, validators)
 
 CODE = "AIB316"
 NAME = "conflicting-properties"
@@ -76,6 +84,8 @@ def check(ctx):
         for el in distributors(ctx):
             if (el.type or "").lower() == "sharedimage":
                 yield from _regions(ctx, el)
+    if api_at_least(ctx, "2024-02-01"):
+        yield from _vnet(ctx)
     if api_at_least(ctx, "2020-02-14"):
         for array, elements in (("customize", customizers(ctx)), ("inVMValidations", validators(ctx))):
             for el in elements:
@@ -146,6 +156,31 @@ def _regions(ctx, el):
     )
 
 
+def _vnet(ctx):
+    props = properties(ctx)
+    profile = props.get("vmProfile") if props is not None else None
+    vnet = profile.get("vnetConfig") if isinstance(profile, ObjectNode) else None
+    if not isinstance(vnet, ObjectNode):
+        return
+    aci = _given(ctx, vnet, "containerInstanceSubnetId")
+    if aci is None:
+        return
+    proxy = _given(ctx, vnet, "proxyVmSize")
+    if proxy is not None:
+        edit = remove_member(ctx, vnet, proxy)
+        yield ctx.diagnostic(
+            proxy.key_span,
+            "proxyVmSize cannot be used with containerInstanceSubnetId: the build then needs no proxy VM",
+            related=(Related(aci.key_span, "containerInstanceSubnetId given here"),),
+            fixes=(Fix("Remove proxyVmSize", (edit,), safe=False),) if edit else (),
+        )
+    if vnet.member("subnetId") is None:
+        yield ctx.diagnostic(
+            aci.key_span,
+            "containerInstanceSubnetId needs subnetId: give the build VM's subnet in the same virtual network",
+        )
+
+
 def _run_as_system(ctx, el, where: str):
     obj = el.node
     system = obj.member("runAsSystem")
@@ -156,8 +191,9 @@ def _run_as_system(ctx, el, where: str):
         resolved = [v for v, _ in ctx.values(elevated_node)]
         if not resolved:
             return  # an expression we cannot follow
-        if isinstance(resolved[0], ScalarNode) and resolved[0].value is True:
-            return
+        first = resolved[0]
+        if not isinstance(first, ScalarNode) or first.kind not in ("boolean", "null") or first.value is True:
+            return  # true, or a wrong type that AIB202 reports
     for value, ref in ctx.values(system.value):
         if not (isinstance(value, ScalarNode) and value.value is True):
             continue

@@ -182,3 +182,52 @@ def test_arm_region_lists_behind_parameters():
     # Expressions that cannot be followed are not guessed at.
     unknown = dict(dist, replicationRegions="[if(parameters('x'), createArray('westeurope'), createArray())]")
     assert lint(arm(dict(props, distribute=[unknown]), parameters=empty), codes="AIB316") == []
+
+
+VNET = """
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "%s",
+  "location": "westeurope",
+  "properties": {
+    "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"},
+    "vmProfile": {
+      "vnetConfig": {%s
+        "containerInstanceSubnetId": "/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/aci"%s
+      }
+    },
+    "distribute": [{"type": "VHD", "runOutputName": "vhd"}]
+  }
+}
+"""
+SUBNET = '\n        "subnetId": "/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/build",'
+
+
+def test_container_instance_subnet_excludes_proxy_vm_and_needs_subnet():
+    text = VNET % ("2024-02-01", SUBNET, ',\n        "proxyVmSize": "Standard_A2_v2"')
+    assert lint(text, codes="AIB316") == [Found(
+        "AIB316", at(text, '"proxyVmSize"'),
+        "proxyVmSize cannot be used with containerInstanceSubnetId: the build then needs no proxy VM")]
+    assert [r.message for r in diagnostics(text, "AIB316")[0].related] == ["containerInstanceSubnetId given here"]
+    assert fix_titles(text, "AIB316") == [[("Remove proxyVmSize", False)]]
+    new = fixed(text, "AIB316", unsafe=True)
+    assert "proxyVmSize" not in new and lint(new, codes="AIB316") == []
+    alone = VNET % ("2024-02-01", "", "")
+    assert lint(alone, codes="AIB316") == [Found(
+        "AIB316", at(alone, '"containerInstanceSubnetId"'),
+        "containerInstanceSubnetId needs subnetId: give the build VM's subnet in the same virtual network")]
+    assert lint(VNET % ("2024-02-01", SUBNET, ""), codes="AIB316") == []
+    assert lint(VNET % ("2025-10-01", SUBNET, ',\n        "proxyVmSize": ""'), codes="AIB316") == []
+    # Before 2024-02-01 the property itself is the finding (AIB206), not the pair.
+    assert lint(VNET % ("2023-07-01", "", ',\n        "proxyVmSize": "Standard_A2_v2"'), codes="AIB316") == []
+
+
+def test_run_elevated_of_the_wrong_type_is_left_to_the_schema_check():
+    text = src("""
+    {"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01", "location": "westeurope",
+     "properties": {
+       "source": {"type": "PlatformImage", "publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter-g2", "version": "latest"},
+       "customize": [{"type": "PowerShell", "name": "sys", "inline": ["whoami"], "runElevated": "true", "runAsSystem": true}],
+       "distribute": [{"type": "VHD", "runOutputName": "vhd"}]}}
+    """)
+    assert [f.code for f in lint(text, codes=("AIB202", "AIB316"))] == ["AIB202"]
