@@ -3,11 +3,16 @@ allowed, and ``source.fixAll.aiblint`` (every safe fix at once, as ``aiblint --c
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
-from .convert import lsp_diagnostic, offset, text_edit
+from ..diagnostics import Span
+from .convert import lsp_diagnostic, lsp_range, offset, text_edit
 
 FIX_ALL = "source.fixAll.aiblint"
+# A whole-line ``aiblint-disable-next-line`` comment: the marker, and its codes (before any `` -- reason``).
+NEXT_LINE = re.compile(rb"[ \t]*(//|#)[ \t]*aiblint-disable-next-line(?![\w-])((?:(?! -- ).)*?)[ \t]*(?: -- .*)?$")
 
 
 def comments_allowed(od) -> bool:
@@ -26,14 +31,27 @@ def _edit(ls, od, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
 
 
 def disable_line_edit(od, d, encoding) -> types.TextEdit:
-    """Insert ``// aiblint-disable-next-line CODE`` above the diagnostic's line, same indentation."""
+    """Insert ``// aiblint-disable-next-line CODE`` above the diagnostic's line, same indentation.
+
+    When the line above already is such a comment (two codes on one line), the code joins it: a
+    second comment line would become the first one's "next line" and silence nothing.
+    """
     lines = od.doc.lines
     line = lines.line_of(d.span.start)
     span = lines.line_span(line)
-    text = od.doc.data[span.start:span.end].decode("utf-8", "replace")
+    data = od.doc.data
+    text = data[span.start:span.end].decode("utf-8", "replace")
     indent = text[: len(text) - len(text.lstrip())]
     marker = "#" if od.language == "yaml" else "//"
-    newline = "\r\n" if od.doc.data[span.end:span.end + 2] == b"\r\n" else "\n"
+    if line > 0:
+        above = lines.line_span(line - 1)
+        found = NEXT_LINE.match(data[above.start:above.end])
+        if found is not None and found.group(1) == marker.encode():
+            at = above.start + found.end(2)
+            pos = lsp_range(lines, Span(at, at), encoding).start
+            codes = found.group(2).strip()
+            return types.TextEdit(range=types.Range(pos, pos), new_text=(", " if codes else " ") + d.code)
+    newline = "\r\n" if data[span.end:span.end + 2] == b"\r\n" else "\n"
     pos = types.Position(line, 0)
     return types.TextEdit(range=types.Range(pos, pos),
                           new_text=f"{indent}{marker} aiblint-disable-next-line {d.code}{newline}")
