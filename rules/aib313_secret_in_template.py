@@ -8,7 +8,8 @@ target's `uri`) of a template for:
 
 * passwords written on a command line (`--password x`, `-Password 'x'`,
   `password=x`, `ConvertTo-SecureString 'x' -AsPlainText`,
-  `echo 'user:x' | chpasswd`, `net user name x`, `sshpass -p x`);
+  `echo 'user:x' | chpasswd`, `net user name x`, `sshpass -p x`,
+  `az login ... -p x`, `docker login -p x`, `mysql -px`);
 * SAS signatures (`sig=` in a URL);
 * storage account keys (`AccountKey=...`, or any 88-character key);
 * private keys (`-----BEGIN ... PRIVATE KEY-----`);
@@ -87,6 +88,11 @@ _PATTERNS = [
     ("a password (chpasswd)", re.compile(r"echo\s+(?P<q>[\"']?)[\w.-]+:(?P<s>[^\s\"'|]+)(?P=q)\s*\|\s*(?:sudo\s+)?chpasswd", _I)),
     ("a password (net user)", re.compile(r"\bnet\s+user\s+(?:\"[^\"]+\"|[^\s/\"]+)\s+(?P<s>[^\s/*\"]+)", _I)),
     ("a password (sshpass -p)", re.compile(r"\bsshpass\s+-p\s*(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)", _I)),
+    ("a password (login -p)", re.compile(
+        # not a certificate file (az login --service-principal -p cert.pem)
+        r"\blogin\b[^|;&\n]*?\s-p(?:\s+|=)(?P<q>[\"']?)(?P<s>(?![/~.])[^\s\"']+)(?![^\s\"'])(?<!\.pem)(?P=q)", _I)),
+    ("a password (mysql -p)", re.compile(
+        r"\bmysql(?:admin|dump)?\b[^|;&\n]*?\s-p(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)")),
 ]
 # Variables of the shells (``$x``, ``${X}``, ``$(cmd)``, ``%X%``; not URL escapes such as ``%2B``).
 _REFERENCE = re.compile(r"^[$<({\[@]|\$\(|\$\{|%[A-Za-z_]\w*%")
