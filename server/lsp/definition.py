@@ -14,14 +14,24 @@ REF = re.compile(r"\b(parameters|variables)\s*\(\s*'([^']*)'\s*\)", re.I)
 SECTIONS = {"parameters": "parameters", "variables": "variables"}
 
 
+def _refs(raw: str, start: int):
+    for m in REF.finditer(raw):
+        at = start + len(raw[: m.start(2)].encode("utf-8"))
+        yield m.group(1).lower(), m.group(2), Span(at, at + len(m.group(2).encode("utf-8")))
+
+
 def references_in(node: ScalarNode, data: bytes):
     """(kind, name, span of the name) for each reference in an expression string node."""
     if not (isinstance(node, ScalarNode) and node.kind == "string" and node.is_expression):
         return
-    raw = data[node.span.start:node.span.end].decode("utf-8", "replace")
-    for m in REF.finditer(raw):
-        start = node.span.start + len(raw[: m.start(2)].encode("utf-8"))
-        yield m.group(1).lower(), m.group(2), Span(start, start + len(m.group(2).encode("utf-8")))
+    yield from _refs(data[node.span.start:node.span.end].decode("utf-8", "replace"), node.span.start)
+
+
+def key_references(member, data: bytes):
+    """The same for a member whose key is an expression (``"[parameters('identityId')]": {}``)."""
+    raw = data[member.key_span.start:member.key_span.end].decode("utf-8", "replace")
+    if raw.startswith('"[') and not raw.startswith('"[[') and raw.endswith(']"'):
+        yield from _refs(raw, member.key_span.start)
 
 
 def arm_scope(node):
@@ -58,9 +68,16 @@ def target_at(od, off: int):
     if len(refs) == 1 and node.span.contains(off):
         kind, name, _ = refs[0]
         return arm_scope(node), kind, name
-    # On a declaration's key.
     parent = node.parent
-    if node.key_span is not None and node.key_span.contains(off) and isinstance(parent, ObjectNode):
+    on_key = node.key_span is not None and node.key_span.contains(off) and isinstance(parent, ObjectNode)
+    if on_key:  # a key that is an expression
+        member = next((m for m in parent.members if m.key_span == node.key_span), None)
+        refs = list(key_references(member, od.doc.data)) if member is not None else []
+        for kind, name, span in refs:
+            if span.start <= off <= span.end or len(refs) == 1:
+                return arm_scope(node), kind, name
+    # On a declaration's key.
+    if on_key:
         section = parent.key
         if section in SECTIONS and isinstance(parent.parent, ObjectNode):
             return parent.parent, section, node.key
@@ -98,7 +115,12 @@ def setup(server) -> None:
         for node in scope.walk():
             if arm_scope(node) is not scope and node is not scope:
                 continue
-            for k, n, span in references_in(node, od.doc.data):
+            found = list(references_in(node, od.doc.data))
+            if isinstance(node, ObjectNode):
+                for m in node.members:
+                    found += key_references(m, od.doc.data)
+            for k, n, span in found:
                 if k == kind and n.lower() == low:
                     spans.append(span)
+        spans.sort(key=lambda s: s.start)
         return [types.Location(uri=od.uri, range=lsp_range(od.doc.lines, s, ls.encoding)) for s in spans]
