@@ -14,8 +14,12 @@ Checks literal resource IDs against the form the API documents for them:
 
 Fixed segments (`resourceGroups`, `providers`, `Microsoft.Compute`) are compared
 ignoring case, as Azure Resource Manager does. ARM expressions (for example
-`[resourceId(...)]`) are not checked. A value that still holds a quickstart
-placeholder is reported as AIB310 instead.
+`[resourceId(...)]`) are not checked, except `[parameters('p')]` and
+`[variables('v')]`: the parameter's default and allowed values, or the
+variable's value, are checked where they are literal and not empty. An empty
+`stagingResourceGroup` is accepted (the service then creates the staging
+group). A value that still holds a quickstart placeholder is reported as AIB310
+instead.
 
 ## Why is this bad
 The service cannot find the resource and rejects the template, or the build fails

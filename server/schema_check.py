@@ -29,6 +29,10 @@ Decisions (also in the rule documentation):
 * The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
   the value of ``identity.type`` to AIB311 (single-identity); their type is
   still checked here.
+* A resource ID given as ``[parameters('p')]`` or ``[variables('v')]`` is
+  checked in the parameter's default and allowed values, or the variable's
+  value, where they are literal and not empty (AIB208 on that value, with the
+  use as related information).
 * A missing ``sha256Checksum`` in an ISO source is left to AIB301
   (missing-sha256), so that it is reported once.
 """
@@ -40,7 +44,7 @@ import json
 import re
 
 from .catalog.lookup import describe_versions
-from .diagnostics import Diagnostic, Fix, Severity, Span, TextEdit
+from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
 from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
@@ -62,6 +66,9 @@ ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "v
 # Values that a dedicated rule checks with a more telling message: AIB305
 # build-timeout (the range) and AIB311 single-identity (the identity type).
 VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("identity", "type")})
+# Resource-ID forms whose property documents "" as "none given": an empty
+# stagingResourceGroup makes the service create a staging group itself.
+EMPTY_ALLOWED = frozenset({"resourceGroup"})
 # Required properties whose absence a dedicated rule reports (with a fix), by
 # (union key, variant, property): AIB301 missing-sha256 for an ISO source.
 REQUIRED_CHECKED_ELSEWHERE = frozenset({("source", "ISO", "sha256Checksum")})
@@ -217,13 +224,14 @@ class _Checker:
         container = node.parent if node is not None and node.parent is not None else node
         return container is not None and self.in_broken(container.span)
 
-    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR, fix: Fix | None = None) -> None:
+    def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR, fix: Fix | None = None,
+             related: tuple = ()) -> None:
         if self.broken and self.near_broken(span):
             return
         if self.suffix and self.vname not in message:
             message += self.suffix
         self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity,
-                                   fixes=(fix,) if fix else ()))
+                                   fixes=(fix,) if fix else (), related=related))
 
     def case_severity(self) -> Severity:
         return ERROR if self.strict else WARNING
@@ -285,7 +293,11 @@ class _Checker:
     # -- values ---------------------------------------------------------------
 
     def value(self, node: Node | None, spec, steps: tuple, label: str) -> None:
-        if node is None or spec is None or _is_expression(node):
+        if node is None or spec is None:
+            return
+        if _is_expression(node):
+            if spec.type == "string" and spec.resource_id:
+                self.referred_resource_ids(node, spec.resource_id, label)
             return
         kind = spec.type
         if kind == "any":
@@ -379,13 +391,26 @@ class _Checker:
         if spec.resource_id:
             self.resource_id(node.span, val, spec.resource_id, label)
 
-    def resource_id(self, span: Span, value: str, form_name: str, label: str) -> None:
+    def resource_id(self, span: Span, value: str, form_name: str, label: str, related: tuple = ()) -> None:
         from .catalog import resource_ids
 
         form = resource_ids.FORMS.get(form_name)
         if form is None or resource_ids.matches(form_name, value):
             return
-        self.emit("AIB208", span, f"{label} is not the resource ID of {form.what}; expected {form.template}")
+        if value == "" and form_name in EMPTY_ALLOWED:
+            return
+        self.emit("AIB208", span, f"{label} is not the resource ID of {form.what}; expected {form.template}",
+                  related=related)
+
+    def referred_resource_ids(self, node: ScalarNode, form_name: str, label: str) -> None:
+        """A resource ID given as ``[parameters('p')]``/``[variables('v')]``: their literal values."""
+        for value, ref in self.ctx.values(node):
+            # An empty default is "no default": the deployment passes the value.
+            if ref is not None and isinstance(value, ScalarNode) and value.kind == "string" \
+                    and value.value and not _is_expression(value):
+                where = f"{label} (the value of {node.value.strip()[1:-1]})"
+                self.resource_id(value.span, value.value, form_name, where,
+                                 (Related(node.span, "value used here"),))
 
     # -- objects --------------------------------------------------------------
 

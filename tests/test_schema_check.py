@@ -487,6 +487,30 @@ def test_near_miss_resource_ids_any_case_and_expressions():
     assert schema(text) == []
 
 
+def test_resource_id_in_a_variable_or_parameter_default():
+    text = arm(props(more=' "stagingResourceGroup": "[parameters(\'staging\')]",'
+                          ' "vmProfile": {"vnetConfig": {"subnetId": "[variables(\'subnet\')]"}},')).replace(
+        '"parameters": {"apiVersion": {"type": "string", "defaultValue": "2022-07-01"}},',
+        '"parameters": {"apiVersion": {"type": "string", "defaultValue": "2022-07-01"},'
+        ' "staging": {"type": "string", "defaultValue": ""}},\n'
+        '  "variables": {"subnet": "/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/s1"},')
+    found = run(text)
+    assert [(f.code, f.range, f.message) for f in schema(text)] == [
+        ("AIB208", span(text, '"/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/s1"'),
+         "'subnetId' (the value of variables('subnet')) is not the resource ID of a virtual network subnet; expected "
+         "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Network/virtualNetworks/"
+         "{vnetName}/subnets/{subnetName}"),
+    ]
+    related = [d for d in found.diagnostics if d.code == "AIB208"][0].related
+    assert [r.message for r in related] == ["value used here"]
+
+
+def test_empty_staging_resource_group_means_none():
+    assert schema(raw(props(more=' "stagingResourceGroup": "",'))) == []
+    text = raw(props(more=' "stagingResourceGroup": "staging-rg",'))
+    assert [f.code for f in schema(text)] == ["AIB208"]
+
+
 # --------------------------------------------------------------------------
 # AIB209 resource-type
 
