@@ -36,7 +36,9 @@ Use instead:
 
 ## Fix
 Use one of the values the message lists. A value that differs only in case is
-corrected by `--fix` (a safe fix).
+corrected by `--fix` (a safe fix). A misspelt value close to one allowed value
+(`"Shel"`, `"Enbled"`) gets that value as an unsafe fix (`--unsafe-fixes`, or a
+quick fix in the editor).
 
 ## API versions
 Allowed values follow the template's API version. A case-only difference is an

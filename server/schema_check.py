@@ -380,8 +380,10 @@ class _Checker:
                 self.emit("AIB206", node.span, f"'{val}' is not allowed for {label} in {self.vname}; "
                           f"it is valid in {version_range(elsewhere, self.catalog.versions)}")
                 return
+            close = _close(val, spec.enum)
             self.emit("AIB204", node.span, f"'{val}' is not an allowed value for {label} in {self.vname}; "
-                      f"expected one of {', '.join(sorted(spec.enum))}")
+                      f"expected one of {', '.join(sorted(spec.enum))}",
+                      fix=_replace(node.span, close, f"Write '{close}'", safe=False) if close else None)
             return
         if spec.pattern:
             pattern = _pattern(spec.pattern)
@@ -528,8 +530,10 @@ class _Checker:
             self.emit("AIB206", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; it exists in "
                       f"{version_range(elsewhere, self.catalog.versions)}", WARNING if revised else ERROR)
         else:
+            close = _close(text, spec.variants)
             self.emit("AIB204", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; "
-                      f"expected one of {', '.join(sorted(spec.variants))}")
+                      f"expected one of {', '.join(sorted(spec.variants))}",
+                      fix=_replace(value.span, close, f"Write '{close}'", safe=False) if close else None)
         return None, None
 
     def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool):

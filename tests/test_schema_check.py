@@ -627,3 +627,17 @@ def test_guessed_names_are_unsafe_fixes():
     assert choose(found) == []
     fixed, _ = apply_text(text, choose(found, unsafe=True))
     assert schema(fixed) == []
+
+
+def test_misspelt_values_get_an_unsafe_fix():
+    text = raw(props(more=' "customize": [{"type": "Shel", "inline": ["x"]}], "optimize": {"vmBoot": {"state": "Enbled"}},',
+                     distribute='[{"type": "VHD", "runOutputName": "v"}, {"type": "Gallery", "runOutputName": "w"}]'))
+    found = [d for d in run(text).diagnostics if d.code.startswith("AIB2")]
+    assert [(d.code, [(f.title, f.safe) for f in d.fixes]) for d in found] == [
+        ("AIB204", [("Write 'Shell'", False)]),
+        ("AIB204", [("Write 'Enabled'", False)]),
+        ("AIB204", []),  # nothing close to 'Gallery'
+    ]
+    assert choose(found) == []
+    fixed, _ = apply_text(text, choose(found, unsafe=True))
+    assert '"type": "Shell"' in fixed and '"state": "Enabled"' in fixed
