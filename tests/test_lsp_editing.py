@@ -142,3 +142,17 @@ async def test_target_regions_complete_to_region_names(client: LanguageClient, b
     assert by.get("northeurope") == "North Europe" and by.get("eastus2") == "East US 2"
     target = json.loads(accept(text, pick(items, "northeurope")))["properties"]["distribute"][0]
     assert "northeurope" in json.dumps(target)
+
+
+@pytest.mark.parametrize("body, label", [
+    ('"customize": [{\n      "type": "PowerShell",\n      "runElevated": |\n      "inline": ["x"]\n    }]', "true"),
+    ('"customize": [{\n      "type": "PowerShell",\n      "runElevated": t|\n      "inline": ["x"]\n    }]', "true"),
+    ('"customize": [{\n      "type": "|\n      "inline": ["x"]\n    }]', "PowerShell"),
+    ('"customize": [{\n      "type": "|"\n      "inline": ["x"]\n    }]', "PowerShell"),
+    ('"customize": [{"type": "PowerShell", "runElevated": |, "inline": ["x"]}]', "true"),
+    ('"customize": [{"type": "|", "inline": ["x"]}]', "PowerShell"),
+])
+async def test_accepted_value_completion_leaves_valid_json(client: LanguageClient, body, label):
+    text, items = await complete(client, body, version="2022-07-01")
+    customizer = json.loads(accept(text, pick(items, label)))["properties"]["customize"][0]
+    assert customizer["type"] == "PowerShell" and customizer["inline"] == ["x"]

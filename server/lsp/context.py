@@ -124,6 +124,9 @@ def place_at(doc, off: int) -> Place:
             q = data.rfind(b'"', 0, j)
             if q >= 0:
                 place.key = data[q + 1:j].decode("utf-8", "replace")
+        # A value typed on a line of its own before the next member: that member needs a comma.
+        n = _skip_space(data, tok_end)
+        place.comma_after = data[n:n + 1] == b'"' and b"\n" in data[tok_end:n]
         return place
     comma_missing = prev not in (b"{", b",", b"[", b"") and _ends_value(data, k, isinstance(container, ArrayNode))
     if prev in (b"{", b",", b"[") or comma_missing:
@@ -136,15 +139,19 @@ def place_at(doc, off: int) -> Place:
         if comma_missing and place.kind in (KEY, ITEM):
             place.comma_before = k + 1
     if place.kind in (KEY, ITEM):
-        n = tok_end
-        while n < len(data) and data[n] in b" \t\r\n":
-            n += 1
+        n = _skip_space(data, tok_end)
         nxt = data[n:n + 1]
         place.key_only = place.kind == KEY and nxt == b":"
         place.comma_after = nxt in (b'"', b"{", b"[") or (nxt.isalnum() or nxt == b"-")
     if prev == b"" and root is None:
         place.kind = EMPTY
     return place
+
+
+def _skip_space(data: bytes, n: int) -> int:
+    while n < len(data) and data[n] in b" \t\r\n":
+        n += 1
+    return n
 
 
 def _ends_value(data: bytes, k: int, in_array: bool) -> bool:
