@@ -15,6 +15,10 @@ it. An ARM template resource does need `name`.
 When part of the document does not parse, an object that holds the broken part
 is not reported: the property may be in the part that could not be read.
 
+When the object has an unknown property that looks like a misspelling of the
+missing one (`"runOutputNme"`, `"distributes"`), only that is reported (AIB200,
+with "did you mean"): one mistake, one finding.
+
 ## Why is this bad
 The service rejects a template that lacks a required property when it is
 created.

@@ -158,6 +158,12 @@ def _close(name: str, candidates) -> str | None:
     return low[starts[0]] if len(starts) == 1 else None
 
 
+def _suggestion(name: str, props: dict) -> str | None:
+    """The property that an unknown ``name`` most likely stands for (an alias or a close spelling)."""
+    alias = ALIASES.get(name.lower())
+    return alias if alias in props else _close(name, props)
+
+
 def guess_version(text: str, versions) -> str | None:
     """The API version ``text`` most likely meant: same characters reordered, else same year and close."""
     key = text.strip().lower()
@@ -472,6 +478,8 @@ class _Checker:
                 continue
             if self.broken and self.in_broken(node.span):
                 continue  # the property may be in the part that did not parse
+            if any(m.name not in props and _suggestion(m.name, props) == name for m in node.members):
+                continue  # a misspelling of it is reported, with "did you mean"
             if disc and (self._container_key(outer), vname, name) in REQUIRED_CHECKED_ELSEWHERE:
                 continue
             self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
@@ -578,8 +586,7 @@ class _Checker:
 
     def unknown_property(self, span: Span, name: str, props: dict, place: str) -> None:
         """AIB200 with "did you mean" (a close or known alternative name, offered as a fix) or where it belongs."""
-        alias = ALIASES.get(name.lower())
-        close = alias if alias in props else _close(name, props)
+        close = _suggestion(name, props)
         if close:
             fix = _replace(span, close, f"Rename to '{close}'", safe=False)  # a guess: not applied by --fix
             self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?", fix=fix)

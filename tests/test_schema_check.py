@@ -181,8 +181,6 @@ def test_arm_property_copy_loop_stands_for_the_array():
             '"runOutputNme": "[copyIndex(\'distribute\')]"}}]}')
     text = arm(loop)
     assert schema(text) == [
-        Found("AIB203", span(text, '"input"'),
-              "Missing required property 'runOutputName' in a ManagedImage distributor"),
         Found("AIB200", span(text, '"runOutputNme"'),
               "Unknown property 'runOutputNme' in a ManagedImage distributor; did you mean 'runOutputName'?"),
     ]
@@ -274,6 +272,21 @@ def test_missing_property_of_an_array_item_on_its_brace():
     assert schema(text) == [
         Found("AIB203", (line, c, line, c + 1), "Missing required property 'runOutputName' in a VHD distributor"),
     ]
+
+
+def test_a_misspelt_required_property_is_reported_once():
+    text = raw('{"source": {"type": "PlatformImage", "publisher": "p", "offer": "o", "sku": "s", "version": "latest"}, '
+               '"distributes": [{"type": "VHD", "runOutput": "v"}]}')
+    assert schema(text) == [
+        Found("AIB200", span(text, '"distributes"'), "Unknown property 'distributes' in 'properties'; did you mean 'distribute'?"),
+    ]
+    item = raw(props(distribute='[{"type": "VHD", "runOutput": "v"}]'))
+    assert schema(item) == [
+        Found("AIB200", span(item, '"runOutput"'), "Unknown property 'runOutput' in a VHD distributor; did you mean 'runOutputName'?"),
+    ]
+    # A stranger name does not stand for the missing one: both are reported.
+    other = raw(props(distribute='[{"type": "VHD", "output": "v"}]'))
+    assert [f.code for f in schema(other)] == ["AIB203", "AIB200"]
 
 
 def test_missing_type_lists_the_types():
