@@ -6,8 +6,9 @@ Checks the resource's ``identity`` object:
 * ``type`` must be ``UserAssigned`` (or ``None``, which only removes identities
   in an update); ``SystemAssigned`` and ``SystemAssigned, UserAssigned`` are
   reported;
-* ``userAssignedIdentities`` must hold at most one identity; each further one
-  is reported, with related information pointing at the first.
+* ``userAssignedIdentities`` must hold exactly one identity: each further one
+  is reported, with related information pointing at the first, and so is a
+  ``UserAssigned`` type whose map is empty or missing.
 
 From API version 2024-02-01 on, a ``type`` that differs only in case
 (``userAssigned``) is reported too, because the service compares values
@@ -65,7 +66,7 @@ from ._util import api_at_least, related_use, remove_member, replace_value, stri
 CODE = "AIB311"
 NAME = "single-identity"
 SEVERITY = "error"
-SUMMARY = "More than one user-assigned identity, or an identity type other than UserAssigned"
+SUMMARY = "Not exactly one user-assigned identity, or an identity type other than UserAssigned"
 
 _ALLOWED = ("UserAssigned", "None")
 
@@ -108,6 +109,9 @@ def _check_identity(ctx, identity: ObjectNode, ref):
             '(type "UserAssigned")',
             related=use, fixes=fixes,
         )
+    listed = identity.get_ci("userAssignedIdentities")  # a wrongly cased name is AIB201's
+    if listed is None or uais is not None and not uais.members and listed.name == "userAssignedIdentities":
+        yield from _no_identity(ctx, identity, uais)
     if uais is None or len(uais.members) < 2:
         return
     first = uais.members[0]
@@ -119,3 +123,15 @@ def _check_identity(ctx, identity: ObjectNode, ref):
             related=(Related(first.key_span, "first identity"),) + related_use(ref),
             fixes=(Fix("Remove this identity", (edit,), safe=False, preferred=False),) if edit else (),
         )
+
+
+def _no_identity(ctx, identity: ObjectNode, uais: ObjectNode | None):
+    """``"type": "UserAssigned"`` with no identity listed (an empty or missing map)."""
+    kind = identity.get("type")
+    if kind is None or kind.kind != "string" or kind.is_expression or kind.value != "UserAssigned":
+        return
+    where = identity.member("userAssignedIdentities").key_span if uais is not None else kind.span
+    yield ctx.diagnostic(
+        where, 'Identity type "UserAssigned" lists no identity; add the resource ID of one user-assigned '
+        "identity to userAssignedIdentities",
+    )

@@ -3,7 +3,8 @@
 ## What it does
 Looks at the order of ``properties.customize``: after a ``WindowsUpdate`` step,
 the next step should be a ``WindowsRestart`` (or another ``WindowsUpdate``).
-A ``WindowsUpdate`` that is the last step is not reported.
+A ``WindowsUpdate`` that is the last step is not reported, nor one on a Linux
+source (AIB307 reports the step itself).
 
 ## Why is this bad
 Updates are often only finished by a restart. Steps that run while updates
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Fix, Related
 
-from ._util import api_at_least, customizers, insert_item
+from ._util import api_at_least, customizers, insert_item, source_os
 
 CODE = "AIB317"
 NAME = "customizer-order"
@@ -56,6 +57,8 @@ _RESTART = {"type": "WindowsRestart", "restartTimeout": "10m"}
 def check(ctx):
     if not api_at_least(ctx, "2020-02-14"):
         return  # no WindowsUpdate step before this version (the schema check reports one)
+    if source_os(ctx) == "linux":
+        return  # a WindowsUpdate step is wrong there in itself (AIB307)
     steps = list(customizers(ctx))
     for el, nxt in zip(steps, steps[1:]):
         if el.array is not nxt.array or nxt.index != el.index + 1:

@@ -111,3 +111,24 @@ def test_arm_identity_from_parameter_and_variable():
     assert [r.message for r in diagnostics(text, "AIB311")[0].related] == ["first identity", "value used here"]
     computed = {"type": "[if(parameters('x'), 'SystemAssigned', 'UserAssigned')]"}
     assert lint(arm(props, identity=computed), codes="AIB311") == []
+
+
+def test_user_assigned_with_no_identity_listed():
+    empty = TEMPLATE % ("2024-02-01", "UserAssigned")
+    empty = empty[:empty.index('"userAssignedIdentities": {') + 27] + empty[empty.index("\n    }\n  },"):]
+    assert lint(empty, codes="AIB311") == [
+        Found("AIB311", at(empty, '"userAssignedIdentities"'),
+              'Identity type "UserAssigned" lists no identity; add the resource ID of one user-assigned identity '
+              "to userAssignedIdentities"),
+    ]
+    missing = empty.replace(',\n    "userAssignedIdentities": {\n    }', "")
+    assert '"identity": {\n    "type": "UserAssigned"\n  },' in missing
+    assert [f.range for f in lint(missing, codes="AIB311")] == [at(missing, '"UserAssigned"')]
+    # A wrongly cased map name is AIB201's finding; an expression is not judged.
+    wrong_case = (TEMPLATE % ("2024-02-01", "UserAssigned")).replace('"userAssignedIdentities"', '"UserAssignedIdentities"')
+    assert lint(wrong_case, codes="AIB311") == []
+    props = {"source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o", "sku": "s", "version": "latest"},
+             "distribute": [{"type": "VHD", "runOutputName": "vhd"}]}
+    text = arm(props, identity={"type": "UserAssigned", "userAssignedIdentities": "[variables('ids')]"},
+               variables={"ids": "[createObject(parameters('id'), createObject())]"})
+    assert lint(text, codes="AIB311") == []

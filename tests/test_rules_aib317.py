@@ -79,3 +79,10 @@ def test_single_line_array_and_arm_parameter_array():
 def test_versions_without_windows_update_are_left_to_the_schema_check():
     assert lint(TEMPLATE.replace("2022-07-01", "2019-05-01-preview"), codes="AIB317") == []
     assert len(lint(TEMPLATE.replace("2022-07-01", "2020-02-14"), codes="AIB317")) == 1
+
+
+def test_windows_update_on_a_linux_source_is_left_to_aib307():
+    text = TEMPLATE.replace('"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter"',
+                            '"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server"')
+    found = lint(text, codes=("AIB307", "AIB317"))
+    assert {f.code for f in found} == {"AIB307"}
