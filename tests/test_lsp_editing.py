@@ -156,3 +156,21 @@ async def test_accepted_value_completion_leaves_valid_json(client: LanguageClien
     text, items = await complete(client, body, version="2022-07-01")
     customizer = json.loads(accept(text, pick(items, label)))["properties"]["customize"][0]
     assert customizer["type"] == "PowerShell" and customizer["inline"] == ["x"]
+
+
+@pytest.mark.parametrize("body, label, key", [
+    ('"source": |', "PlatformImage source", "source"),
+    ('"source": |\n    "customize": []', "SharedImageVersion source", "source"),
+    ('"distribute": [{"type": "SharedImage", "versioning": |}]', "Latest versioning", "distribute"),
+    ('"vmProfile": |', "{ }", "vmProfile"),
+    ('"customize": |', "[ ]", "customize"),
+])
+async def test_object_and_array_values_complete_to_snippets(client: LanguageClient, body, label, key):
+    text, items = await complete(client, body, version="2024-02-01")
+    value = json.loads(accept(text, pick(items, label)))["properties"][key]
+    if key == "source":
+        assert value["type"] == label.split()[0]
+    elif key == "distribute":
+        assert value[0]["versioning"]["scheme"] == "Latest"
+    else:
+        assert value in ({}, [])

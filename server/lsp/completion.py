@@ -4,7 +4,8 @@
   ones first, each with its documentation; inserts ``"name": `` and a value
   placeholder of the right type;
 * value position: allowed values (enums, type values, ``apiVersion``s, regions
-  with display names, booleans);
+  with display names, booleans); for ``source`` (and other discriminated
+  objects) one snippet per type, for other objects and arrays ``{}``/``[]``;
 * an item of ``customize``/``distribute``/``validate.inVMValidations``: one
   snippet per type with its required properties;
 * an empty document: complete minimal templates (raw and ARM).
@@ -226,6 +227,13 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     if key == "location" or key.endswith("Region") or (key == "name" and res.location[-2:] == REGION_ITEMS):
         _regions(b, version, obj is template.node)
         return
+    if child.union is not None and child.variant is None:  # e.g. "source": one snippet per type
+        _union_snippets(b, child.union, child.location, key, version)
+        return
+    if spec.type in ("object", "map", "array") and b.place.token_start == b.place.token_end:
+        empty = "[$1]" if spec.type == "array" else "{$1}"
+        b.add(empty.replace("$1", " "), empty, CIK.Value, f"empty {spec.type}", snippet=True)
+        return
     if spec.enum:
         for value in spec.enum:
             b.add(value, _quoted(value), CIK.EnumMember, None,
@@ -256,8 +264,13 @@ def complete_items(b: Builder, arr: ArrayNode) -> None:
         return
     if res is None or res.spec.type != "array" or res.spec.items is None or not res.spec.items.is_union:
         return
-    union = res.spec.items
-    kind = ITEM_KINDS.get(tuple(k for k in res.location), "item")
+    _union_snippets(b, res.spec.items, res.location + ("[]",), ITEM_KINDS.get(tuple(res.location), "item"),
+                    template.api_version)
+
+
+def _union_snippets(b: Builder, union, location, kind: str, version: str) -> None:
+    """One snippet per type of a discriminated union (with its required properties), e.g. "Shell
+    customizer (inline)"; ``location`` is the union's schema location."""
     indent = "\t"
     for value, variant in union.variants.items():
         fields = [(n, p) for n, p in variant.properties.items()
@@ -279,7 +292,7 @@ def complete_items(b: Builder, arr: ArrayNode) -> None:
             title = TARGET_TITLES.get(value) if kind == "target" else None
             label = (title or f"{value} {kind}") + suffix
             b.add(label, snippet, CIK.Snippet, f"{value} {kind}",
-                  _doc(res.location + ("[]", value), template.api_version), filter_text=label, snippet=True)
+                  _doc(location + (value,), version), filter_text=label, snippet=True)
 
 
 def complete_empty(b: Builder) -> None:
