@@ -174,3 +174,16 @@ async def test_object_and_array_values_complete_to_snippets(client: LanguageClie
         assert value[0]["versioning"]["scheme"] == "Latest"
     else:
         assert value in ({}, [])
+
+
+async def test_arm_parameter_defaults_complete_to_versions_and_regions(client: LanguageClient):
+    from pathlib import Path
+
+    arm = (Path(__file__).resolve().parent.parent / "examples" / "good" / "windows-arm-deployment.json").read_text()
+    _, items = await complete(client, arm.replace('"defaultValue": "2023-07-01"', '"defaultValue": "|"'))
+    assert [i.label for i in items][:2] == ["2025-10-01", "2024-02-01"] and len(items) == 10
+    text, items = await complete(client, arm.replace('"defaultValue": "eastus2"', '"defaultValue": "|"'))
+    assert {i.label: i.detail for i in items}["westus2"] == "West US 2"
+    assert json.loads(accept(text, pick(items, "westus2")))["parameters"]["location"]["defaultValue"] == "westus2"
+    _, items = await complete(client, arm.replace('"defaultValue": "win2022-baseline"', '"defaultValue": "|"'))
+    assert list(items) == []  # the template's name: nothing to offer

@@ -6,6 +6,8 @@
 * value position: allowed values (enums, type values, ``apiVersion``s, regions
   with display names, booleans); for ``source`` (and other discriminated
   objects) one snippet per type, for other objects and arrays ``{}``/``[]``;
+  versions and regions for the ``defaultValue`` of the ARM parameter an
+  imageTemplate uses as its ``apiVersion`` or ``location``;
 * an item of ``customize``/``distribute``/``validate.inVMValidations``: one
   snippet per type with its required properties;
 * an empty document: complete minimal templates (raw and ARM).
@@ -204,6 +206,7 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
 
     template = template_for(b.od, obj)
     if template is None:
+        _parameter_values(b, obj, key)
         return
     version = template.api_version
     if key == "apiVersion" and obj is template.node:
@@ -241,6 +244,38 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     elif spec.type == "boolean":
         for value in ("true", "false"):
             b.add(value, value, CIK.Value)
+
+
+def _parameter_values(b: Builder, obj: ObjectNode, key: str) -> None:
+    """API versions or regions for the ``defaultValue`` of an ARM parameter that an imageTemplate
+    uses as its ``apiVersion`` or ``location``."""
+    from .. import catalog
+
+    used = _parameter_use(b.od, obj) if key == "defaultValue" else None
+    if used == "apiVersion":
+        for i, v in enumerate(reversed(catalog.load().versions)):
+            b.add(v, _quoted(v), CIK.Value, "Image Builder API version", sort=f"{i:02d}", filter_text=f'"{v}"')
+    elif used is not None:
+        _regions(b, used, True)
+
+
+def _parameter_use(od, obj: ObjectNode) -> str | None:
+    """For the declaration ``obj`` of an ARM parameter: "apiVersion" when an imageTemplate's apiVersion
+    is that parameter, the template's API version when its location is; else None."""
+    from .definition import references_in
+
+    section = obj.parent
+    if not (isinstance(section, ObjectNode) and section.key == "parameters" and isinstance(obj.key, str)):
+        return None
+    name = obj.key.lower()
+    for t in od.result.templates if od.result is not None else ():
+        if t.arm_root is not section.parent:
+            continue
+        for member in ("apiVersion", "location"):
+            for kind, ref, _ in references_in(t.node.get(member), od.doc.data):
+                if kind == "parameters" and ref.lower() == name:
+                    return "apiVersion" if member == "apiVersion" else t.api_version
+    return None
 
 
 def _regions(b: Builder, version: str, build_region: bool) -> None:
