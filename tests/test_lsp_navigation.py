@@ -37,3 +37,16 @@ async def test_a_parameter_used_in_a_key_is_found_both_ways(client: LanguageClie
         text_document=doc, position=types.Position(*declared),
         context=types.ReferenceContext(include_declaration=False)))
     assert [(r.range.start.line, r.range.start.character) for r in refs] == [pos(text, "identityId')]")]
+
+
+async def test_outline_follows_the_document_order(client: LanguageClient):
+    text = ARM.read_text().replace('"customize": [', '"validate": {"inVMValidations": [{"type": "PowerShell", '
+                                   '"name": "check", "inline": ["exit 0"]}]},\n        "customize": [', 1)
+    uri = "file:///tmp/aiblint-nav-outline.json"
+    open_doc(client, uri, text)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri)))
+    resources = next(s for s in symbols if s.name == "resources")
+    template = resources.children[0]
+    assert [s.name for s in template.children] == ["source", "validate", "customize", "distribute"]
+    assert [s.name for s in template.children[1].children[0].children] == ["check"]

@@ -45,6 +45,7 @@ class Builder:
             if isinstance(validate, ObjectNode):
                 kids = self.items(validate.get("inVMValidations"), "inVMValidations", "name", K.Function)
                 children.append(self.symbol("validate", K.Namespace, validate, None, kids))
+        children.sort(key=lambda s: (s.range.start.line, s.range.start.character))  # document order
         return self.symbol(name, K.Class, node, "imageTemplate", children)
 
     def items(self, arr, label, name_key, kind) -> list:
