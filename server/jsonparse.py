@@ -29,16 +29,22 @@ TRAILING_COMMA = "AIB102"
 
 
 class Problem:
-    """One syntax mistake: code, message, span, optional related places and fix."""
+    """One syntax mistake: code, message, span, optional related places and fix.
 
-    __slots__ = ("code", "message", "span", "related", "fix")
+    ``supersedes``: the text in ``span`` is not a finished value (a string still
+    being typed), so other findings on it would only repeat this one.
+    """
 
-    def __init__(self, code: str, message: str, span: Span, related: tuple[Related, ...] = (), fix: Fix | None = None):
+    __slots__ = ("code", "message", "span", "related", "fix", "supersedes")
+
+    def __init__(self, code: str, message: str, span: Span, related: tuple[Related, ...] = (), fix: Fix | None = None,
+                 supersedes: bool = False):
         self.code = code
         self.message = message
         self.span = span
         self.related = related
         self.fix = fix
+        self.supersedes = supersedes
 
     def __repr__(self) -> str:
         return f"Problem({self.code}, {self.message!r}, {self.span.start}-{self.span.end})"
@@ -139,6 +145,7 @@ class TolerantReader:
         self.depth_reported = False
         self.eof_problem: Problem | None = None
         self.stack: list[str] = []  # open containers: "{", "[" (implicit objects too)
+        self.unterminated_ends: set[int] = set()  # where unterminated strings end (at the line end)
         self.tok = self._scan()
 
     # -- tokens -------------------------------------------------------------
@@ -224,7 +231,9 @@ class TolerantReader:
             # "abc” : opened straight, closed typographic.
             self.pos = pos + m.end()
             return self._curly(pos, self.pos)
-        self.problem("Unterminated string: missing closing '\"'", pos, end)
+        self.problems.append(Problem(INVALID_JSON, "Unterminated string: missing closing '\"'", Span(pos, end),
+                                     supersedes=True))
+        self.unterminated_ends.add(end)
         return _Token("ustr", pos, end, decode_json_string(raw.decode("utf-8", "replace")))
 
     def _curly(self, pos: int, end: int) -> _Token:
@@ -436,6 +445,8 @@ class TolerantReader:
             last_end = member.span.end
             # A missing value before the next property is one mistake, not also a missing comma.
             need_comma = not (member.value is None and self.tok.kind in _KEYISH and self.peek().kind == ":")
+            # An unterminated string runs to the end of its line, over the comma that followed it.
+            quiet = last_end in self.unterminated_ends
         self.stack.pop()
         obj = ObjectNode(Span(open_tok.start, end), members)
         for m in members:
@@ -546,7 +557,7 @@ class TolerantReader:
                 items.append(item)
             last_end = tok.end if item is None else item.span.end
             need_comma = True
-            quiet = False
+            quiet = last_end in self.unterminated_ends
         self.stack.pop()
         arr = ArrayNode(Span(open_tok.start, end), items)
         for i, item in enumerate(items):

@@ -29,8 +29,11 @@ def check(document, templates) -> Iterator[Diagnostic]:
             yield Diagnostic(INVALID_JSON, message, span, Severity.ERROR)
     else:
         for p in document.syntax_problems:
-            yield Diagnostic(p.code, p.message, p.span, Severity.ERROR, related=p.related,
-                             fixes=(p.fix,) if p.fix is not None else ())
+            d = Diagnostic(p.code, p.message, p.span, Severity.ERROR, related=p.related,
+                           fixes=(p.fix,) if p.fix is not None else ())
+            if p.supersedes:
+                d.data["supersedes"] = True  # no rule finding on the unfinished value
+            yield d
     yield from duplicate_keys(document)
     if document.language == "json" and templates and all(t.form == "raw" for t in templates):
         yield from comments(document)

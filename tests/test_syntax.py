@@ -109,6 +109,17 @@ def test_broken_template_is_still_found_and_read():
     assert [d.code for d in result.diagnostics if d.code.startswith("AIB10")] == ["AIB100", "AIB102", "AIB100"]
 
 
+def test_a_value_being_typed_is_reported_once():
+    """The unterminated string runs over the comma: no "missing comma", no rule finding on "wes,"."""
+    text = ('{\n  "type": "Microsoft.VirtualMachineImages/imageTemplates",\n  "apiVersion": "2024-02-01",\n'
+            '  "location": "wes,\n  "properties": {"source": {"type": "PlatformImage"}, "inline": ["echo a,\n "b"]}\n}\n')
+    found = lint(text, codes=("AIB1", "AIB3"))
+    assert found == [
+        Found("AIB100", (3, 14, 3, 19), "Unterminated string: missing closing '\"'"),
+        Found("AIB100", (4, 65, 4, 73), "Unterminated string: missing closing '\"'"),
+    ]
+
+
 def test_missing_value_keeps_the_member_without_value():
     doc = Document('{"a": , "b": {"c": }}', "x.json")
     assert [m.name for m in doc.root.members] == ["a", "b"]
