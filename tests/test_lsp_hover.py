@@ -56,3 +56,11 @@ async def test_hover_on_a_type_value_of_a_later_api_version(client: LanguageClie
     assert "boolean" in text and "Default" not in text and "2019-05-01-preview and later" in text
     text = await hover(client, uri, OLD, '"PowerShell"')
     assert "runAsSystem" not in text and "runElevated" in text
+
+
+async def test_a_limit_with_one_bound_reads_as_minimum(client: LanguageClient):
+    uri = "file:///tmp/aiblint-hover-min.json"
+    text = OLD.replace("2019-05-01-preview", "2024-02-01")
+    open_doc(client, uri, text)
+    await diagnostics(client, uri, 1)
+    assert "- Minimum: 0\n" in await hover(client, uri, text, '"osDiskSizeGB"')

@@ -86,10 +86,12 @@ class Doc:
             import json
 
             facts.append(f"Default: `{json.dumps(self.default)}`")
-        if self.minimum is not None or self.maximum is not None:
-            lo = "" if self.minimum is None else self.minimum
-            hi = "" if self.maximum is None else self.maximum
-            facts.append(f"Range: {lo}…{hi}")
+        if self.minimum is not None and self.maximum is not None:
+            facts.append(f"Range: {self.minimum}…{self.maximum}")
+        elif self.minimum is not None:
+            facts.append(f"Minimum: {self.minimum}")
+        elif self.maximum is not None:
+            facts.append(f"Maximum: {self.maximum}")
         if self.pattern:
             facts.append(f"Pattern: `{self.pattern}`")
         if self.resource_id:
