@@ -187,3 +187,17 @@ async def test_arm_parameter_defaults_complete_to_versions_and_regions(client: L
     assert json.loads(accept(text, pick(items, "westus2")))["parameters"]["location"]["defaultValue"] == "westus2"
     _, items = await complete(client, arm.replace('"defaultValue": "win2022-baseline"', '"defaultValue": "|"'))
     assert list(items) == []  # the template's name: nothing to offer
+
+
+@pytest.mark.parametrize("text, offered", [
+    ('{\n  "type": "|', True),  # a raw template started by hand
+    ('{\n  "type": "|",\n  "location": "westus2"\n}', True),
+    ('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",'
+     ' "resources": [{"type": "|"}]}', True),  # a new resource in an ARM template
+    ('{"name": "pkg", "version": "1.0.0", "type": "|"}', False),  # some other JSON file
+])
+async def test_the_resource_type_is_offered_before_the_document_is_a_template(client: LanguageClient, text, offered):
+    text, items = await complete(client, text)
+    assert [i.label for i in items] == (["Microsoft.VirtualMachineImages/imageTemplates"] if offered else [])
+    if offered:
+        assert "Microsoft.VirtualMachineImages/imageTemplates" in accept(text, items[0])

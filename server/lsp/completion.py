@@ -105,6 +105,7 @@ ARM_TEMPLATE = """{
 \t]
 }"""
 
+RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 # What a type value is called in snippet titles, by the array's location.
 ITEM_KINDS = {
     ("properties", "customize"): "customizer",
@@ -206,6 +207,10 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
 
     template = template_for(b.od, obj)
     if template is None:
+        if key == "type" and (obj.parent is None or obj.parent.key == "resources") and _could_be_template(obj):
+            # A template being started by hand, or a new resource of an ARM template.
+            b.add(RESOURCE_TYPE, _quoted(RESOURCE_TYPE), CIK.EnumMember, "Image Builder template",
+                  _doc(("type",), catalog.load().newest), filter_text=f'"{RESOURCE_TYPE}"')
         _parameter_values(b, obj, key)
         return
     version = template.api_version
@@ -244,6 +249,14 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     elif spec.type == "boolean":
         for value in ("true", "false"):
             b.add(value, value, CIK.Value)
+
+
+def _could_be_template(obj: ObjectNode) -> bool:
+    """Whether every member of ``obj`` is one an imageTemplate resource may have (not, say, a package.json)."""
+    from .. import catalog
+
+    allowed = catalog.load().version(catalog.load().newest).resource.properties
+    return all(m.name in allowed for m in obj.members)
 
 
 def _parameter_values(b: Builder, obj: ObjectNode, key: str) -> None:
