@@ -10,7 +10,10 @@ from aiblint.nodes import ScalarNode
 
 # ``<subscriptionID>``, ``<SIG resourcegroup>``, ``<sha256 of the file>`` and
 # ``{subscription-id}`` (not a shell ``${VAR}``).
-_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .\-/]*>|(?<![$@%\w])\{[A-Za-z][\w.\-]*\}")
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .\-/]*>|(?<![$@%\w])\{[A-Za-z][\w.\-]*\}"
+                          r"|(?<![\w-])(?i:x{8}-x{4}-x{4}-x{4}-x{12})(?![\w-])")  # a GUID left as "xxxxxxxx-..."
+# A shell variable that the quickstart's script was meant to substitute: "$subscriptionID", "${rg}".
+_SHELL_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
 # A value that is nothing but an opening placeholder whose ``>`` was lost: ``"<region1"``.
 _UNCLOSED = re.compile(r"^\s*<[A-Za-z][\w .\-]*$")
 # Markup (XML, HTML) legitimately holds ``<tag>`` pairs.
@@ -31,6 +34,11 @@ def _placeholders(text: str) -> tuple[str, ...]:
     if not found and _UNCLOSED.match(text):
         found = [text.strip()]
     return tuple(found)
+
+
+def shell_variables(text: str) -> list[str]:
+    """Shell variables (``$name``, ``${name}``) in ``text``: leftovers where a literal value belongs."""
+    return _SHELL_VARIABLE.findall(text)
 
 
 def has_placeholder(text: str) -> bool:

@@ -4,7 +4,10 @@
 Reports string values (and object keys) of an image template that still hold
 the placeholders of the samples they were copied from: `<region>`,
 `<subscriptionID>`, `<rgName>`, `<imgBuilderId>`, `<SIG resourcegroup>`,
-`{subscription-id}` and the like. In ARM templates, the default value and the
+`{subscription-id}`, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` and the like, and
+shell variables that a quickstart script was meant to substitute
+(`"$location"`, `"/subscriptions/$subscriptionID/..."`) in regions, names and
+resource IDs. In ARM templates, the default value and the
 allowed values of a parameter (and the value of a variable) used by the template
 are checked as if written in place.
 
@@ -65,7 +68,7 @@ from __future__ import annotations
 
 from aiblint.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 
-from ._strings import placeholders, unique
+from ._strings import placeholders, shell_variables, unique
 from ._util import related_use
 
 CODE = "AIB310"
@@ -75,6 +78,10 @@ SUMMARY = "A value still holds a quickstart placeholder such as <region>"
 
 # Members whose text is a command, where "<x>" may be ordinary shell syntax.
 _COMMAND_KEYS = {"inline"}
+# Members holding a region, a name or a resource ID: a shell variable there ("$location",
+# "/subscriptions/$subscriptionID/...") was meant to be substituted by the quickstart's script.
+_LITERAL_KEYS = {"location", "imageId", "imageVersionId", "galleryImageId", "subnetId", "containerInstanceSubnetId",
+                 "stagingResourceGroup", "runOutputName", "replicationRegions", "userAssignedIdentities"}
 
 
 def _message(found: list[str]) -> str:
@@ -92,28 +99,31 @@ def check(ctx):
         d.data["supersedes"] = True
         out.append(d)
 
-    def visit(node: Node, ref: Node | None, depth: int) -> None:
+    def find(text: str, key: str | None) -> list[str]:
+        return placeholders(text) + (shell_variables(text) if key in _LITERAL_KEYS else [])
+
+    def visit(node: Node, ref: Node | None, depth: int, key: str | None) -> None:
         if depth > 64:
             return
         if isinstance(node, ObjectNode):
             for m in node.members:
-                found = placeholders(m.name)
+                found = find(m.name, key)
                 if found:
                     report(m.key_span, found, ref)
                 if m.value is not None and m.name not in _COMMAND_KEYS:
-                    visit(m.value, ref, depth + 1)
+                    visit(m.value, ref, depth + 1, m.name)
         elif isinstance(node, ArrayNode):
             for item in node.items:
-                visit(item, ref, depth + 1)
+                visit(item, ref, depth + 1, key)
         elif isinstance(node, ScalarNode) and node.kind == "string":
             if node.is_expression:
                 if ref is None:
                     for value, use in ctx.values(node):
-                        visit(value, use, depth + 1)
+                        visit(value, use, depth + 1, key)
                 return
-            found = placeholders(node.value)
+            found = find(node.value, key)
             if found:
                 report(node.span, found, ref)
 
-    visit(ctx.template.node, None, 0)
+    visit(ctx.template.node, None, 0, None)
     yield from unique(out)

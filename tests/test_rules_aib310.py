@@ -84,3 +84,37 @@ def test_arm_parameter_default_allowed_values_and_variables():
     d = diagnostics(text, "AIB310")[0]
     assert [r.message for r in d.related] == ["placeholder used here"]
     assert src(text).encode()[d.related[0].span.start:d.related[0].span.end] == b"\"[parameters('sku')]\""
+
+
+SHELL_LEFTOVERS = """
+{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2024-02-01",
+  "location": "$location",
+  "identity": {"type": "UserAssigned", "userAssignedIdentities": {"${identityId}": {}}},
+  "properties": {
+    "source": {"type": "PlatformImage", "publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2022-datacenter", "version": "latest"},
+    "customize": [
+      {"type": "WindowsUpdate", "filters": ["exclude:$_.Title -like '*Preview*'"]},
+      {"type": "WindowsRestart", "restartCheckCommand": "powershell -c \\"$env:COMPUTERNAME\\""},
+      {"type": "File", "sourceUri": "https://example.com/app.zip", "destination": "$env:TEMP\\\\app.zip"}
+    ],
+    "distribute": [{"type": "ManagedImage",
+      "imageId": "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/resourceGroups/$imageResourceGroup/providers/Microsoft.Compute/images/win",
+      "location": "westus2", "runOutputName": "win"}]
+  }
+}
+"""
+
+
+def test_unsubstituted_shell_variables_and_an_all_x_guid():
+    """Where a literal region, name or resource ID belongs; commands and paths keep their variables."""
+    assert lint(SHELL_LEFTOVERS, codes="AIB310") == [
+        Found("AIB310", at(SHELL_LEFTOVERS, '"$location"'), 'placeholder "$location" still needs a real value'),
+        Found("AIB310", at(SHELL_LEFTOVERS, '"${identityId}"'), 'placeholder "${identityId}" still needs a real value'),
+        Found("AIB310", at(SHELL_LEFTOVERS, '"/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/resourceGroups/'
+                                            '$imageResourceGroup/providers/Microsoft.Compute/images/win"'),
+              'placeholders "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "$imageResourceGroup" still need real values'),
+    ]
+    # Reported instead of the unsupported region.
+    assert [f.code for f in lint(SHELL_LEFTOVERS, codes=("AIB300", "AIB310"))] == ["AIB310"] * 3
