@@ -17,6 +17,10 @@ version does not have but other versions do, and names those versions:
 A `type` value the version does not know makes the service reject the template.
 A property the version does not know is rejected from `2024-02-01`, and ignored
 by older versions: the template deploys, but the feature is not used.
+`targetRegions` (from `2022-07-01`) in an older version is an error in any
+version when the distributor lacks the `replicationRegions` that version
+requires: the message says to use it, and its absence is not reported again
+as AIB203.
 
 ## Example
 ```json

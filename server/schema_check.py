@@ -66,6 +66,10 @@ ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "v
 # Values that a dedicated rule checks with a more telling message: AIB305
 # build-timeout (the range) and AIB311 single-identity (the identity type).
 VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("identity", "type")})
+# A newer property and the older one it replaced: when the template uses the newer one in
+# a version that lacks it, that one finding also says what to use, and the older
+# property is not reported missing as well.
+REPLACES = {"targetRegions": "replicationRegions"}
 # Resource-ID forms whose property documents "" as "none given": an empty
 # stagingResourceGroup makes the service create a staging group itself.
 EMPTY_ALLOWED = frozenset({"resourceGroup"})
@@ -463,7 +467,7 @@ class _Checker:
                 if self.arm and m.name == "copy" and isinstance(m.value, ArrayNode) and not root:
                     present.update(self.copy_loops(m.value, props, steps, place))
                     continue
-                prop = self.unknown(m, spec, eff, resolved, steps, place, root)
+                prop = self.unknown(m, spec, eff, resolved, steps, place, root, node)
                 if prop is None:
                     continue
             present.add(prop.name)
@@ -478,8 +482,9 @@ class _Checker:
                 continue
             if self.broken and self.in_broken(node.span):
                 continue  # the property may be in the part that did not parse
-            if any(m.name not in props and _suggestion(m.name, props) == name for m in node.members):
-                continue  # a misspelling of it is reported, with "did you mean"
+            if any(m.name not in props and (_suggestion(m.name, props) == name or REPLACES.get(m.name) == name)
+                   for m in node.members):
+                continue  # a misspelling, or a newer replacement, of it is reported instead
             if disc and (self._container_key(outer), vname, name) in REQUIRED_CHECKED_ELSEWHERE:
                 continue
             self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
@@ -544,7 +549,7 @@ class _Checker:
                       fix=_replace(value.span, close, f"Write '{close}'", safe=False) if close else None)
         return None, None
 
-    def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool):
+    def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool, node: ObjectNode):
         """Report a member that ``eff`` (``spec`` or its variant) lacks; the property to check it as, if any."""
         name = m.name
         if root and ((self.arm and name in ARM_EXTRA_KEYS) or name == "$schema"):
@@ -577,9 +582,12 @@ class _Checker:
                 return None
         elsewhere = self.other_versions(steps, name)
         if elsewhere:
+            older = REPLACES.get(name)
+            instead = f"; use '{older}' in this version" if older in eff.properties and node.member(older) is None else ""
             # Before STRICT_FROM the service ignored properties it did not know.
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
-                      f"{version_range(elsewhere, self.catalog.versions)}", self.case_severity())
+                      f"{version_range(elsewhere, self.catalog.versions)}{instead}",
+                      ERROR if instead and eff.properties[older].required else self.case_severity())
             return None
         self.unknown_property(m.key_span, name, eff.properties, place())
         return None

@@ -393,6 +393,22 @@ def test_near_miss_unresolved_type_accepts_any_variant_property():
 # AIB206 not-in-api-version
 
 
+def test_target_regions_in_a_version_that_needs_replication_regions():
+    """One finding, which says what to use; replicationRegions is not also reported missing."""
+    gallery = f"{ID_SUB}/providers/Microsoft.Compute/galleries/g/images/d"
+    text = raw(props(distribute=f'[{{"type": "SharedImage", "galleryImageId": "{gallery}", "runOutputName": "d", '
+                                '"targetRegions": [{"name": "westeurope"}]}]'), "2022-02-14")
+    assert schema(text) == [
+        Found("AIB206", span(text, '"targetRegions"'), "'targetRegions' is not available in API version 2022-02-14; "
+              "it exists in API versions 2022-07-01 and later; use 'replicationRegions' in this version"),
+    ]
+    assert run(text).diagnostics[0].severity.label == "error"
+    both = text.replace('"runOutputName": "d", ', '"runOutputName": "d", "replicationRegions": ["westeurope"], ')
+    assert [(f.code, f.message) for f in schema(both)] == [
+        ("AIB206", "'targetRegions' is not available in API version 2022-02-14; it exists in API versions 2022-07-01 and later"),
+    ]
+
+
 def test_iso_source_after_2019_05_01_preview():
     text = raw(props(source='{"type": "ISO", "sourceUri": "https://x/rhel.iso", "sha256Checksum": "abc"}'), "2020-02-14")
     assert schema(text) == [
