@@ -66,3 +66,24 @@ async def test_disabling_a_second_code_on_one_line_joins_the_first_comment(clien
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
     assert [d.code for d in await diagnostics(client, uri, 3)] == []
+
+
+async def test_fixes_for_the_diagnostics_the_client_names_away_from_the_cursor(client: LanguageClient):
+    text = GOOD.read_text().replace('"buildTimeoutInMinutes": 90', '"buildTimeoutInMinutes": "90"')
+    uri = "file:///tmp/aiblint-actions-line.json"
+    open_doc(client, uri, text)
+    found = [d for d in await diagnostics(client, uri, 1) if d.code == "AIB202"]
+    line = found[0].range.start.line
+    cursor = types.Range(types.Position(line, 0), types.Position(line, 0))  # before the diagnostic's start
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=cursor,
+        context=types.CodeActionContext(diagnostics=found)))
+    fix = next(a for a in actions if a.title == "Remove the quotes")
+    edit = fix.edit
+    edits = edit.document_changes[0].edits if edit.document_changes else edit.changes[uri]
+    assert '"buildTimeoutInMinutes": 90,' in apply(text, edits)
+    # Without the client's diagnostics, only what lies under the cursor counts.
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=cursor,
+        context=types.CodeActionContext(diagnostics=[])))
+    assert [a.title for a in actions or []] == []

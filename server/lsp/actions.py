@@ -89,9 +89,15 @@ def code_actions(ls, od, params: types.CodeActionParams) -> list[types.CodeActio
     actions: list[types.CodeAction] = []
     quick = _wanted(only, types.CodeActionKind.QuickFix)
     can_disable = comments_allowed(od)
+    # The client's diagnostics count too: Neovim asks with the cursor's position and the line's diagnostics.
+    asked = {(str(x.code), x.range.start.line, x.range.start.character) for x in params.context.diagnostics or ()}
     for d in od.diagnostics + od.online_diagnostics():
         if d.span.start > b or d.span.end < a:
-            continue
+            if not asked:
+                continue
+            start = lines.position(d.span.start, ls.encoding)
+            if (d.code, start.line, start.character) not in asked:
+                continue
         diag = lsp_diagnostic(d, lines, ls.encoding, od.uri, urls)
         if quick:
             for fix in d.fixes:
