@@ -201,3 +201,18 @@ async def test_the_resource_type_is_offered_before_the_document_is_a_template(cl
     assert [i.label for i in items] == (["Microsoft.VirtualMachineImages/imageTemplates"] if offered else [])
     if offered:
         assert "Microsoft.VirtualMachineImages/imageTemplates" in accept(text, items[0])
+
+
+@pytest.mark.parametrize("text", ['{\n  "ty|\n}', '{\n  |\n}', '{|}', '{\n  "|"\n}'])
+async def test_template_snippets_edit_only_the_cursor_line(client: LanguageClient, text):
+    """LSP: a completion's main edit is a single line containing the cursor; the rest goes to additional edits."""
+    source, items = await complete(client, text)
+    i = text.index("|")
+    line = text.count("\n", 0, i)
+    for item in items:
+        r = item.text_edit.range
+        assert r.start.line == r.end.line == line
+        assert r.start.character <= len(text[text.rfind("\n", 0, i) + 1:i]) <= r.end.character
+        typed = source[source.rfind("\n", 0, i) + 1:][r.start.character:r.end.character]
+        assert item.filter_text.startswith(typed)
+    assert json.loads(accept(source, items[1]))["resources"][0]["type"] == "Microsoft.VirtualMachineImages/imageTemplates"

@@ -19,10 +19,10 @@ import json
 
 from lsprotocol import types
 
-from ..diagnostics import Span
+from ..diagnostics import Span, TextEdit
 from ..nodes import ArrayNode, ObjectNode
 from .context import EMPTY, ITEM, KEY, VALUE, place_at, resolve, template_for
-from .convert import lsp_range, offset
+from .convert import lsp_range, offset, text_edit
 
 CIK = types.CompletionItemKind
 PLAIN, SNIPPET = types.InsertTextFormat.PlainText, types.InsertTextFormat.Snippet
@@ -142,6 +142,7 @@ class Builder:
             at = lsp_range(lines, Span(place.comma_before, place.comma_before), ls.encoding)
             self.extra = [types.TextEdit(range=at, new_text=",")]
         self.suffix = "," if place.comma_after else ""
+        self.around = None  # whole-document snippets: edits removing the text around the token
 
     def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False,
             whole=False):
@@ -154,7 +155,7 @@ class Builder:
             documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if doc else None,
             sort_text=f"{sort}{label}", filter_text=filter_text or label,
             text_edit=types.TextEdit(range=self.range, new_text=insert),
-            additional_text_edits=None if whole else self.extra,
+            additional_text_edits=self.around if whole else self.extra,
             insert_text_format=SNIPPET if snippet else PLAIN))
 
 
@@ -347,10 +348,14 @@ def complete_empty(b: Builder) -> None:
     from .. import catalog
 
     version = catalog.load().newest
-    b.add("Image Builder template (raw)", RAW_TEMPLATE % {"version": version}, CIK.Snippet,
-          "a complete minimal imageTemplate body", snippet=True, sort="0", whole=True)
-    b.add("Image Builder template (ARM deployment)", ARM_TEMPLATE % {"version": version}, CIK.Snippet,
-          "an ARM template with one imageTemplate resource", snippet=True, sort="1", whole=True)
+    typed = b.od.doc.data[b.place.token_start:b.place.token_end].decode("utf-8", "replace")
+    for sort, (label, text, detail) in enumerate((
+            ("Image Builder template (raw)", RAW_TEMPLATE, "a complete minimal imageTemplate body"),
+            ("Image Builder template (ARM deployment)", ARM_TEMPLATE,
+             "an ARM template with one imageTemplate resource"))):
+        # The filter text starts with what is typed, so that clients keep the item whatever the key.
+        b.add(label, text % {"version": version}, CIK.Snippet, detail, snippet=True, sort=str(sort), whole=True,
+              filter_text=f"{typed} {label}" if typed else label)
 
 
 def completions(ls, od, position) -> list[types.CompletionItem]:
@@ -365,9 +370,12 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
                                and all(place.token_start <= m.key_span.start < place.token_end
                                        for m in place.container.members)):
         if place.kind == KEY:
-            obj = place.container
-            whole = lsp_range(od.doc.lines, obj.span, ls.encoding)
-            b.range = whole
+            # The snippet replaces the whole object. The main edit must stay on the cursor's line (LSP
+            # rule), so the rest of the object is removed by additional edits.
+            span = place.container.span
+            before = Span(min(span.start, place.token_start), place.token_start)
+            after = Span(place.token_end, max(span.end, place.token_end))
+            b.around = [text_edit(od.doc.lines, TextEdit(s, ""), ls.encoding) for s in (before, after) if s.end > s.start]
         complete_empty(b)
     elif place.kind == KEY and isinstance(place.container, ObjectNode):
         complete_keys(b, place.container)
