@@ -216,3 +216,11 @@ async def test_template_snippets_edit_only_the_cursor_line(client: LanguageClien
         typed = source[source.rfind("\n", 0, i) + 1:][r.start.character:r.end.character]
         assert item.filter_text.startswith(typed)
     assert json.loads(accept(source, items[1]))["resources"][0]["type"] == "Microsoft.VirtualMachineImages/imageTemplates"
+
+
+async def test_an_array_of_plain_objects_offers_an_entry_with_its_required_fields(client: LanguageClient):
+    text, items = await complete(client, '"distribute": [{"type": "SharedImage", "targetRegions": [|]}]',
+                                 version="2024-02-01")
+    assert [i.label for i in items] == ["targetRegions entry"]
+    target = json.loads(accept(text, items[0]))["properties"]["distribute"][0]
+    assert target["targetRegions"] == [{"name": ""}]

@@ -311,7 +311,18 @@ def complete_items(b: Builder, arr: ArrayNode) -> None:
     if res is not None and res.location[-1:] == ("replicationRegions",):
         _regions(b, template.api_version, False)
         return
-    if res is None or res.spec.type != "array" or res.spec.items is None or not res.spec.items.is_union:
+    if res is None or res.spec.type != "array" or res.spec.items is None:
+        return
+    items = res.spec.items
+    if items.type == "object" and not items.is_union:  # e.g. targetRegions: an entry with its required fields
+        props = [(n, p) for n, p in items.properties.items() if p.required and not p.read_only]
+        body = ",\n".join(f'\t"{n}": ' + _placeholder(p.spec).replace("$1", f"${i}").replace("${1", "${" + str(i))
+                          for i, (n, p) in enumerate(props, start=1))
+        label = f"{res.location[-1]} entry"
+        b.add(label, "{\n" + body + "\n}" if body else "{$1}", CIK.Snippet, f"an item of {res.location[-1]}",
+              _doc(res.location + ("[]",), template.api_version), snippet=True)
+        return
+    if not items.is_union:
         return
     _union_snippets(b, res.spec.items, res.location + ("[]",), ITEM_KINDS.get(tuple(res.location), "item"),
                     template.api_version)
