@@ -9,7 +9,10 @@ and says what is expected: a number written as a string
 
 ARM template expressions (`"[parameters('timeout')]"`, any string that starts
 with `[` but not `[[`) are values computed at deployment time and are never
-reported.
+reported. But where an object or array (`customize`, `vmProfile`, ...) is given
+as `[parameters('p')]` or `[variables('v')]`, the parameter's default (unless
+empty) or the variable's value is checked by all the schema rules (AIB200 to
+AIB208) as if written in place, and findings point there.
 
 ## Why is this bad
 The service rejects a request whose values have the wrong type, after the

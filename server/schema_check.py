@@ -29,10 +29,10 @@ Decisions (also in the rule documentation):
 * The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
   the value of ``identity.type`` to AIB311 (single-identity); their type is
   still checked here.
-* A resource ID given as ``[parameters('p')]`` or ``[variables('v')]`` is
-  checked in the parameter's default and allowed values, or the variable's
-  value, where they are literal and not empty (AIB208 on that value, with the
-  use as related information).
+* A resource ID, object or array given as ``[parameters('p')]`` or
+  ``[variables('v')]`` is checked in the parameter's default and allowed
+  values, or the variable's value, where they are literal and not empty (the
+  finding on that value, with the use as related information).
 * A missing ``sha256Checksum`` in an ISO source is left to AIB301
   (missing-sha256), so that it is reported once.
 """
@@ -220,6 +220,7 @@ class _Checker:
         self.suffix = f" (API version {self.version} assumed)" if t.version_assumed else ""
         self.out: list[Diagnostic] = []
         self.broken = broken_spans(ctx.document)
+        self.via: Node | None = None  # the expression whose parameter/variable value is being checked
 
     # -- output ---------------------------------------------------------------
 
@@ -240,6 +241,8 @@ class _Checker:
             return
         if self.suffix and self.vname not in message:
             message += self.suffix
+        if self.via is not None and not related:
+            related = (Related(self.via.span, "value used here"),)
         self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity,
                                    fixes=(fix,) if fix else (), related=related))
 
@@ -308,6 +311,8 @@ class _Checker:
         if _is_expression(node):
             if spec.type == "string" and spec.resource_id:
                 self.referred_resource_ids(node, spec.resource_id, label)
+            elif spec.type in ("object", "map", "array") and self.via is None:
+                self.referred_value(node, spec, steps, label)
             return
         kind = spec.type
         if kind == "any":
@@ -413,6 +418,21 @@ class _Checker:
             return
         self.emit("AIB208", span, f"{label} is not the resource ID of {form.what}; expected {form.template}",
                   related=related)
+
+    def referred_value(self, node: ScalarNode, spec, steps: tuple, label: str) -> None:
+        """An object or array given as ``[parameters('p')]``/``[variables('v')]``: checked where it is written.
+
+        An empty default (``{}``, ``[]``) means "no default": the deployment passes the value.
+        """
+        for value, ref in self.ctx.values(node):
+            if ref is None or _is_expression(value) or isinstance(value, (ObjectNode, ArrayNode)) and \
+                    not (value.members if isinstance(value, ObjectNode) else value.items):
+                continue
+            self.via = node
+            try:
+                self.value(value, spec, steps, label)
+            finally:
+                self.via = None
 
     def referred_resource_ids(self, node: ScalarNode, form_name: str, label: str) -> None:
         """A resource ID given as ``[parameters('p')]``/``[variables('v')]``: their literal values."""

@@ -534,6 +534,20 @@ def test_resource_id_in_a_variable_or_parameter_default():
     assert [r.message for r in related] == ["value used here"]
 
 
+def test_objects_and_arrays_in_a_variable_or_parameter_default_are_checked_where_written():
+    steps = '[{"type": "Shell", "name": "a", "inline": ["echo"], "destination": "/tmp/x"}]'
+    text = arm(props(more=' "customize": "[variables(\'steps\')]", "vmProfile": "[parameters(\'profile\')]",')).replace(
+        '"parameters": {"apiVersion": {"type": "string", "defaultValue": "2022-07-01"}},',
+        '"parameters": {"apiVersion": {"type": "string", "defaultValue": "2022-07-01"},'
+        ' "profile": {"type": "object", "defaultValue": {}}},\n  "variables": {"steps": ' + steps + '},')
+    assert schema(text) == [
+        Found("AIB205", span(text, '"destination"'), "'destination' belongs to a File customizer, not a Shell customizer"),
+    ]
+    (d,) = [d for d in run(text).diagnostics if d.code == "AIB205"]
+    assert [(r.message, r.span) for r in d.related] == [("value used here", d.related[0].span)]
+    assert text.encode()[d.related[0].span.start:d.related[0].span.end] == b'"[variables(\'steps\')]"'
+
+
 def test_empty_staging_resource_group_means_none():
     assert schema(raw(props(more=' "stagingResourceGroup": "",'))) == []
     text = raw(props(more=' "stagingResourceGroup": "staging-rg",'))
