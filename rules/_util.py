@@ -118,6 +118,23 @@ def distributors(ctx) -> Iterator[Element]:
     return _elements(ctx, props.get("distribute") if props else None)
 
 
+def copy_inputs(ctx, obj: ObjectNode | None, array_name: str) -> Iterator[ObjectNode]:
+    """The ``input`` object of each ARM property copy loop of ``obj`` that makes ``array_name``
+    with more than one item (or a count known only at deployment)."""
+    loops = obj.get("copy") if isinstance(obj, ObjectNode) else None
+    if not isinstance(loops, ArrayNode):
+        return
+    for loop in loops.items:
+        if not isinstance(loop, ObjectNode) or string_value(ctx, loop.get("name")) != array_name:
+            continue
+        count = loop.get("count")
+        if isinstance(count, ScalarNode) and count.kind == "number" and count.value <= 1:
+            continue
+        item = loop.get("input")
+        if isinstance(item, ObjectNode):
+            yield item
+
+
 def source(ctx) -> ObjectNode | None:
     """The ``properties.source`` object."""
     props = properties(ctx)

@@ -6,6 +6,9 @@ before it, and does the same for ``properties.validate.inVMValidations``. The
 later entry of each pair is reported, with related information pointing at the
 first one.
 
+In an ARM template, a property copy loop that makes the `customize` array with
+more than one item is reported when its `input` has a fixed `name`.
+
 ## Why is this bad
 The template documentation of the preview API versions and of 2020-02-14
 requires customizer names to be unique. Even where that sentence is gone, the
@@ -46,8 +49,9 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#prop
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix
+from aiblint.nodes import ScalarNode
 
-from ._util import api_at_least, customizers, duplicates, replace_value, validators
+from ._util import api_at_least, copy_inputs, customizers, duplicates, properties, replace_value, validators
 
 CODE = "AIB302"
 NAME = "duplicate-customizer-name"
@@ -72,4 +76,11 @@ def check(ctx):
                 severity=severity,
                 related=dup.related(f'first {kind.lower()} named "{dup.name}"'),
                 fixes=fixes,
+            )
+    for item in copy_inputs(ctx, properties(ctx), "customize"):
+        name = item.get("name")
+        if isinstance(name, ScalarNode) and name.kind == "string" and not name.is_expression:
+            yield ctx.diagnostic(
+                name, f'Customizer name "{name.value}" is the same for every customizer that the copy loop '
+                "makes; build it from copyIndex('customize')", severity="error" if documented else "warning",
             )

@@ -5,6 +5,11 @@ Compares the ``runOutputName`` of every entry of ``properties.distribute`` with
 the ones before it, ignoring case, and reports the later entry with related
 information pointing at the first.
 
+In an ARM template, a property copy loop that makes the `distribute` array
+(`"copy": [{"name": "distribute", "count": ..., "input": {...}}]`) with more
+than one item is reported when its `input` has a fixed `runOutputName`: every
+target it makes gets that name.
+
 ## Why is this bad
 Each distribute target's result is stored as a run output, a child resource
 named after ``runOutputName`` (``…/imageTemplates/{name}/runOutputs/{runOutputName}``).
@@ -44,8 +49,9 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#prop
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix
+from aiblint.nodes import ScalarNode
 
-from ._util import distributors, duplicates, replace_value
+from ._util import copy_inputs, distributors, duplicates, properties, replace_value
 
 CODE = "AIB303"
 NAME = "duplicate-run-output-name"
@@ -71,3 +77,10 @@ def check(ctx):
             related=dup.related("first target with this run output name"),
             fixes=fixes,
         )
+    for item in copy_inputs(ctx, properties(ctx), "distribute"):
+        name = item.get("runOutputName")
+        if isinstance(name, ScalarNode) and name.kind == "string" and not name.is_expression:
+            yield ctx.diagnostic(
+                name, f'runOutputName "{name.value}" is the same for every distribute target that the copy loop '
+                "makes; build it from copyIndex('distribute')",
+            )

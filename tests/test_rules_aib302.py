@@ -133,3 +133,18 @@ def test_arm_parameter_default_and_shared_parameter():
     assert [r.message for r in variable_diag.related] == ['first customizer named "install"', "value used here"]
     # Only the literal in place gets a rename; parameter and variable values are left alone.
     assert [len(d.fixes) for d in (variable_diag, literal_diag, shared_diag)] == [0, 1, 0]
+
+
+def test_arm_copy_loop_with_a_fixed_customizer_name():
+    props = {
+        "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o", "sku": "s", "version": "latest"},
+        "copy": [{"name": "customize", "count": "[length(parameters('scripts'))]",
+                  "input": {"type": "Shell", "name": "script", "scriptUri": "[parameters('scripts')[copyIndex('customize')]]"}}],
+        "distribute": [{"type": "VHD", "runOutputName": "vhd"}],
+    }
+    text = arm(props)
+    assert lint(text, codes="AIB302") == [
+        Found("AIB302", at(text, '"script"'), 'Customizer name "script" is the same for every customizer that the '
+                                             "copy loop makes; build it from copyIndex('customize')"),
+    ]
+    assert diagnostics(text, "AIB302")[0].severity.label == "warning"  # 2024-02-01: documented for old versions only

@@ -98,3 +98,19 @@ def test_yaml_template_is_checked_and_fixed():
     new, _ = apply_text(result.document.text, choose([d for d in result.diagnostics if d.code == "AIB303"]))
     assert '- {type: VHD, runOutputName: "ubuntu-2"}' in new
     assert lint(new, "template.yaml", codes="AIB303") == []
+
+
+def test_arm_copy_loop_with_a_fixed_run_output_name():
+    def loop(count, name):
+        return {
+            "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o", "sku": "s", "version": "latest"},
+            "copy": [{"name": "distribute", "count": count,
+                      "input": {"type": "VHD", "runOutputName": name}}],
+        }
+    text = arm(loop("[length(parameters('regions'))]", "vhd"))
+    assert lint(text, codes="AIB303") == [
+        Found("AIB303", at(text, '"vhd"'), 'runOutputName "vhd" is the same for every distribute target that the '
+                                          "copy loop makes; build it from copyIndex('distribute')"),
+    ]
+    assert lint(arm(loop(1, "vhd")), codes="AIB303") == []
+    assert lint(arm(loop(3, "[format('vhd-{0}', copyIndex('distribute'))]")), codes="AIB303") == []
