@@ -64,3 +64,15 @@ async def test_a_limit_with_one_bound_reads_as_minimum(client: LanguageClient):
     open_doc(client, uri, text)
     await diagnostics(client, uri, 1)
     assert "- Minimum: 0\n" in await hover(client, uri, text, '"osDiskSizeGB"')
+
+
+async def test_hover_on_the_identity_key_of_user_assigned_identities(client: LanguageClient):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "examples" / "good" / "ubuntu-shared-gallery.json").read_text()
+    uri = "file:///tmp/aiblint-hover-identity.json"
+    open_doc(client, uri, text)
+    await diagnostics(client, uri, 1)
+    value = await hover(client, uri, text, '"/subscriptions/', after=5)
+    assert value.startswith("**userAssignedIdentities entry** · object\n") and "resource ID" in value
+    assert await hover(client, uri, text, '"team"') is None  # a tag: free-form, nothing to document

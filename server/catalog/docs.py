@@ -46,7 +46,8 @@ class Doc:
     """Documentation of one schema location in one API version.
 
     ``kind`` is ``"property"``, ``"type"`` (a discriminator value such as
-    ``Shell``) or ``"value"`` (an allowed value of an enum property).
+    ``Shell``), ``"value"`` (an allowed value of an enum property) or
+    ``"entry"`` (a value of a map, such as one user-assigned identity).
     ``versions`` lists the API versions that have the location; the spec facts
     (type, required, allowed, default …) are those of ``version``.
     """
@@ -244,9 +245,10 @@ def doc_for(catalog, location: Location | str, version: str | None = None) -> Do
     allowed = spec.enum
     if spec.type == "array" and spec.items is not None and spec.items.is_union:
         allowed = None
+    entry_of_map = last == "{}" and len(location) > 1
     return Doc(
-        kind="property",
-        title=prop.name if prop else (last or "imageTemplate"),
+        kind="entry" if entry_of_map else "property",
+        title=prop.name if prop else (f"{location[-2]} entry" if entry_of_map else last or "imageTemplate"),
         type=_type_label(spec),
         required=bool(prop and prop.required),
         arm_required=bool(prop and prop.arm_required),

@@ -36,9 +36,16 @@ def schema_hover(od, off: int):
         if template is None:
             return None
         res = resolve(template, parent)
-        if res is None or res.spec.type != "object":
+        if res is None or res.spec.type not in ("object", "map"):
             return None
-        text = _doc_markdown(res.property_location(member_key), template.api_version)
+        # A key of a map (the identity's resource ID under userAssignedIdentities) is documented as its value.
+        if res.spec.type == "map":
+            from .. import catalog
+
+            doc = catalog.load().doc_for(res.location + ("{}",), template.api_version)
+            text = doc.markdown() if doc is not None and doc.text else None  # free-form maps: nothing to say
+        else:
+            text = _doc_markdown(res.property_location(member_key), template.api_version)
         return (text, span) if text else None
     if isinstance(node, ScalarNode) and node.kind == "string" and isinstance(node.parent, ObjectNode):
         template = template_for(od, node)
