@@ -76,3 +76,15 @@ async def test_hover_on_the_identity_key_of_user_assigned_identities(client: Lan
     value = await hover(client, uri, text, '"/subscriptions/', after=5)
     assert value.startswith("**userAssignedIdentities entry** · object\n") and "resource ID" in value
     assert await hover(client, uri, text, '"team"') is None  # a tag: free-form, nothing to document
+
+
+async def test_hover_on_the_type_key_of_an_iso_source_covers_every_version(client: LanguageClient):
+    text = OLD.replace('{"type": "PlatformImage", "publisher": "Canonical", "offer": "UbuntuServer", "sku": '
+                       '"18.04-LTS", "version": "latest"}', '{"type": "ISO", "sourceUri": "https://x/y.iso", '
+                       '"sha256Checksum": "abc"}')
+    uri = "file:///tmp/aiblint-hover-iso.json"
+    open_doc(client, uri, text)
+    await diagnostics(client, uri, 1)
+    value = await hover(client, uri, text, '"type": "ISO"')
+    assert value.startswith("**type** · string · required") and "API versions: all API versions" in value
+    assert "`ISO`" in value  # the allowed values of this API version

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from ..catalog import lookup
 from ..nodes import ObjectNode, ScalarNode
 from .context import node_at, resolve, template_for
 from .convert import lsp_range, offset
@@ -44,6 +45,9 @@ def schema_hover(od, off: int):
 
             doc = catalog.load().doc_for(res.location + ("{}",), template.api_version)
             text = doc.markdown() if doc is not None and doc.text else None  # free-form maps: nothing to say
+        elif res.union is not None and member_key == res.union.discriminator:
+            # The discriminator itself exists as long as the union does, whichever type is chosen.
+            text = _doc_markdown(res.location + (lookup.ANY_VARIANT, member_key), template.api_version)
         else:
             text = _doc_markdown(res.property_location(member_key), template.api_version)
         return (text, span) if text else None
