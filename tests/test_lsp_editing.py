@@ -224,3 +224,15 @@ async def test_an_array_of_plain_objects_offers_an_entry_with_its_required_field
     assert [i.label for i in items] == ["targetRegions entry"]
     target = json.loads(accept(text, items[0]))["properties"]["distribute"][0]
     assert target["targetRegions"] == [{"name": ""}]
+
+
+@pytest.mark.parametrize("resources", ['[|]', '[\n    {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",'
+                                       ' "name": "s", "location": "westus2", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}\n    |\n  ]'])
+async def test_arm_resources_offer_an_image_template_resource(client: LanguageClient, resources):
+    head = ('{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n'
+            '  "contentVersion": "1.0.0.0",\n  "parameters": {\n    "imageTemplateName": {"type": "string"},\n'
+            '    "identityId": {"type": "string"},\n    "location": {"type": "string"}\n  },\n  "resources": ')
+    text, items = await complete(client, head + resources + "\n}")
+    assert [i.label for i in items] == ["Image Builder template resource"]
+    result = json.loads(accept(text, items[0]))
+    assert result["resources"][-1]["type"] == "Microsoft.VirtualMachineImages/imageTemplates"

@@ -10,7 +10,8 @@
   imageTemplate uses as its ``apiVersion`` or ``location``;
 * an item of ``customize``/``distribute``/``validate.inVMValidations``: one
   snippet per type with its required properties;
-* an empty document: complete minimal templates (raw and ARM).
+* an empty document: complete minimal templates (raw and ARM); an item of an
+  ARM template's ``resources``: the imageTemplate resource.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from lsprotocol import types
 
 from ..diagnostics import Span, TextEdit
 from ..nodes import ArrayNode, ObjectNode
+from ..templates import is_arm_template
 from .context import EMPTY, ITEM, KEY, VALUE, place_at, resolve, template_for
 from .convert import lsp_range, offset, text_edit
 
@@ -355,6 +357,17 @@ def _union_snippets(b: Builder, union, location, kind: str, version: str) -> Non
                   _doc(location + (value,), version), filter_text=label, snippet=True)
 
 
+def complete_arm_resource(b: Builder) -> None:
+    """In the ``resources`` of an ARM template: the imageTemplate resource of the ARM snippet."""
+    from .. import catalog
+
+    text = ARM_TEMPLATE % {"version": catalog.load().newest}
+    body = text[text.index("\t\t{"):text.rindex("\t\t}") + 3].split("\n")
+    resource = "\n".join(line[2:] for line in body)
+    b.add("Image Builder template resource", resource, CIK.Snippet,
+          "an imageTemplate resource (its parameters: imageTemplateName, location, identityId)", snippet=True)
+
+
 def complete_empty(b: Builder) -> None:
     from .. import catalog
 
@@ -393,7 +406,11 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
     elif place.kind == VALUE and isinstance(place.container, ObjectNode) and place.key:
         complete_values(b, place.container, place.key)
     elif place.kind == ITEM and isinstance(place.container, ArrayNode):
-        complete_items(b, place.container)
+        arr = place.container
+        if arr.key == "resources" and isinstance(arr.parent, ObjectNode) and is_arm_template(arr.parent):
+            complete_arm_resource(b)
+        else:
+            complete_items(b, arr)
     return b.items
 
 
