@@ -236,3 +236,8 @@ async def test_arm_resources_offer_an_image_template_resource(client: LanguageCl
     assert [i.label for i in items] == ["Image Builder template resource"]
     result = json.loads(accept(text, items[0]))
     assert result["resources"][-1]["type"] == "Microsoft.VirtualMachineImages/imageTemplates"
+
+
+async def test_a_comma_added_before_a_member_on_the_same_line_is_followed_by_a_space(client: LanguageClient):
+    text, items = await complete(client, '"customize": [{|"type": "Shell", "name": "a"}]', version="2022-07-01")
+    assert '[{"inline": [""], "type": "Shell", "name": "a"}]' in accept(text, pick(items, "inline"))

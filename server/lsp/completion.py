@@ -143,7 +143,7 @@ class Builder:
         if place.comma_before is not None:
             at = lsp_range(lines, Span(place.comma_before, place.comma_before), ls.encoding)
             self.extra = [types.TextEdit(range=at, new_text=",")]
-        self.suffix = "," if place.comma_after else ""
+        self.suffix = ("," + " " * place.same_line) if place.comma_after else ""
         self.around = None  # whole-document snippets: edits removing the text around the token
 
     def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False,

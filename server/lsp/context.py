@@ -25,6 +25,7 @@ class Place:
     quoted: bool = False
     comma_before: int | None = None  # KEY/ITEM after a value with no comma: where the comma goes
     comma_after: bool = False  # another member or item follows the token without a comma
+    same_line: bool = False  # ... on the same line (the comma then takes a space after it)
     key_only: bool = False  # KEY: the token is followed by ':' (renaming a key, keep its value)
 
 
@@ -143,6 +144,7 @@ def place_at(doc, off: int) -> Place:
         nxt = data[n:n + 1]
         place.key_only = place.kind == KEY and nxt == b":"
         place.comma_after = nxt in (b'"', b"{", b"[") or (nxt.isalnum() or nxt == b"-")
+        place.same_line = b"\n" not in data[tok_end:n]
     if prev == b"" and root is None:
         place.kind = EMPTY
     return place
