@@ -49,6 +49,8 @@ def test_suggestions():
     assert names(R.suggestions("chinaeast2", current)) == ["chinanorth3"]
     assert names(R.suggestions("westeuope", current)) == ["westeurope"]
     assert names(R.suggestions("east-us-2", current)) == ["eastus2"]
+    assert names(R.suggestions("US East 2", current)) == ["eastus2"]  # words in another order
+    assert names(R.suggestions("Europe West", current)) == ["westeurope"]
     assert R.suggestions("zzz", current) == []
     assert R.same_but_separators("East_US-2", R.BY_NAME["eastus2"])
     assert not R.same_but_separators("eastus", R.BY_NAME["eastus2"])

@@ -218,6 +218,10 @@ def similar(text: str, candidates: Iterable[Region], limit: int = 3) -> list[Reg
     exact = [r for r in candidates if same_but_separators(text, r)]
     if exact:
         return exact[:1]
+    words = _words(text)  # the same words in another order: "US East 2"
+    reordered = [r for r in candidates if len(words) > 1 and words == _words(r.display_name)]
+    if reordered:
+        return reordered[:1]
     scored = []
     for region in candidates:
         forms = {_loose(f) for f in (region.name, region.display_name, *region.aliases)}
@@ -226,6 +230,10 @@ def similar(text: str, candidates: Iterable[Region], limit: int = 3) -> list[Reg
             scored.append((-score, region.name, region))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [region for _, _, region in scored[:limit]]
+
+
+def _words(text: str) -> list[str]:
+    return sorted(w for w in _SEPARATORS.split(text.lower()) if w)
 
 
 def same_but_separators(text: str, region: Region) -> bool:
