@@ -11,7 +11,8 @@ version does not have but other versions do, and names those versions:
   `stagingResourceGroup` (from `2022-02-14`), `replicationMode` and
   `additionalDataDisks` (from `2025-10-01`);
 * `script` of a Shell or PowerShell customizer, which became `scriptUri` in
-  `2019-05-01-preview`.
+  `2019-05-01-preview` (in a step that has neither `scriptUri` nor `inline`,
+  AIB308 reports it instead, with a rename fix).
 
 ## Why is this bad
 A `type` value the version does not know makes the service reject the template.

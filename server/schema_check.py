@@ -70,6 +70,9 @@ VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("
 # a version that lacks it, that one finding also says what to use, and the older
 # property is not reported missing as well.
 REPLACES = {"targetRegions": "replicationRegions"}
+# The script URL of Shell/PowerShell steps, renamed in 2019-05-01-preview. Written
+# under the other version's name in a step with no script, it is left to AIB308.
+SCRIPT_RENAMED = {"script": "scriptUri", "scriptUri": "script"}
 # Resource-ID forms whose property documents "" as "none given": an empty
 # stagingResourceGroup makes the service create a staging group itself.
 EMPTY_ALLOWED = frozenset({"resourceGroup"})
@@ -600,6 +603,9 @@ class _Checker:
                 self.emit("AIB205", m.key_span, f"'{name}' belongs to {types if plural else article(types)} "
                           f"{kind}{plural}{spelled}, not {here}")
                 return None
+        renamed = SCRIPT_RENAMED.get(name)
+        if renamed in eff.properties and node.member(renamed) is None and node.member("inline") is None:
+            return None  # AIB308 (script-source) reports the step as having no script, naming the rename
         elsewhere = self.other_versions(steps, name)
         if elsewhere:
             older = REPLACES.get(name)

@@ -393,6 +393,15 @@ def test_near_miss_unresolved_type_accepts_any_variant_property():
 # AIB206 not-in-api-version
 
 
+def test_script_renamed_in_a_step_without_script_is_reported_once_by_aib308():
+    text = raw(props(more=' "customize": [{"type": "Shell", "name": "a", "script": "https://x/y.sh"}],'), "2024-02-01")
+    assert [(f.code, f.range) for f in lint(text, codes=("AIB2", "AIB308"))] == [("AIB308", span(text, '"script"'))]
+    # Next to inline, the old name is a property of another API version.
+    both = raw(props(more=' "customize": [{"type": "Shell", "name": "a", "script": "https://x/y.sh", "inline": ["x"]}],'),
+               "2024-02-01")
+    assert [f.code for f in lint(both, codes=("AIB2", "AIB308"))] == ["AIB206"]
+
+
 def test_target_regions_in_a_version_that_needs_replication_regions():
     """One finding, which says what to use; replicationRegions is not also reported missing."""
     gallery = f"{ID_SUB}/providers/Microsoft.Compute/galleries/g/images/d"
