@@ -62,7 +62,7 @@ ARM_EXTRA_KEYS = frozenset({"resources"})
 DEPLOYMENT_KEYS = frozenset({"contentVersion", "parameters", "variables", "outputs", "functions", "apiProfile"})
 # Names the documentation (or an older API version) used for a property, by lower-case name.
 ALIASES = {"tags": "artifactTags", "script": "scriptUri", "valid_exit_codes": "validExitCodes",
-           "sourceuri": "sourceUri"}
+           "sourceuri": "sourceUri", "subnetname": "subnetId"}  # vnetConfig as a 2020 page showed it
 # Values that a dedicated rule checks with a more telling message: AIB305
 # build-timeout (the range) and AIB311 single-identity (the identity type).
 VALUE_CHECKED_ELSEWHERE = frozenset({("properties", "buildTimeoutInMinutes"), ("identity", "type")})

@@ -393,6 +393,15 @@ def test_near_miss_unresolved_type_accepts_any_variant_property():
 # AIB206 not-in-api-version
 
 
+def test_vnet_config_in_the_shape_of_the_2020_documentation():
+    text = raw(props(more=' "vmProfile": {"vnetConfig": {"name": "v", "subnetName": "s", "resourceGroupName": "rg"}},'))
+    assert [f.message for f in schema(text)] == [
+        "Unknown property 'name' in 'vnetConfig'",
+        "Unknown property 'subnetName' in 'vnetConfig'; did you mean 'subnetId'?",
+        "Unknown property 'resourceGroupName' in 'vnetConfig'",
+    ]
+
+
 def test_script_renamed_in_a_step_without_script_is_reported_once_by_aib308():
     text = raw(props(more=' "customize": [{"type": "Shell", "name": "a", "script": "https://x/y.sh"}],'), "2024-02-01")
     assert [(f.code, f.range) for f in lint(text, codes=("AIB2", "AIB308"))] == [("AIB308", span(text, '"script"'))]
