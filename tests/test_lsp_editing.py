@@ -241,3 +241,12 @@ async def test_arm_resources_offer_an_image_template_resource(client: LanguageCl
 async def test_a_comma_added_before_a_member_on_the_same_line_is_followed_by_a_space(client: LanguageClient):
     text, items = await complete(client, '"customize": [{|"type": "Shell", "name": "a"}]', version="2022-07-01")
     assert '[{"inline": [""], "type": "Shell", "name": "a"}]' in accept(text, pick(items, "inline"))
+
+
+async def test_deprecated_properties_are_tagged_and_sorted_last(client: LanguageClient):
+    _, items = await complete(client, '"distribute": [{"type": "SharedImage", |}]', version="2024-02-01")
+    by = {i.label: i for i in items}
+    assert list(by["replicationRegions"].tags) == [types.CompletionItemTag.Deprecated]
+    assert by["replicationRegions"].detail == "deprecated array" and by["targetRegions"].tags is None
+    ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text)]
+    assert ordered.index("replicationRegions") > ordered.index("versioning")

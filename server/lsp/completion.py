@@ -147,7 +147,7 @@ class Builder:
         self.around = None  # whole-document snippets: edits removing the text around the token
 
     def add(self, label, insert, kind, detail=None, doc=None, sort="1", filter_text=None, snippet=False,
-            whole=False):
+            whole=False, deprecated=False):
         if snippet and not self.snippets:
             insert, snippet = _plain_snippet(insert), False
         if not whole:
@@ -158,6 +158,7 @@ class Builder:
             sort_text=f"{sort}{label}", filter_text=filter_text or label,
             text_edit=types.TextEdit(range=self.range, new_text=insert),
             additional_text_edits=self.around if whole else self.extra,
+            tags=[types.CompletionItemTag.Deprecated] if deprecated else None,
             insert_text_format=SNIPPET if snippet else PLAIN))
 
 
@@ -195,9 +196,11 @@ def complete_keys(b: Builder, obj: ObjectNode) -> None:
             insert = f'"{name}"'
         else:
             insert = f'"{name}": ' + (_placeholder(prop.spec) if b.snippets else "")
-        detail = ("required " if required else "") + (prop.spec.type if prop.spec else "")
+        detail = ("required " if required else "deprecated " if prop.deprecated else "") + (
+            prop.spec.type if prop.spec else "")
         b.add(name, insert, CIK.Property, detail, _doc(res.property_location(name), template.api_version),
-              sort="0" if required else "1", filter_text=f'"{name}"', snippet=True)
+              sort="0" if required else "2" if prop.deprecated else "1", filter_text=f'"{name}"', snippet=True,
+              deprecated=prop.deprecated)
 
 
 def _quoted(value: str) -> str:
