@@ -250,3 +250,10 @@ async def test_deprecated_properties_are_tagged_and_sorted_last(client: Language
     assert by["replicationRegions"].detail == "deprecated array" and by["targetRegions"].tags is None
     ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text)]
     assert ordered.index("replicationRegions") > ordered.index("versioning")
+
+
+@pytest.mark.parametrize("comment", ["// aiblint-disable-next-line AIB202", "/* note: 42 */", "// true"])
+async def test_a_comment_before_the_cursor_is_not_a_value_missing_its_comma(client: LanguageClient, comment):
+    text, items = await complete(client, f'"buildTimeoutInMinutes": 90,\n    {comment}\n    |', version="2022-07-01")
+    result = accept(text, pick(items, "vmProfile"))
+    assert f"{comment}\n" in result and '"vmProfile": {}' in result

@@ -109,9 +109,7 @@ def place_at(doc, off: int) -> Place:
         prefix = data[tok_start:off].decode("utf-8", "replace")
         quoted = False
     # The previous significant character before the token.
-    k = tok_start - 1
-    while k >= 0 and data[k] in b" \t\r\n":
-        k -= 1
+    k = _before_space(data, tok_start - 1)
     prev = data[k:k + 1]
     root = doc.root
     container = _container_at(root, tok_start, data) if root is not None else None
@@ -148,6 +146,48 @@ def place_at(doc, off: int) -> Place:
     if prev == b"" and root is None:
         place.kind = EMPTY
     return place
+
+
+def _before_space(data: bytes, k: int) -> int:
+    """The last byte at or before ``k`` that is neither white space nor inside a comment."""
+    while k >= 0:
+        if data[k] in b" \t\r\n":
+            k -= 1
+            continue
+        if data[k - 1:k + 1] == b"*/" and k >= 1:
+            start = data.rfind(b"/*", 0, k - 1)
+            if start >= 0:
+                k = start - 1
+                continue
+        line_start = data.rfind(b"\n", 0, k) + 1
+        line = data[line_start:k + 1]
+        if b"//" in line:
+            cut = _comment_start(line)
+            if cut is not None:
+                k = line_start + cut - 1
+                continue
+        return k
+    return k
+
+
+def _comment_start(line: bytes) -> int | None:
+    """Where a ``//`` comment starts in ``line`` (outside strings), else None."""
+    in_string = False
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if in_string:
+            if c == 0x5C:
+                i += 2
+                continue
+            if c == 0x22:
+                in_string = False
+        elif c == 0x22:
+            in_string = True
+        elif line[i:i + 2] == b"//":
+            return i
+        i += 1
+    return None
 
 
 def _skip_space(data: bytes, n: int) -> int:
