@@ -92,6 +92,8 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
 
+    if document.has_syntax_error and not document.is_yaml:
+        found = _drop_near_broken(document, found)
     kept = []
     for d in _merge_duplicates(_drop_superseded(found)):
         rule = registry.get(d.code)
@@ -123,6 +125,22 @@ def _drop_superseded(found: list[Diagnostic]) -> list[Diagnostic]:
         if d.data.get("supersedes") or d.code.startswith("AIB1")
         or not any(s.start <= d.span.start and d.span.end <= s.end for s in spans)
     ]
+
+
+def _drop_near_broken(document: Document, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop rule findings in or beside a part that did not parse.
+
+    While an object is half typed (``{"type": "Shell", "``), what the parser
+    recovered there is a guess; a rule finding on it would only be noise that
+    goes away with the next keystroke. The schema pass applies the same test.
+    """
+    from .schema_check import broken_spans, near_broken
+
+    broken = broken_spans(document)
+    root = document.root
+    if not broken or root is None:
+        return found
+    return [d for d in found if not (d.code.startswith("AIB3") and near_broken(root, broken, d.span))]
 
 
 def _merge_duplicates(found: list[Diagnostic]) -> list[Diagnostic]:

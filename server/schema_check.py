@@ -113,6 +113,19 @@ def broken_spans(document) -> list[Span]:
     return spans
 
 
+def near_broken(root: Node, broken: list[Span], span: Span) -> bool:
+    """Whether ``span`` or the object/array around it (under ``root``) overlaps a part that did not parse."""
+
+    def overlaps(s: Span) -> bool:
+        return any(b.start < s.end and s.start < b.end for b in broken)
+
+    if overlaps(span):
+        return True
+    node = find_node_at(root, span.start)
+    container = node.parent if node is not None and node.parent is not None else node
+    return container is not None and overlaps(container.span)
+
+
 # --------------------------------------------------------------------------
 # Wording helpers
 
@@ -231,12 +244,7 @@ class _Checker:
         return any(b.start < span.end and span.start < b.end for b in self.broken)
 
     def near_broken(self, span: Span) -> bool:
-        """Whether ``span`` or the object/array around it holds a part that did not parse."""
-        if self.in_broken(span):
-            return True
-        node = find_node_at(self.template.node, span.start)
-        container = node.parent if node is not None and node.parent is not None else node
-        return container is not None and self.in_broken(container.span)
+        return near_broken(self.template.node, self.broken, span)
 
     def emit(self, code: str, span: Span, message: str, severity: Severity = ERROR, fix: Fix | None = None,
              related: tuple = ()) -> None:

@@ -55,3 +55,24 @@ def test_a_placeholder_supersedes_other_findings_on_its_value():
     assert [f.code for f in found] == ["AIB310", "AIB310"]
     # Without AIB310 the placeholder resource ID is reported as a malformed ID.
     assert [f.code for f in lint(text, ignore=["AIB310"])] == ["AIB208"]
+
+
+def test_a_half_typed_customizer_gets_syntax_diagnostics_only():
+    text = """
+    {
+      "type": "Microsoft.VirtualMachineImages/imageTemplates",
+      "apiVersion": "2024-02-01",
+      "location": "westus",
+      "identity": {"type": "None"},
+      "properties": {
+        "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o", "sku": "s", "version": "1.0.0"},
+        "customize": [
+          {"type": "Shell", "
+        ],
+        "distribute": [{"type": "VHD", "runOutputName": "v"}]
+      }
+    }
+    """
+    # Without the syntax error the same customizer is an AIB308 finding (no scriptUri, no inline).
+    assert "AIB308" in [f.code for f in lint(text.replace('"Shell", "', '"Shell"}'))]
+    assert [f.code for f in lint(text)] == ["AIB100", "AIB100"]
