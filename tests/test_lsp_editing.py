@@ -257,3 +257,16 @@ async def test_a_comment_before_the_cursor_is_not_a_value_missing_its_comma(clie
     text, items = await complete(client, f'"buildTimeoutInMinutes": 90,\n    {comment}\n    |', version="2022-07-01")
     result = accept(text, pick(items, "vmProfile"))
     assert f"{comment}\n" in result and '"vmProfile": {}' in result
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{\n  "location": "westus2",\n  "properties": {\n    "|\n  }\n}', "source"),  # a body without "type"
+    ('{\n  "properties": {\n    "source": {"type": "|"}\n  }\n}', "PlatformImage"),
+    ('{\n  "properties": {\n    "customize": [|]\n  }\n}', "Shell customizer (inline)"),
+    ('{\n  "name": "x", "version": "1", "properties": {\n    "|\n  }\n}', None),  # some other JSON
+    ('{\n  "type": "Microsoft.Storage/storageAccounts", "properties": {\n    "|\n  }\n}', None),
+])
+async def test_a_body_being_typed_gets_completion_before_it_is_a_template(client: LanguageClient, text, expected):
+    _, items = await complete(client, text)
+    labels = [i.label for i in items]
+    assert expected in labels if expected else labels == []

@@ -23,7 +23,7 @@ from lsprotocol import types
 from ..diagnostics import Span, TextEdit
 from ..nodes import ArrayNode, ObjectNode
 from ..templates import is_arm_template
-from .context import EMPTY, ITEM, KEY, VALUE, place_at, resolve, template_for
+from .context import EMPTY, ITEM, KEY, RESOURCE_TYPE, VALUE, place_at, resolve, template_for
 from .convert import lsp_range, offset, text_edit
 
 CIK = types.CompletionItemKind
@@ -107,7 +107,6 @@ ARM_TEMPLATE = """{
 \t]
 }"""
 
-RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 # What a type value is called in snippet titles, by the array's location.
 ITEM_KINDS = {
     ("properties", "customize"): "customizer",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..nodes import ArrayNode, Node, ObjectNode, find_node_at
 
 KEY, VALUE, ITEM, EMPTY, OTHER = "key", "value", "item", "empty", "other"
+RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 
 
 @dataclass
@@ -229,7 +230,32 @@ def template_for(od, node: Node | None):
             cur = cur.parent
         if cur is t.node:
             best = t
+    if best is None and node is not None and not templates:
+        best = _body_being_typed(od, node)
     return best
+
+
+def _body_being_typed(od, node: Node):
+    """A raw body whose ``properties`` are being written but hold no ``source`` with
+    ``customize``/``distribute`` yet (so not a template for the checker): the template that
+    completion and hover assume, at the default API version. None for other JSON documents."""
+    from .. import catalog
+    from ..templates import Template
+
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    if not (isinstance(root, ObjectNode) and isinstance(root.get("properties"), ObjectNode)):
+        return None
+    cat = catalog.load()
+    allowed = cat.version(cat.newest).resource.properties
+    rtype = root.get("type")
+    if any(m.name not in allowed for m in root.members) or (
+            rtype is not None and str(getattr(rtype, "value", "")).lower() not in ("", RESOURCE_TYPE.lower())):
+        return None
+    settings = getattr(od, "result_settings", None)
+    version = settings.default_api_version if settings is not None else cat.newest
+    return Template(root, "raw", version if version in cat.versions else cat.newest, "default")
 
 
 def resolve(template, node: Node):
