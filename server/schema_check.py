@@ -113,17 +113,19 @@ def broken_spans(document) -> list[Span]:
     return spans
 
 
+def overlaps_broken(broken: list[Span], span: Span) -> bool:
+    """Whether ``span`` overlaps a broken part; a zero-width one (a missing '}') counts when inside or at an end."""
+    return any((b.start < span.end and span.start < b.end) or (b.start == b.end and span.start <= b.start <= span.end)
+               for b in broken)
+
+
 def near_broken(root: Node, broken: list[Span], span: Span) -> bool:
     """Whether ``span`` or the object/array around it (under ``root``) overlaps a part that did not parse."""
-
-    def overlaps(s: Span) -> bool:
-        return any(b.start < s.end and s.start < b.end for b in broken)
-
-    if overlaps(span):
+    if overlaps_broken(broken, span):
         return True
     node = find_node_at(root, span.start)
     container = node.parent if node is not None and node.parent is not None else node
-    return container is not None and overlaps(container.span)
+    return container is not None and overlaps_broken(broken, container.span)
 
 
 # --------------------------------------------------------------------------
@@ -241,7 +243,7 @@ class _Checker:
     # -- output ---------------------------------------------------------------
 
     def in_broken(self, span: Span) -> bool:
-        return any(b.start < span.end and span.start < b.end for b in self.broken)
+        return overlaps_broken(self.broken, span)
 
     def near_broken(self, span: Span) -> bool:
         return near_broken(self.template.node, self.broken, span)

@@ -1,6 +1,6 @@
 """Engine behaviour shared by every rule: merged duplicates, superseded findings, crash isolation."""
 
-from lintutil import lint, run
+from lintutil import Found, lint, run
 
 TWO_TEMPLATES_ONE_PARAMETER = """
 {
@@ -76,3 +76,17 @@ def test_a_half_typed_customizer_gets_syntax_diagnostics_only():
     # Without the syntax error the same customizer is an AIB308 finding (no scriptUri, no inline).
     assert "AIB308" in [f.code for f in lint(text.replace('"Shell", "', '"Shell"}'))]
     assert [f.code for f in lint(text)] == ["AIB100", "AIB100"]
+
+
+def test_an_unclosed_object_is_not_reported_as_missing_its_required_properties():
+    text = """
+    {
+      "type": "Microsoft.VirtualMachineImages/imageTemplates",
+      "apiVersion": "2024-02-01",
+      "location": "westus",
+      "properties": {
+        "source": {"type": "PlatformImage"
+    """
+    assert lint(text) == [Found("AIB100", (5, 14, 5, 15), "'{' is never closed: expected '}'")]
+    # Closed, the same text lacks 'identity' and 'distribute'.
+    assert [f.code for f in lint(text.rstrip() + "}}}")] == ["AIB203", "AIB203"]
