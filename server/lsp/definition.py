@@ -85,14 +85,22 @@ def target_at(od, off: int):
 
 
 def setup(server) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls, params: types.DefinitionParams):
+    def target(ls, params):
+        """The open document and the (scope, kind, name) reference at the request's position, or None."""
         od = ls.documents.get(params.text_document.uri)
         if od is None:
             return None
         found = target_at(od, offset(od.doc.lines, params.position, ls.encoding))
         if not found or found[0] is None:
             return None
+        return od, found
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls, params: types.DefinitionParams):
+        hit = target(ls, params)
+        if hit is None:
+            return None
+        od, found = hit
         member = declaration(*found)
         if member is None:
             return None
@@ -100,13 +108,10 @@ def setup(server) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls, params: types.ReferenceParams):
-        od = ls.documents.get(params.text_document.uri)
-        if od is None:
+        hit = target(ls, params)
+        if hit is None:
             return None
-        found = target_at(od, offset(od.doc.lines, params.position, ls.encoding))
-        if not found or found[0] is None:
-            return None
-        scope, kind, name = found
+        od, (scope, kind, name) = hit
         low = name.lower()
         spans = []
         member = declaration(scope, kind, name)
