@@ -23,14 +23,17 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _local = threading.local()
 
 
-def _json_parser():
-    parser = getattr(_local, "json_parser", None)
+def ts_parser(grammar: str):
+    """This thread's tree-sitter parser for the grammar package ``tree_sitter_<grammar>`` (made once)."""
+    parser = getattr(_local, grammar, None)
     if parser is None:
-        import tree_sitter
-        import tree_sitter_json
+        import importlib
 
-        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
-        _local.json_parser = parser
+        import tree_sitter
+
+        module = importlib.import_module(f"tree_sitter_{grammar}")
+        parser = tree_sitter.Parser(tree_sitter.Language(module.language()))
+        setattr(_local, grammar, parser)
     return parser
 
 
@@ -90,7 +93,7 @@ class Document:
         if self.is_yaml:
             self.tree = None
             return
-        parser = _json_parser()
+        parser = ts_parser("json")
         self.tree = parser.parse(self.data, old_tree) if old_tree is not None else parser.parse(self.data)
 
     @cached_property

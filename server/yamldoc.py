@@ -14,15 +14,14 @@ found with tree-sitter-yaml (:func:`yaml_comment_spans`).
 from __future__ import annotations
 
 import bisect
-import threading
 
 from .diagnostics import Span
+from .document import ts_parser
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach, number_value
 
 MAX_DEPTH = 128
 
 _TAG = "tag:yaml.org,2002:"
-_local = threading.local()
 
 
 class _Offsets:
@@ -277,20 +276,9 @@ def _yaml_number(text: str, tag: str):
     return value if isinstance(value, (int, float)) else None
 
 
-def _yaml_parser():
-    parser = getattr(_local, "yaml_parser", None)
-    if parser is None:
-        import tree_sitter
-        import tree_sitter_yaml
-
-        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_yaml.language()))
-        _local.yaml_parser = parser
-    return parser
-
-
 def yaml_comment_spans(data: bytes) -> list[Span]:
     """Spans of the ``#`` comments of a YAML text (not ``#`` inside strings or block scalars)."""
-    tree = _yaml_parser().parse(data)
+    tree = ts_parser("yaml").parse(data)
     spans: list[Span] = []
     stack = [tree.root_node]
     while stack:
