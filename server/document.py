@@ -73,7 +73,7 @@ class Document:
     def _set_text(self, text: str) -> None:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
-        for attr in ("lines", "root"):
+        for attr in ("lines", "root", "broken_spans"):
             self.__dict__.pop(attr, None)
 
     @cached_property
@@ -122,6 +122,24 @@ class Document:
         """For YAML documents: the span and message of the first syntax error."""
         _ = self.root
         return self._yaml_error
+
+    @cached_property
+    def broken_spans(self) -> list[Span]:
+        """Spans of the parts tree-sitter could not parse (its ERROR and MISSING nodes); [] for YAML.
+
+        What the value tree holds there is a recovered guess, so checks stay quiet in and beside them.
+        """
+        if self.tree is None or not self.tree.root_node.has_error:
+            return []
+        spans = []
+        stack = [self.tree.root_node]
+        while stack:
+            n = stack.pop()
+            if n.is_error or n.is_missing:
+                spans.append(Span(n.start_byte, n.end_byte))
+            elif n.has_error:
+                stack.extend(n.children)
+        return spans
 
     @property
     def has_syntax_error(self) -> bool:

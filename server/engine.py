@@ -134,9 +134,9 @@ def _drop_near_broken(document: Document, found: list[Diagnostic]) -> list[Diagn
     recovered there is a guess; a rule finding on it would only be noise that
     goes away with the next keystroke. The schema pass applies the same test.
     """
-    from .schema_check import broken_spans, near_broken
+    from .schema_check import near_broken
 
-    broken = broken_spans(document)
+    broken = document.broken_spans
     root = document.root
     if not broken or root is None:
         return found

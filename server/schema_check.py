@@ -93,26 +93,6 @@ def check(ctx):
     return _Checker(ctx).run()
 
 
-def broken_spans(document) -> list[Span]:
-    """Spans of the parts tree-sitter could not parse (ERROR and MISSING nodes).
-
-    What the tree builder recovered there is a guess, so schema findings inside
-    them would only repeat the syntax error in other words.
-    """
-    tree = getattr(document, "tree", None)
-    if tree is None or not tree.root_node.has_error:
-        return []
-    spans = []
-    stack = [tree.root_node]
-    while stack:
-        n = stack.pop()
-        if n.is_error or n.is_missing:
-            spans.append(Span(n.start_byte, n.end_byte))
-        elif n.has_error:
-            stack.extend(n.children)
-    return spans
-
-
 def overlaps_broken(broken: list[Span], span: Span) -> bool:
     """Whether ``span`` overlaps a broken part; a zero-width one (a missing '}') counts when inside or at an end."""
     return any((b.start < span.end and span.start < b.end) or (b.start == b.end and span.start <= b.start <= span.end)
@@ -237,7 +217,7 @@ class _Checker:
         self.vname = f"API version {self.version}" + (" (assumed)" if t.version_assumed else "")
         self.suffix = f" (API version {self.version} assumed)" if t.version_assumed else ""
         self.out: list[Diagnostic] = []
-        self.broken = broken_spans(ctx.document)
+        self.broken = ctx.document.broken_spans
         self.via: Node | None = None  # the expression whose parameter/variable value is being checked
 
     # -- output ---------------------------------------------------------------
