@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .nodes import ArrayNode, Node, ObjectNode, ScalarNode
-from .templates import resolve_reference
+from .templates import declaration
 
 
 def is_expression(node: Node | None) -> bool:
@@ -18,25 +18,22 @@ def literal_values(node: Node, arm_root: ObjectNode | None) -> Iterator[tuple[No
     if not is_expression(node):
         yield node, None
         return
-    resolved = resolve_reference(arm_root, node)
-    seen: set[int] = set()
-    if resolved is not None:
-        kind, target = resolved
-        if not is_expression(target):
-            seen.add(id(target))
-            yield target, node
-    if arm_root is None or not isinstance(node, ScalarNode):
+    found = declaration(arm_root, node)
+    if found is None:
         return
-    # allowedValues of a referenced parameter are checked as well.
-    text = node.value.strip()
-    if text.lower().startswith("[parameters("):
-        from .templates import _PARAM_REF
-
-        m = _PARAM_REF.match(text)
-        params = arm_root.get("parameters")
-        decl = params.get(m.group(2)) if (m and isinstance(params, ObjectNode)) else None
-        allowed = decl.get("allowedValues") if isinstance(decl, ObjectNode) else None
-        if isinstance(allowed, ArrayNode):
-            for item in allowed.items:
-                if id(item) not in seen and not is_expression(item):
-                    yield item, node
+    section, entry = found
+    if section == "variables":
+        if not is_expression(entry):
+            yield entry, node
+        return
+    if not isinstance(entry, ObjectNode):
+        return
+    # The parameter's default, and every value it allows.
+    default = entry.get("defaultValue")
+    if default is not None and not is_expression(default):
+        yield default, node
+    allowed = entry.get("allowedValues")
+    if isinstance(allowed, ArrayNode):
+        for item in allowed.items:
+            if not is_expression(item):
+                yield item, node

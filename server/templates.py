@@ -64,23 +64,30 @@ def _str(node: Node | None) -> str | None:
     return None
 
 
-def resolve_reference(arm_root: ObjectNode | None, node: Node | None) -> tuple[str, Node] | None:
-    """For ``[parameters('p')]``/``[variables('v')]``: (kind, node of the literal default/value)."""
+def declaration(arm_root: ObjectNode | None, node: Node | None) -> tuple[str, Node] | None:
+    """For ``[parameters('p')]``/``[variables('v')]``: ("parameters", p's declaration) or ("variables", v's value)."""
     text = _str(node)
     if arm_root is None or text is None:
         return None
     m = _PARAM_REF.match(text)
     if not m:
         return None
-    kind, name = m.group(1).lower(), m.group(2)
-    if kind == "parameters":
-        params = arm_root.get("parameters")
-        decl = params.get(name) if isinstance(params, ObjectNode) else None
-        target = decl.get("defaultValue") if isinstance(decl, ObjectNode) else None
-        return ("parameter", target) if target is not None else None
-    variables = arm_root.get("variables")
-    target = variables.get(name) if isinstance(variables, ObjectNode) else None
-    return ("variable", target) if target is not None else None
+    section = m.group(1).lower()
+    entries = arm_root.get(section)
+    entry = entries.get(m.group(2)) if isinstance(entries, ObjectNode) else None
+    return (section, entry) if entry is not None else None
+
+
+def resolve_reference(arm_root: ObjectNode | None, node: Node | None) -> tuple[str, Node] | None:
+    """For ``[parameters('p')]``/``[variables('v')]``: (kind, node of the literal default/value)."""
+    found = declaration(arm_root, node)
+    if found is None:
+        return None
+    section, entry = found
+    if section == "variables":
+        return "variable", entry
+    target = entry.get("defaultValue") if isinstance(entry, ObjectNode) else None
+    return ("parameter", target) if target is not None else None
 
 
 def is_arm_template(root: Node | None) -> bool:
