@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from aiblint.diagnostics import Diagnostic, Span
-from aiblint.nodes import ScalarNode
+from aiblint.document.nodes import ScalarNode
 
 # ``<subscriptionID>``, ``<SIG resourcegroup>``, ``<sha256 of the file>`` and
 # ``{subscription-id}`` (not a shell ``${VAR}``).

@@ -16,22 +16,23 @@ Walking a template:
   :func:`related_use` points from a parameter's value back to its use;
 * :func:`duplicates` finds repeated names in an array (AIB302, AIB303).
 
-Building fixes (JSON documents; in YAML only scalar replacements, else ``None``):
+Building fixes, written by the document's carrier (in YAML only scalar
+replacements, else ``None``):
 
 * :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
   object, with the comma and indentation of its neighbours;
 * :func:`insert_item` — add an element after an array item, same layout;
 * :func:`remove_member` — delete a member with its comma;
-* :func:`replace_value` — a :class:`TextEdit` replacing a value (e.g. renaming).
+* :func:`replace_value` — a :class:`TextEdit` replacing a value (e.g. renaming);
+* :func:`rename_key` — rename a member's key.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Iterator, NamedTuple
 
-from aiblint.diagnostics import Related, Span, TextEdit
-from aiblint.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
+from aiblint.diagnostics import Related, TextEdit
+from aiblint.document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
 
 
 class Element(NamedTuple):
@@ -203,96 +204,34 @@ def source_os(ctx) -> str | None:
 # Fix edits
 
 
-def json_text(value) -> str:
-    """A Python value as JSON text for an edit."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def replace_value(ctx, node: Node, value) -> TextEdit | None:
-    """Replace ``node`` (a value) with ``value`` (a Python value, written as JSON).
+    """Replace ``node`` (a value) with ``value`` (a Python value, written in the document's syntax).
 
     A string starting with ``[`` is an ARM expression: pass it already escaped
-    (``"[[..."``) if a literal is meant. In YAML only a scalar is replaced by a
-    scalar (JSON's quoted strings, numbers and booleans are valid YAML too).
+    (``"[[..."``) if a literal is meant.
     """
-    if ctx.document.is_yaml and (not isinstance(node, ScalarNode) or isinstance(value, (dict, list))):
-        return None
-    return TextEdit(node.span, json_text(value))
+    return ctx.document.carrier.replace_value(ctx.document, node, value)
 
 
-def _line_indent(data: bytes, offset: int) -> str | None:
-    """The indentation of the line holding ``offset`` if only whitespace precedes it there."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    prefix = data[start:offset]
-    return prefix.decode("utf-8") if prefix.strip() == b"" else None
+def rename_key(ctx, member: Member, name: str) -> TextEdit | None:
+    """Rename ``member``'s key to ``name``."""
+    return ctx.document.carrier.rename_key(ctx.document, member, name)
 
 
 def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None = None) -> TextEdit | None:
-    """Add ``"name": value`` to ``obj`` after member ``after`` (default: after the last member).
-
-    One member per line objects get a new line with the same indentation;
-    single-line objects get ``, "name": value``. The comma goes before the new
-    member, so the edit is right wherever it is inserted. ``value`` is a Python
-    value written as JSON.
-    """
-    if ctx.document.is_yaml:
-        return None
-    data = ctx.document.data
-    pair = f"{json_text(name)}: {json_text(value)}"
-    anchor = after or (obj.members[-1] if obj.members else None)
-    if anchor is None:
-        # Empty object: put the member inside the braces.
-        indent = _line_indent(data, obj.span.start)
-        inner = data[obj.span.start + 1 : obj.span.end - 1]
-        if indent is not None and b"\n" in inner:
-            return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f"\n{indent}  {pair}\n{indent}")
-        return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f" {pair} ")
-    end = anchor.value.span.end if anchor.value is not None else anchor.span.end
-    indent = _line_indent(data, anchor.key_span.start)
-    if indent is not None:
-        return TextEdit(Span(end, end), f",\n{indent}{pair}")
-    return TextEdit(Span(end, end), f", {pair}")
+    """Add ``name: value`` to ``obj`` after member ``after`` (default: after the last member),
+    laid out like its neighbours. ``value`` is a Python value."""
+    return ctx.document.carrier.insert_member(ctx.document, obj, name, value, after)
 
 
 def remove_member(ctx, obj: ObjectNode, member: Member) -> TextEdit | None:
-    """Delete ``member`` from ``obj`` together with one separating comma.
-
-    A member after the first goes from the end of the previous value, taking the
-    comma before it, so removing several non-first members never overlaps.
-    """
-    if ctx.document.is_yaml:
-        return None
-    i = obj.members.index(member)
-    end = member.value.span.end if member.value is not None else member.span.end
-    if i > 0:
-        prev = obj.members[i - 1]
-        prev_end = prev.value.span.end if prev.value is not None else prev.span.end
-        return TextEdit(Span(prev_end, end), "")
-    if len(obj.members) > 1:
-        # The first member: up to the next one, taking our comma and keeping its indentation.
-        return TextEdit(Span(member.key_span.start, obj.members[1].key_span.start), "")
-    return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), "")
+    """Delete ``member`` from ``obj`` (with its separating comma where the syntax has one)."""
+    return ctx.document.carrier.remove_member(ctx.document, obj, member)
 
 
 def insert_item(ctx, after: Node, value) -> TextEdit | None:
-    """Add ``value`` (a Python value, written as JSON) to an array right after its item ``after``.
-
-    The new item gets the indentation of ``after``; an object is written one
-    member per line, indented like ``after``'s own members.
-    """
-    if ctx.document.is_yaml:
-        return None
-    data = ctx.document.data
-    indent = _line_indent(data, after.span.start)
-    if indent is None:
-        return TextEdit(Span(after.span.end, after.span.end), ", " + json_text(value))
-    step = "  "
-    if isinstance(after, ObjectNode) and after.members:
-        inner = _line_indent(data, after.members[0].key_span.start)
-        if inner is not None and inner.startswith(indent) and len(inner) > len(indent):
-            step = inner[len(indent):]
-    text = json.dumps(value, ensure_ascii=False, indent=step).replace("\n", "\n" + indent)
-    return TextEdit(Span(after.span.end, after.span.end), f",\n{indent}{text}")
+    """Add ``value`` (a Python value) to an array right after its item ``after``, laid out like it."""
+    return ctx.document.carrier.insert_item(ctx.document, after, value)
 
 
 # --------------------------------------------------------------------------

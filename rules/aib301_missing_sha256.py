@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 
 from aiblint.diagnostics import Fix, Severity
-from aiblint.nodes import ObjectNode, ScalarNode
+from aiblint.document.nodes import ObjectNode, ScalarNode
 
 from ._strings import has_placeholder, unique
 from ._util import api_at_least, customizers, insert_member, properties, related_use, replace_value, source, validators

@@ -49,7 +49,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#prop
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix
-from aiblint.nodes import ScalarNode
+from aiblint.document.nodes import ScalarNode
 
 from ._util import copy_inputs, distributors, duplicates, properties, replace_value
 

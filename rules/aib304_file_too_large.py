@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from aiblint import online
 from aiblint.diagnostics import Severity
-from aiblint.nodes import ScalarNode
+from aiblint.document.nodes import ScalarNode
 
 from ._strings import has_placeholder, unique
 from ._util import customizers, related_use, validators

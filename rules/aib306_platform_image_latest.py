@@ -44,7 +44,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#plat
 
 from __future__ import annotations
 
-from aiblint.nodes import ScalarNode
+from aiblint.document.nodes import ScalarNode
 
 from ._strings import unique
 from ._util import api_at_least, member_string, related_use, source

@@ -46,9 +46,9 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#shel
 
 from __future__ import annotations
 
-from aiblint.diagnostics import Fix, TextEdit
+from aiblint.diagnostics import Fix
 
-from ._util import api_at_least, customizers, insert_member, json_text, remove_member, validators
+from ._util import api_at_least, customizers, insert_member, remove_member, rename_key, validators
 
 CODE = "AIB308"
 NAME = "script-source"
@@ -91,7 +91,7 @@ def check(ctx):
                 if old is not None and ctx.template.version_assumed:
                     continue  # valid in the versions that use that name; the real version is unknown
                 if old is not None:
-                    fix = Fix(f'Rename "{old_name}" to "{uri_name}"', (TextEdit(old.key_span, json_text(uri_name)),))
+                    fix = Fix(f'Rename "{old_name}" to "{uri_name}"', (rename_key(ctx, old, uri_name),))
                     yield ctx.diagnostic(
                         old.key_span,
                         f'{where} has no {uri_name} or inline: "{old_name}" is called "{uri_name}" '

@@ -66,7 +66,7 @@ example https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-j
 
 from __future__ import annotations
 
-from aiblint.nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from aiblint.document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 
 from ._strings import placeholders, shell_variables, unique
 from ._util import related_use

@@ -59,7 +59,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#iden
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix, Related
-from aiblint.nodes import ObjectNode
+from aiblint.document.nodes import ObjectNode
 
 from ._util import api_at_least, related_use, remove_member, replace_value, string_values
 

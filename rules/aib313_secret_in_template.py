@@ -56,7 +56,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
+from aiblint.document.nodes import ArrayNode, ObjectNode, ScalarNode
 
 from ._strings import char_span, has_placeholder, unique
 from ._util import customizers, distributors, properties, related_use, source, validators

@@ -50,7 +50,7 @@ and the list of Azure regions: https://learn.microsoft.com/azure/reliability/reg
 from __future__ import annotations
 
 from aiblint.catalog import regions as R
-from aiblint.nodes import ArrayNode, ObjectNode
+from aiblint.document.nodes import ArrayNode, ObjectNode
 
 from ._strings import has_placeholder, unique
 from ._util import distributors, related_use

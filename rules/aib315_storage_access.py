@@ -62,7 +62,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from aiblint.nodes import ObjectNode, ScalarNode
+from aiblint.document.nodes import ObjectNode, ScalarNode
 
 from ._strings import has_placeholder, unique
 from ._util import api_at_least, customizers, properties, related_use, validators

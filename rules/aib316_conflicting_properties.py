@@ -68,7 +68,7 @@ and https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix, Related
-from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
+from aiblint.document.nodes import ArrayNode, ObjectNode, ScalarNode
 
 from ._util import (api_at_least, customizers, distributors, insert_member, properties, related_use,
                     remove_member, replace_value, string_value, validators)

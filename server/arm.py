@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 from .templates import declaration
 
 

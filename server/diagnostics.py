@@ -1,7 +1,7 @@
 """Diagnostics, ranges and fixes: the values every layer exchanges.
 
 Positions are 0-based. Internally a location is a pair of byte offsets into the
-document's UTF-8 text; :class:`aiblint.positions.LineIndex` turns offsets into
+document's UTF-8 text; :class:`aiblint.document.positions.LineIndex` turns offsets into
 LSP positions (line + UTF-16 column by default) only when a result is reported.
 """
 

@@ -27,7 +27,7 @@ from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span
-from .nodes import Node
+from .document.nodes import Node
 
 DOCS_BASE = "https://github.com/aiblint/aiblint/blob/main/docs/rules.md"
 

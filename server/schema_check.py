@@ -45,7 +45,7 @@ import re
 
 from .catalog.lookup import describe_versions
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
-from .nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
+from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
 # From this version on the service rejects wrongly cased names and values.

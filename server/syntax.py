@@ -2,8 +2,8 @@
 AIB102 trailing-comma, AIB103 duplicate-key and AIB104 comment.
 
 The problems themselves are found while the value tree is built
-(:class:`aiblint.nodes.JsonTreeBuilder` and :mod:`aiblint.jsonparse` for JSON,
-:mod:`aiblint.yamldoc` for YAML); this module turns them into diagnostics and
+by the document's carrier (:mod:`aiblint.document.json`,
+:mod:`aiblint.document.yaml`); this module turns them into diagnostics and
 adds the checks that need the finished tree (duplicate keys) or the templates
 (comments are only a problem in a raw JSON template).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
-from .nodes import ArrayNode, ObjectNode, ScalarNode
+from .document.nodes import ArrayNode, ObjectNode, ScalarNode
 
 INVALID_JSON = "AIB100"
 DUPLICATE_KEY = "AIB103"
@@ -22,18 +22,12 @@ COMMENT = "AIB104"
 
 def check(document, templates) -> Iterator[Diagnostic]:
     """Every syntax diagnostic of ``document``; ``templates`` are the imageTemplates found in it."""
-    if document.is_yaml:
-        error = document.yaml_error
-        if error is not None:
-            span, message = error
-            yield Diagnostic(INVALID_JSON, message, span, Severity.ERROR)
-    else:
-        for p in document.syntax_problems:
-            d = Diagnostic(p.code, p.message, p.span, Severity.ERROR, related=p.related,
-                           fixes=(p.fix,) if p.fix is not None else ())
-            if p.supersedes:
-                d.data["supersedes"] = True  # no rule finding on the unfinished value
-            yield d
+    for p in document.syntax_problems:
+        d = Diagnostic(p.code, p.message, p.span, Severity.ERROR, related=p.related,
+                       fixes=(p.fix,) if p.fix is not None else ())
+        if p.supersedes:
+            d.data["supersedes"] = True  # no rule finding on the unfinished value
+        yield d
     yield from duplicate_keys(document)
     if document.language == "json" and templates and all(t.form == "raw" for t in templates):
         yield from comments(document)

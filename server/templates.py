@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 
 IMAGE_TEMPLATES = "microsoft.virtualmachineimages/imagetemplates"
 DEPLOYMENTS = "microsoft.resources/deployments"

@@ -237,7 +237,7 @@ def test_in_process_load_time():
 
 from aiblint.catalog import lookup  # noqa: E402
 from aiblint.document import Document  # noqa: E402
-from aiblint.nodes import find_node_at  # noqa: E402
+from aiblint.document.nodes import find_node_at  # noqa: E402
 
 TEMPLATE = """{
   "type": "Microsoft.VirtualMachineImages/imageTemplates",

@@ -129,7 +129,7 @@ def test_fast_path_taken_for_typing_in_a_name():
 
 def _tree(node):
     """A comparable picture of a value tree: kinds, values, spans, keys."""
-    from aiblint.nodes import ArrayNode, ObjectNode
+    from aiblint.document.nodes import ArrayNode, ObjectNode
 
     if node is None:
         return None

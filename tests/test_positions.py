@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aiblint.document import Document
-from aiblint.positions import UTF8, UTF16, UTF32, LineIndex, Position
+from aiblint.document.positions import UTF8, UTF16, UTF32, LineIndex, Position
 from lintutil import Found, lint
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from aiblint.discover import MAX_BYTES, ReadError, TooLarge, decode, read_bytes
 from aiblint.document import Document
-from aiblint.jsonparse import MAX_DEPTH
+from aiblint.document.json import MAX_DEPTH
 from lintutil import Found, lint, run
 
 DEEP = f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Span
 from aiblint.document import Document
-from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
-from aiblint.yamldoc import build_yaml_tree, yaml_comment_spans
+from aiblint.document.nodes import ArrayNode, ObjectNode, ScalarNode
+from aiblint.document.yaml import build_yaml_tree, yaml_comment_spans
 from lintutil import Found, lint, run
 
 TEMPLATE = """\

@@ -45,7 +45,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ..nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from ..document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 from .model import Prop, TypeSpec
 
 Location = tuple[str, ...]

@@ -21,7 +21,7 @@ import json
 from lsprotocol import types
 
 from ..diagnostics import Span, TextEdit
-from ..nodes import ArrayNode, ObjectNode
+from ..document.nodes import ArrayNode, ObjectNode
 from ..templates import is_arm_template
 from .context import EMPTY, ITEM, KEY, RESOURCE_TYPE, VALUE, place_at, resolve, template_for
 from .convert import lsp_range, offset, text_edit

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..nodes import ArrayNode, Node, ObjectNode, find_node_at
+from ..document.nodes import ArrayNode, Node, ObjectNode, find_node_at
 
 KEY, VALUE, ITEM, EMPTY, OTHER = "key", "value", "item", "empty", "other"
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..diagnostics import Severity, Span
-from ..positions import LineIndex
+from ..document.positions import LineIndex
 
 SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -7,7 +7,7 @@ import re
 from lsprotocol import types
 
 from ..diagnostics import Span
-from ..nodes import ObjectNode, ScalarNode, find_node_at
+from ..document.nodes import ObjectNode, ScalarNode, find_node_at
 from .convert import lsp_range, offset
 
 REF = re.compile(r"\b(parameters|variables)\s*\(\s*'([^']*)'\s*\)", re.I)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..catalog import lookup
-from ..nodes import ObjectNode, ScalarNode
+from ..document.nodes import ObjectNode, ScalarNode
 from .context import node_at, resolve, template_for
 from .convert import lsp_range, offset
 

@@ -8,8 +8,9 @@ from urllib.parse import unquote, urlparse
 
 from ..diagnostics import Span
 from ..document import Document, language_for
-from ..nodes import ArrayNode, ObjectNode, ScalarNode, decode_json_string, find_node_at
-from ..positions import LineIndex
+from ..document.json import decode_json_string
+from ..document.nodes import ArrayNode, ObjectNode, ScalarNode, find_node_at
+from ..document.positions import LineIndex
 
 LANGUAGES = {"json": "json", "jsonc": "jsonc", "yaml": "yaml"}
 

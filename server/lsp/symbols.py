@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..nodes import ArrayNode, ObjectNode, ScalarNode
+from ..document.nodes import ArrayNode, ObjectNode, ScalarNode
 from ..templates import is_arm_template
 from .convert import lsp_range
 

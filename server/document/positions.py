@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from .diagnostics import Span
+from ..diagnostics import Span
 
 UTF8 = "utf-8"
 UTF16 = "utf-16"

@@ -1,40 +1,29 @@
-"""Documents: text, tree-sitter syntax tree, value tree and positions.
+"""Documents: text, syntax tree, value tree and positions, one carrier module per file format.
 
-A :class:`Document` is what every layer works on. It parses JSON/JSONC with
-tree-sitter-json (tolerant of errors) and YAML with ruamel.yaml, and keeps the
-tree-sitter tree so that edits can be applied incrementally
+A :class:`Document` is what every layer works on. Its carrier
+(:mod:`~aiblint.document.json` for JSON/JSONC, :mod:`~aiblint.document.yaml`
+for YAML; interface in :mod:`~aiblint.document.carrier`) parses the text
+(tolerant of errors) and builds the value tree (:mod:`~aiblint.document.nodes`).
+Where the carrier keeps a tree-sitter tree, edits are applied incrementally
 (:meth:`Document.apply_change`: ``Tree.edit`` + reparse with the old tree).
 """
 
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 
-from .diagnostics import Span
-from .nodes import JsonTreeBuilder, Node
+from ..diagnostics import Span
+from .carrier import Carrier
+from .nodes import Node
 from .positions import UTF16, LineIndex
+from .treesitter import ts_parser
+
+__all__ = ["Document", "language_for", "carrier_for", "ts_parser"]
 
 BOM = "\ufeff"
 
 JSON_SUFFIXES = (".json", ".jsonc")
 YAML_SUFFIXES = (".yaml", ".yml")
-
-_local = threading.local()
-
-
-def ts_parser(grammar: str):
-    """This thread's tree-sitter parser for the grammar package ``tree_sitter_<grammar>`` (made once)."""
-    parser = getattr(_local, grammar, None)
-    if parser is None:
-        import importlib
-
-        import tree_sitter
-
-        module = importlib.import_module(f"tree_sitter_{grammar}")
-        parser = tree_sitter.Parser(tree_sitter.Language(module.language()))
-        setattr(_local, grammar, parser)
-    return parser
 
 
 def language_for(path: str) -> str | None:
@@ -49,6 +38,15 @@ def language_for(path: str) -> str | None:
     return None
 
 
+def carrier_for(language: str) -> Carrier:
+    """The carrier of a document language (JSON for anything unknown)."""
+    if language == "yaml":
+        from .yaml import CARRIER
+    else:
+        from .json import CARRIER
+    return CARRIER
+
+
 class Document:
     """One template file's text, parsed.
 
@@ -61,10 +59,10 @@ class Document:
             text = text[1:]
         self.path = path
         self.language = language or language_for(path) or "json"
+        self.carrier = carrier_for(self.language)
         self.version = version
         self._set_text(text)
         self.tree = None
-        self._yaml_error: tuple[Span, str] | None = None
         self._syntax_problems: list = []
         self._parse(old_tree=None)
 
@@ -90,79 +88,42 @@ class Document:
         return self.language == "yaml"
 
     def _parse(self, old_tree) -> None:
-        if self.is_yaml:
-            self.tree = None
-            return
-        parser = ts_parser("json")
-        self.tree = parser.parse(self.data, old_tree) if old_tree is not None else parser.parse(self.data)
+        self.tree = self.carrier.parse(self.data, old_tree)
 
     @cached_property
     def root(self) -> Node | None:
         """The document's value tree (None for an empty or unparsable document)."""
-        if self.is_yaml:
-            from .yamldoc import build_yaml_tree
-
-            root, error = build_yaml_tree(self.text, self.data)
-            self._yaml_error = error
-            self._syntax_problems = []
-            return root
-        builder = JsonTreeBuilder(self.data)
-        root = builder.build(self.tree.root_node)
-        self._syntax_problems = builder.problems
+        root, self._syntax_problems = self.carrier.build(self)
         return root
 
     @property
     def syntax_problems(self) -> list:
-        """JSON syntax problems found while building :attr:`root` (:class:`aiblint.jsonparse.Problem`)."""
+        """Syntax problems found while building :attr:`root` (:class:`aiblint.document.carrier.Problem`)."""
         _ = self.root
         return self._syntax_problems
 
     @property
     def yaml_error(self) -> tuple[Span, str] | None:
         """For YAML documents: the span and message of the first syntax error."""
-        _ = self.root
-        return self._yaml_error
+        if not self.is_yaml or not self.syntax_problems:
+            return None
+        return self.syntax_problems[0].span, self.syntax_problems[0].message
 
     @cached_property
     def broken_spans(self) -> list[Span]:
-        """Spans of the parts tree-sitter could not parse (its ERROR and MISSING nodes); [] for YAML.
+        """Spans of the parts that could not be parsed (tree-sitter's ERROR and MISSING nodes).
 
         What the value tree holds there is a recovered guess, so checks stay quiet in and beside them.
         """
-        if self.tree is None or not self.tree.root_node.has_error:
-            return []
-        spans = []
-        stack = [self.tree.root_node]
-        while stack:
-            n = stack.pop()
-            if n.is_error or n.is_missing:
-                spans.append(Span(n.start_byte, n.end_byte))
-            elif n.has_error:
-                stack.extend(n.children)
-        return spans
+        return self.carrier.broken_spans(self)
 
     @property
     def has_syntax_error(self) -> bool:
-        if self.is_yaml:
-            return self.yaml_error is not None
-        return self.tree.root_node.has_error
+        return self.carrier.has_syntax_error(self)
 
     def comment_spans(self) -> list[Span]:
-        """Spans of ``//`` and ``/* */`` comments (JSON) or ``#`` comments (YAML)."""
-        if self.is_yaml:
-            from .yamldoc import yaml_comment_spans
-
-            return yaml_comment_spans(self.data)
-        spans: list[Span] = []
-        stack = [self.tree.root_node]
-        while stack:
-            n = stack.pop()
-            if n.type == "comment":
-                spans.append(Span(n.start_byte, n.end_byte))
-            elif n.child_count and (n.type in ("document", "object", "array", "pair", "ERROR")):
-                stack.extend(n.children)
-        spans.sort(key=lambda s: s.start)
-        return spans
+        """Spans of the comments (``//`` and ``/* */`` in JSON, ``#`` in YAML)."""
+        return self.carrier.comment_spans(self)
 
     # -- editing ----------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""A tolerant JSON reader for documents that tree-sitter marks as broken.
+"""The JSON/JSONC carrier: the value tree from tree-sitter-json, a tolerant reader, and fixes as JSON.
 
-tree-sitter-json recovers from errors, but its ``ERROR``/``MISSING`` nodes say
+A clean tree-sitter tree is converted directly (:class:`JsonTreeBuilder`). For
+a broken one, tree-sitter-json recovers from errors, but its ``ERROR``/``MISSING`` nodes say
 little about *what* is wrong. This reader walks the text with a small token
 scanner and a recovering recursive-descent parser, and returns both
 
@@ -16,10 +17,14 @@ them from the syntax tree, so the cost follows the broken parts, not the file.
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 
-from .diagnostics import Fix, Related, Span, TextEdit
-from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach, decode_json_string, number_value
+from ..diagnostics import Fix, Related, Span, TextEdit
+from .carrier import Carrier, Problem
+from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
+from .treesitter import error_spans, ts_parser
 
 MAX_DEPTH = 128
 
@@ -28,28 +33,7 @@ TYPOGRAPHIC_QUOTE = "AIB101"
 TRAILING_COMMA = "AIB102"
 
 
-class Problem:
-    """One syntax mistake: code, message, span, optional related places and fix.
-
-    ``supersedes``: the text in ``span`` is not a finished value (a string still
-    being typed), so other findings on it would only repeat this one.
-    """
-
-    __slots__ = ("code", "message", "span", "related", "fix", "supersedes")
-
-    def __init__(self, code: str, message: str, span: Span, related: tuple[Related, ...] = (), fix: Fix | None = None,
-                 supersedes: bool = False):
-        self.code = code
-        self.message = message
-        self.span = span
-        self.related = related
-        self.fix = fix
-        self.supersedes = supersedes
-
-    def __repr__(self) -> str:
-        return f"Problem({self.code}, {self.message!r}, {self.span.start}-{self.span.end})"
-
-
+_CONTROL_TEXT = re.compile(r"[\x00-\x1f]")
 _CURLY = rb"\xe2\x80[\x98\x99\x9c\x9d]"  # ‘ ’ “ ”
 # Spaces JSON does not allow between tokens: NBSP, BOM, the U+2000 block, ideographic space.
 _ODD_SPACE = rb"\xc2\xa0|\xef\xbb\xbf|\xe2\x80[\x80-\x8b\xa8\xa9\xaf]|\xe3\x80\x80"
@@ -563,3 +547,330 @@ class TolerantReader:
         for i, item in enumerate(items):
             attach(arr, item, i, None)
         return arr
+
+
+# --------------------------------------------------------------------------
+# Building the tree from tree-sitter-json
+
+
+def decode_json_string(raw: str) -> str:
+    """Decode the text of a JSON string token (with its quotes), tolerating bad escapes."""
+    inner = raw[1:-1] if len(raw) >= 2 and raw.endswith('"') else raw[1:]
+    if "\\" not in inner:
+        return inner
+    try:
+        return json.loads('"' + inner + '"')
+    except ValueError:
+        return inner
+
+
+def number_value(raw: str):
+    """The Python value of a JSON number token (the raw text if it is not a number)."""
+    try:
+        return int(raw)
+    except ValueError:
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+
+
+_KINDS: dict[str, int] | None = None
+
+
+def _kinds() -> dict[str, int]:
+    """tree-sitter-json kind ids by name (looked up once)."""
+    global _KINDS
+    if _KINDS is None:
+        import tree_sitter
+        import tree_sitter_json
+
+        lang = tree_sitter.Language(tree_sitter_json.language())
+        _KINDS = {name: lang.id_for_node_kind(name, True)
+                  for name in ("object", "array", "pair", "string", "number", "true", "false", "null")}
+    return _KINDS
+
+
+class JsonTreeBuilder:
+    """Turns a tree-sitter-json syntax tree into value nodes.
+
+    An error-free tree is converted directly, walking it with a TreeCursor (no
+    recursion, no Python objects for punctuation). A tree with errors is read by
+    :class:`aiblint.document.json.TolerantReader`, which reports each mistake
+    precisely and reuses the error-free objects and arrays of the tree.
+    After :meth:`build`, ``problems`` holds the syntax problems found
+    (:class:`aiblint.document.json.Problem`), including nesting deeper than
+    ``MAX_DEPTH`` (deeper values are left out of the tree).
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.problems: list = []
+        self._depth_reported = False
+
+    def text(self, ts_node) -> str:
+        return self.data[ts_node.start_byte : ts_node.end_byte].decode("utf-8", "replace")
+
+    def build(self, ts_root) -> Node | None:
+        # Building allocates one object per value and all of them live on: the cyclic
+        # garbage collector would rescan them again and again (3x slower on big files).
+        if not gc.isenabled():
+            return self._build(ts_root)
+        gc.disable()
+        try:
+            return self._build(ts_root)
+        finally:
+            gc.enable()
+
+    def _build(self, ts_root) -> Node | None:
+        if ts_root.has_error:
+            return self._tolerant(ts_root)
+        values = [c for c in ts_root.named_children if c.type != "comment"]
+        if not values:
+            self.problems.append(Problem("AIB100", "Empty document: expected a JSON value", Span(0, 0)))
+            return None
+        if len(values) > 1:
+            end = len(self.data.rstrip())
+            self.problems.append(Problem("AIB100", "Unexpected text after the end of the JSON value",
+                                         Span(values[1].start_byte, max(end, values[1].end_byte))))
+        return self.build_clean(values[0], 0)
+
+    def _tolerant(self, ts_root) -> Node | None:
+        clean: dict[int, object] = {}
+        kinds = _kinds()
+        containers = (kinds["object"], kinds["array"])
+        stack = [ts_root]
+        while stack:
+            n = stack.pop()
+            for child in n.children:
+                if not child.has_error:
+                    if child.kind_id in containers and not child.is_missing:
+                        clean[child.start_byte] = child
+                elif child.child_count:
+                    stack.append(child)
+        reader = TolerantReader(self.data, clean, self.build_clean)
+        root = reader.read()
+        self.problems.extend(reader.problems)
+        if self._depth_reported:
+            # Keep one nesting problem when both the reader and the direct builder found one.
+            nesting = [p for p in self.problems if p.message.startswith("Nesting deeper")]
+            for p in nesting[1:]:
+                self.problems.remove(p)
+        return root
+
+    def build_clean(self, ts_node, depth: int = 0) -> Node | None:
+        """The value of an error-free tree-sitter value node; ``depth`` is its container depth."""
+        k = _kinds()
+        OBJ, ARR, PAIR, STR, NUM = k["object"], k["array"], k["pair"], k["string"], k["number"]
+        TRUE, FALSE, NULL = k["true"], k["false"], k["null"]
+        data = self.data
+        # Spans are made without the frozen dataclass's __init__ (a third of the build time otherwise).
+        new = object.__new__
+        set_start = Span.start.__set__
+        set_end = Span.end.__set__
+        cursor = ts_node.walk()
+        # Open containers: [node, pending member or None]; a pair pushes nothing of its own.
+        frames: list = []
+        root: Node | None = None
+        # Cursor depths at which we descended into a container or a pair.
+        descended: list[int] = []
+        level = 0
+        while True:
+            n = cursor.node
+            kid = n.kind_id
+            s = n.start_byte
+            e = n.end_byte
+            node = None
+            descend = False
+            if kid == STR:
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
+                raw = data[s:e].decode("utf-8", "replace")
+                value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+                if "\\u" in raw or _CONTROL_TEXT.search(raw):
+                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters.
+                    self.problems.extend(string_problems(data[s:e], s))
+                frame = frames[-1] if frames else None
+                if frame is not None and frame[2] and frame[1] is None:
+                    # The key of the pair being read.
+                    frame[1] = Member(value, span, None, frame[3])
+                    frame[0].members.append(frame[1])
+                else:
+                    # ScalarNode(span, "string", value, raw) without the two __init__ calls.
+                    node = new(ScalarNode)
+                    node.span = span
+                    node.kind = "string"
+                    node.value = value
+                    node.raw = raw
+                    node.parent = node.key = node.key_span = None
+            elif kid == NUM:
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
+                raw = data[s:e].decode()
+                node = ScalarNode(span, "number", number_value(raw), raw)
+            elif kid == PAIR:
+                frames[-1][2] = True
+                frames[-1][1] = None
+                span = new(Span)
+                set_start(span, s)
+                set_end(span, e)
+                frames[-1][3] = span
+                descend = True
+            elif kid == OBJ or kid == ARR:
+                if len(frames) + depth >= MAX_DEPTH:
+                    if not self._depth_reported:
+                        self._depth_reported = True
+                        self.problems.append(Problem(
+                            "AIB100", f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked",
+                            Span(s, s + 1)))
+                else:
+                    node = ObjectNode(Span(s, e), []) if kid == OBJ else ArrayNode(Span(s, e), [])
+                    descend = True
+            elif kid == TRUE or kid == FALSE:
+                node = ScalarNode(Span(s, e), "boolean", kid == TRUE, "true" if kid == TRUE else "false")
+            elif kid == NULL:
+                node = ScalarNode(Span(s, e), "null", None, "null")
+            if node is not None:
+                if not frames:
+                    root = node
+                else:
+                    frame = frames[-1]
+                    parent = frame[0]
+                    node.parent = parent
+                    if frame[2]:
+                        member = frame[1]
+                        if member is not None and member.value is None:
+                            member.value = node
+                            node.key = member.name
+                            node.key_span = member.key_span
+                    else:
+                        node.key = len(parent.items)
+                        parent.items.append(node)
+                if descend:
+                    frames.append([node, None, False, None])
+            if descend and cursor.goto_first_child():
+                level += 1
+                descended.append(kid)
+                continue
+            # Move to the next sibling, closing finished containers on the way up.
+            while not cursor.goto_next_sibling():
+                if level == 0 or not cursor.goto_parent():
+                    return root
+                level -= 1
+                if descended.pop() == PAIR:
+                    frames[-1][2] = False
+                else:
+                    frames.pop()
+            if level == 0:
+                return root
+
+
+# --------------------------------------------------------------------------
+# The carrier
+
+
+def json_text(value) -> str:
+    """A Python value as JSON text for an edit."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def line_indent(data: bytes, offset: int) -> str | None:
+    """The indentation of the line holding ``offset`` if only whitespace precedes it there."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset]
+    return prefix.decode("utf-8") if prefix.strip() == b"" else None
+
+
+class JsonCarrier(Carrier):
+    """JSON and JSONC (and ARM templates, which are JSON)."""
+
+    def parse(self, data: bytes, old_tree=None):
+        parser = ts_parser("json")
+        return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
+
+    def build(self, doc):
+        builder = JsonTreeBuilder(doc.data)
+        root = builder.build(doc.tree.root_node)
+        return root, builder.problems
+
+    def broken_spans(self, doc):
+        return error_spans(doc.tree)
+
+    def has_syntax_error(self, doc) -> bool:
+        return doc.tree.root_node.has_error
+
+    def comment_spans(self, doc):
+        spans: list[Span] = []
+        stack = [doc.tree.root_node]
+        while stack:
+            n = stack.pop()
+            if n.type == "comment":
+                spans.append(Span(n.start_byte, n.end_byte))
+            elif n.child_count and (n.type in ("document", "object", "array", "pair", "ERROR")):
+                stack.extend(n.children)
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    def key_text(self, name: str) -> str:
+        return json_text(name)
+
+    def value_text(self, value) -> str:
+        return json_text(value)
+
+    def replace_value(self, doc, node, value):
+        return TextEdit(node.span, json_text(value))
+
+    def insert_member(self, doc, obj, name, value, after=None):
+        """One member per line objects get a new line with the same indentation;
+        single-line objects get ``, "name": value``. The comma goes before the new
+        member, so the edit is right wherever it is inserted."""
+        data = doc.data
+        pair = f"{json_text(name)}: {json_text(value)}"
+        anchor = after or (obj.members[-1] if obj.members else None)
+        if anchor is None:
+            # Empty object: put the member inside the braces.
+            indent = line_indent(data, obj.span.start)
+            inner = data[obj.span.start + 1 : obj.span.end - 1]
+            if indent is not None and b"\n" in inner:
+                return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f"\n{indent}  {pair}\n{indent}")
+            return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f" {pair} ")
+        end = anchor.value.span.end if anchor.value is not None else anchor.span.end
+        indent = line_indent(data, anchor.key_span.start)
+        if indent is not None:
+            return TextEdit(Span(end, end), f",\n{indent}{pair}")
+        return TextEdit(Span(end, end), f", {pair}")
+
+    def remove_member(self, doc, obj, member):
+        """Deletes one separating comma too. A member after the first goes from the end of the
+        previous value, taking the comma before it, so removing several non-first members never
+        overlaps."""
+        i = obj.members.index(member)
+        end = member.value.span.end if member.value is not None else member.span.end
+        if i > 0:
+            prev = obj.members[i - 1]
+            prev_end = prev.value.span.end if prev.value is not None else prev.span.end
+            return TextEdit(Span(prev_end, end), "")
+        if len(obj.members) > 1:
+            # The first member: up to the next one, taking our comma and keeping its indentation.
+            return TextEdit(Span(member.key_span.start, obj.members[1].key_span.start), "")
+        return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), "")
+
+    def insert_item(self, doc, after, value):
+        """The new item gets the indentation of ``after``; an object is written one member per
+        line, indented like ``after``'s own members."""
+        data = doc.data
+        indent = line_indent(data, after.span.start)
+        if indent is None:
+            return TextEdit(Span(after.span.end, after.span.end), ", " + json_text(value))
+        step = "  "
+        if isinstance(after, ObjectNode) and after.members:
+            inner = line_indent(data, after.members[0].key_span.start)
+            if inner is not None and inner.startswith(indent) and len(inner) > len(indent):
+                step = inner[len(indent):]
+        text = json.dumps(value, ensure_ascii=False, indent=step).replace("\n", "\n" + indent)
+        return TextEdit(Span(after.span.end, after.span.end), f",\n{indent}{text}")
+
+
+CARRIER = JsonCarrier()

@@ -1,4 +1,4 @@
-"""YAML documents: the value tree of a ``.yaml``/``.yml`` template.
+"""The YAML carrier: the value tree of a ``.yaml``/``.yml`` template.
 
 The text is composed (not constructed) with ruamel.yaml, which keeps every node's
 start and end mark and every key, duplicates included. Marks are character
@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import bisect
 
-from .diagnostics import Span
-from .document import ts_parser
-from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach, number_value
+from ..diagnostics import Span, TextEdit
+from .carrier import Carrier, Problem
+from .treesitter import ts_parser
+from .json import json_text, number_value
+from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 
 MAX_DEPTH = 128
 
@@ -289,3 +291,31 @@ def yaml_comment_spans(data: bytes) -> list[Span]:
             stack.extend(n.children)
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+class YamlCarrier(Carrier):
+    """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars only."""
+
+    comment_marker = "#"
+
+    def build(self, doc):
+        root, error = build_yaml_tree(doc.text, doc.data)
+        return root, [Problem("AIB100", error[1], error[0])] if error is not None else []
+
+    def comment_spans(self, doc):
+        return yaml_comment_spans(doc.data)
+
+    def key_text(self, name: str) -> str:
+        return json_text(name)
+
+    def value_text(self, value) -> str:
+        return json_text(value)
+
+    def replace_value(self, doc, node, value):
+        """A scalar by a scalar (JSON's quoted strings, numbers and booleans are valid YAML too)."""
+        if not isinstance(node, ScalarNode) or isinstance(value, (dict, list)):
+            return None
+        return TextEdit(node.span, json_text(value))
+
+
+CARRIER = YamlCarrier()

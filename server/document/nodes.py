@@ -1,0 +1,193 @@
+"""The position-aware value tree that every check walks.
+
+A document's JSON (or YAML) value becomes a tree of :class:`ObjectNode`,
+:class:`ArrayNode` and :class:`ScalarNode`. Every node knows its byte span, its
+parent, and the key (or index) under which it sits, with the key's own span, so
+a check can point at a key or at its value. Broken input still yields a tree:
+whatever tree-sitter could recover is kept, and a key whose value is still being
+typed appears as a member whose ``value`` is ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Union
+
+from ..diagnostics import Span
+
+Key = Union[str, int]
+PathT = tuple[Key, ...]
+
+_EXPRESSION = re.compile(r"^\s*\[(?!\[).*\]\s*$", re.S)
+
+
+class Node:
+    """Base of all value nodes."""
+
+    __slots__ = ("span", "parent", "key", "key_span")
+    kind = "node"
+
+    def __init__(self, span: Span):
+        self.span = span
+        self.parent: Node | None = None
+        self.key: Key | None = None
+        self.key_span: Span | None = None
+
+    @property
+    def path(self) -> PathT:
+        keys: list[Key] = []
+        node: Node | None = self
+        while node is not None and node.key is not None:
+            keys.append(node.key)
+            node = node.parent
+        return tuple(reversed(keys))
+
+    @property
+    def anchor(self) -> Span:
+        """Where to report a problem with this node's key: the key, else the value."""
+        return self.key_span or self.span
+
+    def to_python(self):
+        raise NotImplementedError
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and every node below it, in document order (no recursion)."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, ObjectNode):
+                stack.extend(m.value for m in reversed(node.members) if m.value is not None)
+            elif isinstance(node, ArrayNode):
+                stack.extend(reversed(node.items))
+
+
+class ScalarNode(Node):
+    """A string, number, boolean or null."""
+
+    __slots__ = ("kind", "value", "raw")
+
+    def __init__(self, span: Span, kind: str, value, raw: str):
+        super().__init__(span)
+        self.kind = kind  # "string" | "number" | "boolean" | "null" | "invalid"
+        self.value = value
+        self.raw = raw
+
+    def to_python(self):
+        return self.value
+
+    @property
+    def is_expression(self) -> bool:
+        """True for an ARM template expression such as ``"[parameters('x')]"``."""
+        return self.kind == "string" and isinstance(self.value, str) and bool(_EXPRESSION.match(self.value))
+
+    def __repr__(self) -> str:
+        return f"ScalarNode({self.kind}, {self.value!r})"
+
+
+class Member:
+    """One ``"key": value`` pair of an object; ``value`` is None while it is missing."""
+
+    __slots__ = ("name", "key_span", "value", "span")
+
+    def __init__(self, name: str, key_span: Span, value: Node | None, span: Span):
+        self.name = name
+        self.key_span = key_span
+        self.value = value
+        self.span = span
+
+    def __repr__(self) -> str:
+        return f"Member({self.name!r})"
+
+
+class ObjectNode(Node):
+    """A JSON object; members keep source order and duplicates."""
+
+    __slots__ = ("members", "_index")
+    kind = "object"
+
+    def __init__(self, span: Span, members: list[Member]):
+        super().__init__(span)
+        self.members = members
+        self._index: dict[str, Member] | None = None
+
+    def _lookup(self) -> dict[str, Member]:
+        if self._index is None:
+            # Later duplicates win, as in most JSON parsers (and ARM).
+            self._index = {m.name: m for m in self.members}
+        return self._index
+
+    def member(self, name: str) -> Member | None:
+        return self._lookup().get(name)
+
+    def get(self, name: str) -> Node | None:
+        m = self._lookup().get(name)
+        return m.value if m else None
+
+    def get_ci(self, name: str) -> Member | None:
+        """The member whose name equals ``name`` ignoring case (exact match first)."""
+        m = self.member(name)
+        if m is not None:
+            return m
+        low = name.lower()
+        for m in self.members:
+            if m.name.lower() == low:
+                return m
+        return None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._lookup()
+
+    def keys(self) -> list[str]:
+        return [m.name for m in self.members]
+
+    def to_python(self):
+        return {m.name: (m.value.to_python() if m.value is not None else None) for m in self.members}
+
+    def __repr__(self) -> str:
+        return f"ObjectNode({self.keys()})"
+
+
+class ArrayNode(Node):
+    """A JSON array."""
+
+    __slots__ = ("items",)
+    kind = "array"
+
+    def __init__(self, span: Span, items: list[Node]):
+        super().__init__(span)
+        self.items = items
+
+    def to_python(self):
+        return [i.to_python() for i in self.items]
+
+    def __repr__(self) -> str:
+        return f"ArrayNode({len(self.items)})"
+
+
+def attach(parent: Node, child: Node, key: Key, key_span: Span | None) -> None:
+    child.parent = parent
+    child.key = key
+    child.key_span = key_span
+
+
+def find_node_at(root: Node | None, offset: int) -> Node | None:
+    """The innermost node whose span or key span contains ``offset``."""
+    node = root
+    if node is None or not node.span.contains(offset):
+        return None
+    while True:
+        nxt = None
+        if isinstance(node, ObjectNode):
+            for m in node.members:
+                if m.value is not None and (m.value.span.contains(offset) or m.key_span.contains(offset)):
+                    nxt = m.value
+                    break
+        elif isinstance(node, ArrayNode):
+            for item in node.items:
+                if item.span.contains(offset):
+                    nxt = item
+                    break
+        if nxt is None:
+            return node
+        node = nxt
