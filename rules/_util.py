@@ -29,6 +29,7 @@ replacements, else ``None``):
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, NamedTuple
 
 from aiblint.diagnostics import Related, TextEdit
@@ -294,3 +295,137 @@ def _free_name(name: str, taken: set[str], fold, max_len: int | None) -> str:
         if fold(base + suffix) not in taken:
             return base + suffix
         n += 1
+
+
+# --------------------------------------------------------------------------
+# Build VM, source generation and other resources of the same file (AIB318-AIB323)
+
+
+def build_vm_size(ctx) -> tuple[Member | None, list[tuple[ScalarNode, Node | None]]]:
+    """``vmProfile.vmSize``: its member (None when absent) and the literal sizes it stands for.
+
+    An empty string counts as absent (the service then picks the default size).
+    When the member is an expression that cannot be followed, the list is empty.
+    """
+    props = properties(ctx)
+    profile = _object(ctx, props.get("vmProfile")) if props else None
+    member = profile.member("vmSize") if profile else None
+    if member is None or member.value is None:
+        return None, []
+    sizes = [(v, ref) for v, ref in string_values(ctx, member.value)]
+    if sizes and all(not v.value.strip() for v, _ in sizes):
+        return None, []
+    return member, [(v, ref) for v, ref in sizes if v.value.strip()]
+
+
+_GEN2_SKU = re.compile(r"gen2|gensecond|-g2(?:$|-)|^win11-|azure-edition", re.I)
+_GEN1_SKU = re.compile(r"gen1$|-g1$", re.I)
+_GALLERY_IMAGE = re.compile(r"/galleries/([^/]+)/images/([^/]+)", re.I)
+
+
+class GalleryImage(NamedTuple):
+    """A gallery image definition declared in the same file."""
+
+    gallery: str | None
+    image: str
+    generation: str  # "V1" or "V2" (the API's default is V1)
+    # Where the generation is written (the hyperVGeneration value), else the definition's name.
+    node: Node
+
+
+def source_generation(ctx) -> tuple[str | None, Node | None]:
+    """The Hyper-V generation of the source image ("V1"/"V2") and the node that tells it, when known.
+
+    A marketplace SKU tells it by name (``…-gen2``, ``…-g2``, ``…gensecond``,
+    Windows 11's ``win11-…`` and Windows Server's ``…azure-edition`` are
+    Generation 2; ``…gen1`` is Generation 1); a
+    gallery image version tells it through an image definition declared in the
+    same file. Anything else is unknown (None).
+    """
+    src = source(ctx)
+    stype = (member_string(ctx, src, "type") or "").lower() if src else ""
+    if stype == "platformimage":
+        found = set()
+        node = None
+        for value, _ref in string_values(ctx, src.get("sku")):
+            gen = "V2" if _GEN2_SKU.search(value.value) else "V1" if _GEN1_SKU.search(value.value) else None
+            found.add(gen)
+            node = node or value
+        if len(found) == 1 and None not in found:
+            return found.pop(), node
+    elif stype == "sharedimageversion":
+        for value, _ref in string_values(ctx, src.get("imageVersionId")):
+            image = gallery_image_of(ctx, value.value)
+            if image is not None:
+                return image.generation, value
+    return None, None
+
+
+def platform_skus(ctx) -> list[str]:
+    """The literal SKUs of a PlatformImage source ([] for other sources or an SKU that cannot be followed)."""
+    src = source(ctx)
+    if src is None or (member_string(ctx, src, "type") or "").lower() != "platformimage":
+        return []
+    return [v.value for v, _ref in string_values(ctx, src.get("sku"))]
+
+
+def is_gen2_sku(sku: str) -> bool:
+    """True when a marketplace SKU's name marks a Generation 2 image."""
+    return bool(_GEN2_SKU.search(sku))
+
+
+def gallery_image_of(ctx, resource_id: str) -> GalleryImage | None:
+    """The image definition declared in this file that ``resource_id`` (of an image or version) names."""
+    m = _GALLERY_IMAGE.search(resource_id)
+    if m is None:
+        return None
+    gallery, image = m.group(1).lower(), m.group(2).lower()
+    for definition in gallery_images(ctx):
+        if definition.image.lower() == image and (definition.gallery is None or definition.gallery.lower() == gallery):
+            return definition
+    return None
+
+
+def gallery_images(ctx) -> list[GalleryImage]:
+    """The gallery image definitions declared in the template's ARM file (with literal names)."""
+    found: list[GalleryImage] = []
+    for res, full_type, parent_name in arm_resources(ctx):
+        if full_type != "microsoft.compute/galleries/images":
+            continue
+        name = string_value(ctx, res.get("name"))
+        if not name:
+            continue
+        parts = name.split("/")
+        gallery = parts[0] if len(parts) == 2 else parent_name
+        props = _object(ctx, res.get("properties"))
+        gen_node = props.get("hyperVGeneration") if props else None
+        gen = string_value(ctx, gen_node) if gen_node is not None else "V1"
+        if gen is None:
+            continue  # an expression: unknown
+        found.append(GalleryImage(gallery, parts[-1], gen.upper(), gen_node or res.get("name")))
+    return found
+
+
+def arm_resources(ctx) -> Iterator[tuple[ObjectNode, str, str | None]]:
+    """Every resource of the template's ARM file: (resource, full type in lower case, parent's literal name).
+
+    Child resources nested in ``resources`` get their full type (``galleries`` +
+    ``images``). Nested deployments are not entered.
+    """
+    root = ctx.template.arm_root if ctx.template else None
+    if root is None:
+        return
+    stack: list[tuple[ObjectNode, str, str | None]] = [(root, "", None)]
+    while stack:
+        holder, prefix, parent_name = stack.pop()
+        res_list = holder.get("resources")
+        items = res_list.items if isinstance(res_list, ArrayNode) else \
+            [m.value for m in res_list.members] if isinstance(res_list, ObjectNode) else []
+        for res in items:
+            if not isinstance(res, ObjectNode):
+                continue
+            rtype = (string_value(ctx, res.get("type")) or "").lower()
+            full = f"{prefix}/{rtype}" if prefix and "/" not in rtype else rtype
+            yield res, full, parent_name
+            if isinstance(res.get("resources"), (ArrayNode, ObjectNode)):
+                stack.append((res, full, string_value(ctx, res.get("name"))))

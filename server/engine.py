@@ -87,7 +87,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
         ctx = Context(document, template, catalog, settings)
         found.extend(_guard("schema", lambda: list(schema_check.check(ctx))))
         for rule in selection.rules("template"):
-            found.extend(_run(rule, Context(document, template, catalog, settings, rule)))
+            found.extend(_run(rule, Context(document, template, catalog, settings, rule, templates)))
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))

@@ -50,9 +50,11 @@ class RuleInfo:
 class Context:
     """What a rule sees: the document, one template (for template rules), the catalog, settings."""
 
-    def __init__(self, document, template, catalog, settings, rule: RuleInfo | None = None):
+    def __init__(self, document, template, catalog, settings, rule: RuleInfo | None = None, templates=()):
         self.document = document
         self.template = template
+        # Every template found in the document (for checks across templates, e.g. a shared staging group).
+        self.templates = tuple(templates)
         self.catalog = catalog
         self.settings = settings
         self.rule = rule
