@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from aiblint.catalog.vmsizes import DEFAULT_GEN1_SIZE, DEFAULT_GEN2_SIZE, has_one_vcpu
 from aiblint.diagnostics import Fix, Related
-from aiblint.nodes import ObjectNode
+from aiblint.document.nodes import ObjectNode
 
 from ._util import (api_at_least, build_vm_size, customizers, insert_member, is_gen2_sku, platform_skus, properties,
                     related_use, replace_value, source_generation)

@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 
 from aiblint.diagnostics import Related
-from aiblint.nodes import ObjectNode
+from aiblint.document.nodes import ObjectNode
 
 from ._util import api_at_least, arm_resources, properties, related_use, string_value, string_values
 

@@ -45,7 +45,7 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-troublesh
 from __future__ import annotations
 
 from aiblint.diagnostics import Fix
-from aiblint.nodes import ArrayNode, ObjectNode, ScalarNode
+from aiblint.document.nodes import ArrayNode, ObjectNode, ScalarNode
 
 from ._util import customizers, distributors, properties, replace_value, source_os, string_value
 
