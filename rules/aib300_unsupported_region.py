@@ -4,9 +4,10 @@
 Checks the `location` of an image template against the regions where the Image
 Builder service runs, for the template's API version:
 
-* API versions up to and including `2019-05-01-preview`: the five regions of the
-  2019 preview documentation (East US, East US 2, West Central US, West US,
-  West US 2);
+* API versions up to `2019-02-01-preview`: the five regions of the 2019 preview
+  documentation (East US, East US 2, West Central US, West US, West US 2);
+* `2019-05-01-preview`: those five plus North Europe and West Europe, which the
+  February 2020 documentation (still written for that version) lists;
 * later API versions: the 39 regions of the current documentation (including
   the US Government regions and China North 3, which need a preview feature
   registration).
@@ -51,11 +52,13 @@ are unsafe, except when the value only differs from a supported region's name in
 separators (`"east-us-2"` → `"eastus2"`).
 
 ## API versions
-The 2019 preview documentation (the `2019-05-01-preview` era) lists five
-regions; a February 2020 revision of the same page added North Europe and West
-Europe while still describing `2019-05-01-preview`, and the service has since
-grown to the current list. This rule follows the 2019 list for the preview API
-versions: a region outside it is an error, but only a **warning** when the
+The 2019 preview documentation lists five regions; a February 2020 revision of
+the same page added North Europe and West Europe while still describing
+`2019-05-01-preview`, and the service has since grown to the current list. Where
+the definition of a version and its own documentation disagree, the
+documentation wins (the service accepted what it shows), so those seven apply to
+`2019-05-01-preview` and the five to the earlier previews. A region outside the
+list is an error, but only a **warning** when the
 service runs there today (the documentation of the preview does not list it,
 yet such deployments have worked since). Add regions with `extra-regions` to
 silence it. For `2020-02-14` and later the current list applies.
@@ -111,10 +114,10 @@ def check(ctx):
         elif R.is_preview_era(version) and R.is_aib_region(text, None):
             severity = Severity.WARNING
             message = (f'"{text}" is not among the regions documented for API version {version} '
-                       f"({', '.join(R.PREVIEW_AIB_REGIONS)}); Image Builder runs there with newer API versions")
+                       f"({', '.join(R.preview_regions(version))}); Image Builder runs there with newer API versions")
         elif R.is_preview_era(version):
             message = (f'Image Builder does not run in "{text}" for API version {version} '
-                       f"(the preview ran in {', '.join(R.PREVIEW_AIB_REGIONS)})")
+                       f"(the preview ran in {', '.join(R.preview_regions(version))})")
         else:
             message = f'Image Builder does not run in "{text}"'
         choices = R.suggestions(text, supported) if text.strip() else []

@@ -1,18 +1,18 @@
-"""AIB306 platform-image-latest: a PlatformImage `version` of `latest` in a preview API version.
+"""AIB306 platform-image-latest: a PlatformImage `version` of `latest` in an early preview API version.
 
 ## What it does
 Reports `"version": "latest"` in a `PlatformImage` source for API versions up to
-and including `2019-05-01-preview`. In ARM templates, the default and allowed
+and including `2019-02-01-preview`. In ARM templates, the default and allowed
 values of a parameter are checked.
 
 ## Why is this bad
-The Image Builder documentation of the 2019 previews says that the version must
-not be `latest`: you had to look up a concrete version number
+The Image Builder documentation of the early previews (April 2019) says that the
+version must not be `latest`: you had to look up a concrete version number
 (`az vm image list`) and put it in the template.
 
 ## Example
 ```json
-"apiVersion": "2019-05-01-preview",
+"apiVersion": "2019-02-01-preview",
 "properties": {
   "source": { "type": "PlatformImage", "publisher": "Canonical", "offer": "UbuntuServer",
               "sku": "18.04-LTS", "version": "latest" }
@@ -27,19 +27,21 @@ Use instead:
 
 ## Fix
 Use a concrete image version (`az vm image list -p Canonical -f UbuntuServer
---all -o table`), or move the template to API version `2020-02-14` or later,
-which accept `latest`. There is no automatic fix.
+--all -o table`), or move the template to API version `2019-05-01-preview` or
+later, which accept `latest`. There is no automatic fix.
 
 ## API versions
-Forbidden according to the documentation of `2019-02-01-preview` and
-`2019-05-01-preview` (April and May 2019); allowed according to every
-documentation revision from February 2020 on, and by the specification of
-`2020-02-14` and later versions. So this rule reports only for
-`2019-05-01-preview` and earlier.
+Forbidden according to the documentation of `2019-02-01-preview` (April 2019)
+and of the first weeks of `2019-05-01-preview` (May 2019). The documentation of
+February 2020, still written for `2019-05-01-preview`, allows `latest`, and so
+did Microsoft's own quickstarts for that version (March 2020), so
+`2019-05-01-preview` is not reported: the service accepted it. Allowed by the
+specification of `2020-02-14` and later. So this rule reports only for
+`2019-02-01-preview` and earlier.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#platformimage-source
-(2019 revision of the page)
+(revisions of April 2019 and February 2020 of the page)
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ SUMMARY = "PlatformImage version 'latest' in an API version whose documentation 
 
 
 def check(ctx):
-    if api_at_least(ctx, "2020-02-14"):
+    if api_at_least(ctx, "2019-05-01"):
         return
     src = source(ctx)
     if src is None or (member_string(ctx, src, "type") or "").lower() != "platformimage":

@@ -23,8 +23,8 @@ from . import catalog as catalog_mod
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .rule import Context, Registry, RuleInfo, registry as default_registry
-from .settings import Settings
-from .templates import Template, find_templates
+from .settings import NEWEST_STABLE, Settings
+from .templates import Template, find_templates, settle_versions
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,22 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     if default_version not in catalog.versions:
         default_version = catalog.newest
     templates = find_templates(document.root, catalog.versions, default_version)
+    # A configured default version applies as given; the built-in one is only a fallback.
+    settle_versions(templates, catalog, document.path, infer=default_version in (NEWEST_STABLE, catalog.newest))
     result = LintResult(document, templates)
 
     found: list[Diagnostic] = list(syntax.check(document, templates))
+    template_rules = selection.rules("template")
     for template in templates:
-        ctx = Context(document, template, catalog, settings)
-        found.extend(_guard("schema", lambda: list(schema_check.check(ctx))))
-        for rule in selection.rules("template"):
-            found.extend(_run(rule, Context(document, template, catalog, settings, rule, templates)))
+        per_version = []
+        for version in template.versions:
+            ctx = Context(document, template, catalog, settings, version=version)
+            out = _guard("schema", lambda: list(schema_check.check(ctx)))
+            for rule in template_rules:
+                out.extend(_run(rule, Context(document, template, catalog, settings, rule, templates, version=version)))
+            per_version.append(out)
+        found.extend(per_version[0] if len(per_version) == 1 else
+                     merge_versions(template, per_version, catalog))
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
@@ -108,6 +116,40 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = kept
     return result
+
+
+def merge_versions(template: Template, per_version: list[list[Diagnostic]], catalog) -> list[Diagnostic]:
+    """One list from the findings under each plausible version (oldest first) of ``template``.
+
+    A finding (same code and place) made under every plausible version keeps the
+    mildest severity it had; one made under only some of them is one step milder
+    (an error becomes a warning, a warning information) and says under which
+    versions it holds. Either way the message is the one of the newest version it
+    holds for, with how the versions were found.
+    """
+    versions = template.versions
+    by_key: dict[tuple, list[tuple[str, Diagnostic]]] = {}
+    for version, found in zip(versions, per_version):
+        for d in found:
+            by_key.setdefault((d.code, d.span.start, d.span.end), []).append((version, d))
+    note = template.version_note
+    out = []
+    for hits in by_key.values():
+        holds = list(dict.fromkeys(v for v, _d in hits))
+        d = hits[-1][1]
+        mildest = min(h.severity for _v, h in hits)
+        if d.data.get("version_independent"):
+            pass
+        elif len(holds) == len(versions):
+            d.severity = mildest
+            if note and d.code.startswith("AIB2") and note not in d.message:
+                d.message += f" ({note})"
+        else:
+            d.severity = Severity(max(Severity.INFO, mildest - 1))
+            noun = "API version" if len(holds) == 1 else "API versions"
+            d.message += f" (only with {noun} {catalog.describe_versions(holds)}; {note})"
+        out.append(d)
+    return out
 
 
 def _drop_superseded(found: list[Diagnostic]) -> list[Diagnostic]:

@@ -50,7 +50,8 @@ class RuleInfo:
 class Context:
     """What a rule sees: the document, one template (for template rules), the catalog, settings."""
 
-    def __init__(self, document, template, catalog, settings, rule: RuleInfo | None = None, templates=()):
+    def __init__(self, document, template, catalog, settings, rule: RuleInfo | None = None, templates=(),
+                 version: str | None = None):
         self.document = document
         self.template = template
         # Every template found in the document (for checks across templates, e.g. a shared staging group).
@@ -58,9 +59,13 @@ class Context:
         self.catalog = catalog
         self.settings = settings
         self.rule = rule
+        # The API version this check runs under: one of the template's plausible versions.
+        self.version = version
 
     @property
     def api_version(self) -> str:
+        if self.version:
+            return self.version
         return self.template.api_version if self.template else self.settings.default_api_version
 
     @property

@@ -48,10 +48,9 @@ from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
 from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
 RESOURCE_TYPE = "Microsoft.VirtualMachineImages/imageTemplates"
+RESOURCE_PROVIDER = "Microsoft.VirtualMachineImages"
 # From this version on the service rejects wrongly cased names and values.
 STRICT_FROM = "2024-02-01"
-# A preview whose definition changed during 2019, and the first stable version after it.
-REVISED_PREVIEW, NEXT_STABLE = "2019-05-01-preview", "2020-02-14"
 # What one element of a discriminated union is called in messages, by the key holding it.
 UNION_KINDS = {"source": "source", "customize": "customizer", "distribute": "distributor",
                "inVMValidations": "validator"}
@@ -210,12 +209,19 @@ class _Checker:
         self.ctx = ctx
         self.template = t = ctx.template
         self.catalog = ctx.catalog
-        self.version = t.api_version
+        self.version = ctx.api_version
         versions = ctx.catalog.versions
         self.strict = versions.index(self.version) >= versions.index(STRICT_FROM)
         self.arm = t.form == "arm"
-        self.vname = f"API version {self.version}" + (" (assumed)" if t.version_assumed else "")
-        self.suffix = f" (API version {self.version} assumed)" if t.version_assumed else ""
+        # Under several plausible versions the engine says how they were found (merge_versions).
+        self.single = len(t.versions) == 1
+        self.vname = f"API version {self.version}"
+        self.suffix = ""
+        if self.single and t.version_note:
+            self.suffix = f" ({t.version_note})"
+        elif self.single and t.version_assumed:
+            self.vname += " (assumed)"
+            self.suffix = f" (API version {self.version} assumed)"
         self.out: list[Diagnostic] = []
         self.broken = ctx.document.broken_spans
         self.via: Node | None = None  # the expression whose parameter/variable value is being checked
@@ -250,8 +256,12 @@ class _Checker:
 
     def run(self) -> list[Diagnostic]:
         root = self.template.node
-        self.api_version()
-        self.resource_type()
+        if self.version == self.template.versions[-1]:  # the same under every version: checked once
+            first = len(self.out)
+            self.api_version()
+            self.resource_type()
+            for d in self.out[first:]:
+                d.data["version_independent"] = True
         self.object(root, self.ctx.schema.resource, (), "the image template", root=True)
         return self.out
 
@@ -272,29 +282,34 @@ class _Checker:
             msg += f"; did you mean '{close}'?"
             if not where:  # a literal; a parameter's default is fixed where it is declared
                 fixes = (_replace(node.span, close, f"Use API version {close}", safe=False),)
-        msg += f" (checked against {self.version})"
+        checked = self.template.versions
+        msg += f" (checked against {self.version if len(checked) == 1 else describe_versions(checked, self.catalog.versions)})"
         self.out.append(Diagnostic("AIB207", msg, node.span, ERROR, fixes=fixes))
 
     def resource_type(self) -> None:
-        t = self.template
+        """AIB209: a raw body whose ``type`` names another resource.
+
+        ``type`` is read-only in the API: request bodies (the API's own examples,
+        ``az image builder``) leave it out, and ``az resource create
+        --resource-type`` quickstarts wrote just the provider; ARM compares types
+        ignoring case. None of that is reported.
+        """
         if self.arm:
-            return  # ARM compares resource types ignoring case; find_templates matched it.
-        node = t.node
-        member = node.get_ci("type")
-        if member is None or member.value is None:
-            self.out.append(Diagnostic(
-                "AIB209", f"The template has no 'type'; add \"type\": \"{RESOURCE_TYPE}\" "
-                "(it can be left out only with az resource create --resource-type)",
-                _opening(node), WARNING))
+            return  # find_templates matched the type of an ARM resource.
+        member = self.template.node.get_ci("type")
+        value = member.value if member is not None else None
+        if value is None or _is_expression(value):
             return
-        value = member.value
-        if isinstance(value, ScalarNode) and value.kind == "string" and value.value == RESOURCE_TYPE:
-            return
-        shown = value.value if isinstance(value, ScalarNode) else describe_node(value)
+        if isinstance(value, ScalarNode) and value.kind == "string":
+            text = value.value.strip().lower()
+            if text in (RESOURCE_TYPE.lower(), RESOURCE_PROVIDER.lower()):
+                return
+            shown = value.value
+        else:
+            shown = describe_node(value)
         self.out.append(Diagnostic(
-            "AIB209", f"'type' is '{shown}', not '{RESOURCE_TYPE}' (accepted only by "
-            "az resource create --resource-type)", value.span, WARNING,
-            fixes=(_replace(value.span, RESOURCE_TYPE, "Write the full resource type"),)))
+            "AIB209", f"'type' is '{shown}', not '{RESOURCE_TYPE}': this body describes an image template",
+            value.span, WARNING, fixes=(_replace(value.span, RESOURCE_TYPE, "Write the image template type"),)))
 
     # -- values ---------------------------------------------------------------
 
@@ -550,11 +565,8 @@ class _Checker:
         kind = self._kind(steps)
         elsewhere = self.other_versions(steps, text)
         if elsewhere:
-            # 2019-05-01-preview kept changing during 2019: the service's own example for it
-            # uses WindowsUpdate, which its definition gained only in 2020-02-14.
-            revised = self.version == REVISED_PREVIEW and NEXT_STABLE in elsewhere
             self.emit("AIB206", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; it exists in "
-                      f"{version_range(elsewhere, self.catalog.versions)}", WARNING if revised else ERROR)
+                      f"{version_range(elsewhere, self.catalog.versions)}")
         else:
             close = _close(text, spec.variants)
             self.emit("AIB204", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; "
@@ -598,12 +610,15 @@ class _Checker:
             return None  # AIB308 (script-source) reports the step as having no script, naming the rename
         elsewhere = self.other_versions(steps, name)
         if elsewhere:
-            older = REPLACES.get(name)
-            instead = f"; use '{older}' in this version" if older in eff.properties and node.member(older) is None else ""
+            # The name this version uses instead: a newer one's predecessor, or an older one's successor.
+            other = REPLACES.get(name) or ALIASES.get(name.lower())
+            instead = f"; use '{other}' in this version" if other in eff.properties and node.member(other) is None else ""
+            fix = _replace(m.key_span, other, f"Rename to '{other}'", safe=False) \
+                if instead and name not in REPLACES else None
             # Before STRICT_FROM the service ignored properties it did not know.
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
                       f"{version_range(elsewhere, self.catalog.versions)}{instead}",
-                      ERROR if instead and eff.properties[older].required else self.case_severity())
+                      ERROR if instead and eff.properties[other].required else self.case_severity(), fix)
             return None
         self.unknown_property(m.key_span, name, eff.properties, place())
         return None

@@ -15,12 +15,24 @@ Three carriers hold an imageTemplate body:
 For each template the API version is resolved: a literal ``apiVersion``, or
 ``[parameters('x')]`` / ``[variables('y')]`` whose default is a literal; anything
 else falls back to the configured default, and the template says so.
+
+When the version is not written down, :func:`settle_versions` works out the
+*plausible* versions (``Template.plausible``) that the schema pass and the rules
+check against: the version a parameter file next to the template sets, else the
+parameter's ``allowedValues``, else the versions whose schema fits the template's
+content best (:func:`content_versions`: a lower-case ``shell`` customizer or
+``script`` exists only in the early previews, an ISO source only up to
+2019-05-01-preview, ``stagingResourceGroup`` only from 2022-02-14, ...). A
+finding is then an error only when it holds under every plausible version.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
 
@@ -47,6 +59,12 @@ class Template:
     arm_root: ObjectNode | None = None
     # Notes for the user, e.g. that a default version was assumed.
     notes: list[str] = field(default_factory=list)
+    # The API versions the template may be deployed with, oldest first (see settle_versions);
+    # ``api_version`` is the newest of them.
+    plausible: tuple[str, ...] = ()
+    # How the versions were found, for messages ("API version 2019-05-01-preview from
+    # azuredeploy.parameters.json"); None when the template writes its version.
+    version_note: str | None = None
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -55,7 +73,13 @@ class Template:
 
     @property
     def version_assumed(self) -> bool:
-        return self.version_source == "default"
+        """True when the version is not written in the template, its parameters or a parameter file."""
+        return self.version_source in ("default", "inferred")
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The versions to check against: the plausible ones, or the one version."""
+        return self.plausible or (self.api_version,)
 
 
 def _str(node: Node | None) -> str | None:
@@ -171,3 +195,177 @@ def _make(node: ObjectNode, form: str, arm_root: ObjectNode | None, known, defau
         t.version_source = "default"
         t.notes.append(f"API version {default} assumed")
     return t
+
+
+# --------------------------------------------------------------------------
+# Plausible API versions of a template whose version is not written down
+
+# Parameter files a deployment template may come with, besides ``<name>.parameters*.json``.
+_PARAMETER_FILE = re.compile(r".*\.parameters.*\.json$", re.I)
+_MAX_PARAMETER_FILE = 1 << 20
+
+
+def settle_versions(templates: list[Template], catalog, path: str | None = None, infer: bool = True) -> None:
+    """Set ``plausible`` (and ``api_version``, the newest of them) of every template.
+
+    A template that writes its version has just that one. Otherwise, unless
+    ``infer`` is off (a configured default version applies as given), the versions
+    come from, in order: parameter files next to ``path`` that set the version
+    parameter, the parameter's ``allowedValues``, the template's content.
+    """
+    known = catalog.versions
+    for t in templates:
+        if not t.version_assumed or not infer:
+            t.plausible = (t.api_version,)
+            continue
+        found = _parameter_versions(t, known, path)
+        if found is not None:
+            versions, t.version_note = found
+            t.version_source = "parameter-file" if len(versions) == 1 else "inferred"
+        else:
+            versions = content_versions(t.node, catalog)
+            t.version_source = "inferred"
+            if len(versions) == len(known):
+                t.version_note = "API version not given; checked against all API versions"
+            else:
+                words = catalog.describe_versions(versions)
+                t.version_note = f"API version not given; the content fits API version{'s' if len(versions) > 1 else ''} {words}"
+        t.plausible = versions
+        t.api_version = versions[-1]
+        t.notes = [t.version_note]
+
+
+def _version_parameter(t: Template) -> tuple[str, ObjectNode] | None:
+    """The name and declaration of the parameter ``apiVersion`` refers to, if any."""
+    found = declaration(t.arm_root, t.version_node)
+    if found is None or found[0] != "parameters" or not isinstance(found[1], ObjectNode):
+        return None
+    m = _PARAM_REF.match(t.version_node.value)
+    return m.group(2), found[1]
+
+
+def _parameter_versions(t: Template, known, path: str | None) -> tuple[tuple[str, ...], str] | None:
+    """The versions that parameter files (else the parameter's allowedValues) give, with a note."""
+    param = _version_parameter(t)
+    if param is None:
+        return None
+    name, decl = param
+    if path and t.arm_root is not None and t.arm_root.parent is None:
+        declared = t.arm_root.get("parameters")
+        names = {m.name.lower() for m in declared.members} if isinstance(declared, ObjectNode) else set()
+        found: dict[str, list[str]] = {}
+        for file, values in _parameter_files(path):
+            if not set(values) <= names:
+                continue  # a parameter file of another template
+            value = values.get(name.lower())
+            if isinstance(value, str) and value in known:
+                found.setdefault(value, []).append(file)
+        if found:
+            versions = tuple(v for v in known if v in found)
+            files = sorted({f for fs in found.values() for f in fs})
+            noun = "API version" if len(versions) == 1 else "API versions"
+            return versions, f"{noun} {', '.join(versions)} from {', '.join(files)}"
+    allowed = decl.get("allowedValues")
+    if isinstance(allowed, ArrayNode):
+        values = {_str(item) for item in allowed.items}
+        versions = tuple(v for v in known if v in values)
+        if versions:
+            return versions, f"API version not given; parameter '{name}' allows {', '.join(versions)}"
+    return None
+
+
+def _parameter_files(path: str) -> list[tuple[str, dict]]:
+    """(file name, {lower-case parameter name: value}) of the parameter files beside ``path``."""
+    folder, base = os.path.split(os.path.abspath(path))
+    stem = base.rsplit(".", 1)[0].lower()
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        low = name.lower()
+        if low == base.lower() or not (_PARAMETER_FILE.match(low) or low == f"{stem}.parameters.json"):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            st = os.stat(full)
+        except OSError:
+            continue
+        values = _read_parameter_file(full, st.st_mtime_ns, st.st_size)
+        if values:
+            out.append((name, values))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _read_parameter_file(path: str, mtime_ns: int, size: int) -> dict:
+    """The parameter values of a deployment parameter file (empty when it is not one)."""
+    if size > _MAX_PARAMETER_FILE:
+        return {}
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    params = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(params, dict):
+        return {}
+    return {k.lower(): v.get("value") for k, v in params.items() if isinstance(v, dict)}
+
+
+def content_versions(node: ObjectNode, catalog) -> tuple[str, ...]:
+    """The API versions whose schema fits the most of a template's version-specific content.
+
+    Every property name, discriminator value and enum value that only some
+    versions have is one piece of evidence (each distinct place counts once);
+    the versions that agree with the most pieces are plausible. Names no version
+    knows, and ARM expressions, say nothing. Without evidence every version is.
+    """
+    everything = (1 << len(catalog.versions)) - 1
+    evidence: set[int] = set()
+
+    def note(location: tuple) -> int:
+        mask = catalog.availability_mask(location)
+        if mask and mask != everything:
+            evidence.add(mask)
+        return mask
+
+    def walk(obj: ObjectNode, loc: tuple, depth: int) -> None:
+        if depth > 16:
+            return
+        variant = None
+        kind = _str(obj.get("type"))
+        if kind and not kind.startswith("[") and note(loc + (kind,)):
+            variant = loc + (kind,)
+        for m in obj.members:
+            if m.name == "type" and variant:
+                continue
+            child = None
+            for cand in ((variant + (m.name,)) if variant else None, loc + ("*", m.name), loc + (m.name,)):
+                if cand is not None and note(cand):
+                    child = cand
+                    break
+            if child is None:
+                if catalog.availability_mask(loc + ("{}",)):
+                    child = loc + ("{}",)
+                else:
+                    continue
+            value(m.value, child, depth)
+
+    def value(v: Node | None, loc: tuple, depth: int) -> None:
+        if isinstance(v, ObjectNode):
+            walk(v, loc, depth + 1)
+        elif isinstance(v, ArrayNode):
+            for item in v.items:
+                value(item, loc + ("[]",), depth + 1)
+        elif isinstance(v, ScalarNode) and v.kind == "string" and v.value and not v.value.startswith("["):
+            note(loc + ("=" + v.value,))
+
+    walk(node, (), 0)
+    versions = catalog.versions
+    if not evidence:
+        return tuple(versions)
+    scores = [sum(1 for mask in evidence if mask >> i & 1) for i in range(len(versions))]
+    best = max(scores)
+    return tuple(v for v, score in zip(versions, scores) if score == best)

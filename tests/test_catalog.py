@@ -27,8 +27,9 @@ DISCRIMINATORS = {
     "2018-02-01-preview": (("ISO", "PlatformImage"), ("shell",), ("managedImage", "sharedImage"), None, None),
     "2019-02-01-preview": (("ISO", "PlatformImage", "ManagedImage"), ("Shell", "WindowsRestart", "PowerShell"),
                            DISTRIBUTORS_3, None, None),
+    # WindowsUpdate: the version's own example uses it, so it is accepted (see tools/gen_catalog.py).
     "2019-05-01-preview": (("ISO", "PlatformImage", "ManagedImage", "SharedImageVersion"),
-                           ("Shell", "WindowsRestart", "PowerShell", "File"), DISTRIBUTORS_3, None, None),
+                           ("Shell", "WindowsRestart", "PowerShell", "File", "WindowsUpdate"), DISTRIBUTORS_3, None, None),
     "2020-02-14": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, None, None),
     "2021-10-01": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, None, None),
     "2022-02-14": (SOURCES_3, CUSTOMIZERS_5, DISTRIBUTORS_3, ("Shell", "PowerShell"), None),
@@ -108,7 +109,12 @@ def test_replication_regions_required_until_2022_02_14(version):
 
 def test_availability_of_features():
     cat = load()
-    assert cat.versions_having(("properties", "customize", "[]", "WindowsUpdate")) == V[3:]
+    assert cat.versions_having(("properties", "customize", "[]", "WindowsUpdate")) == V[2:]
+    # The 2019-05-01-preview examples and documentation: osDiskSizeGB, the old vnetConfig; early distributor tags.
+    assert cat.versions_having(("properties", "vmProfile", "osDiskSizeGB")) == V[2:]
+    assert cat.versions_having(("properties", "vmProfile", "vnetConfig", "subnetName")) == V[2:3]
+    assert cat.versions_having(("properties", "vmProfile", "vnetConfig", "subnetId")) == V[3:]
+    assert cat.versions_having(("properties", "distribute", "[]", "*", "tags")) == V[:2]
     assert cat.versions_having(("properties", "source", "ISO")) == V[:3]
     assert cat.versions_having(("properties", "source", "ISO", "sourceURI")) == V[:2]
     assert cat.versions_having(("properties", "source", "ISO", "sourceUri")) == V[2:3]
@@ -347,9 +353,6 @@ from aiblint.catalog.jsonschema_export import json_schema  # noqa: E402
 
 # Example bodies that do not match their own API version's swagger, and why.
 EXAMPLE_EXCEPTIONS = {
-    # The example uses a WindowsUpdate customizer, which the 2019-05-01-preview
-    # swagger does not define (it arrived in 2020-02-14).
-    ("2019-05-01-preview", "CreateImageTemplateWindows.json"): [("properties", "customize", 3, "type")],
     # The example has no 'identity', which the 2020-02-14 swagger lists as required.
     ("2020-02-14", "CreateImageTemplate.json"): [()],
 }
@@ -518,7 +521,7 @@ def test_doc_for_type_values():
     value = cat.doc_for("identity/type/=UserAssigned")
     assert value.kind == "value" and value.title == "UserAssigned"
     types = cat.doc_for("properties/customize/[]/*/type", "2019-05-01-preview")
-    assert types.allowed == ("Shell", "WindowsRestart", "PowerShell", "File")
+    assert types.allowed == ("Shell", "WindowsRestart", "PowerShell", "File", "WindowsUpdate")
 
 
 def test_docs_are_not_loaded_by_the_check_path():

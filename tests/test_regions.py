@@ -30,10 +30,14 @@ def test_lookup_rejects_non_regions(text):
 
 
 def test_supported_regions_per_api_version():
-    assert [r.name for r in R.aib_regions("2019-05-01-preview")] == list(R.PREVIEW_AIB_REGIONS)
+    # 2019-05-01-preview: the five of 2019 plus the two European regions of the February 2020 documentation.
+    assert [r.name for r in R.aib_regions("2019-05-01-preview")] == list(R.PREVIEW_AIB_REGIONS) + [
+        "northeurope", "westeurope"]
+    assert [r.name for r in R.aib_regions("2019-02-01-preview")] == list(R.PREVIEW_AIB_REGIONS)
     assert [r.name for r in R.aib_regions("2018-02-01-preview")] == list(R.PREVIEW_AIB_REGIONS)
     assert [r.name for r in R.aib_regions("2020-02-14")] == list(R.CURRENT_AIB_REGIONS)
-    assert R.is_aib_region("West Europe", "2025-10-01") and not R.is_aib_region("West Europe", "2019-05-01-preview")
+    assert R.is_aib_region("West Europe", "2019-05-01-preview") and not R.is_aib_region("West Europe", "2019-02-01-preview")
+    assert not R.is_aib_region("UK West", "2019-05-01-preview") and R.is_aib_region("UK West", "2025-10-01")
     # Configured regions: known ones keep their display name, unknown ones are taken as written.
     extra = R.aib_regions("2025-10-01", ["Japan West", "marscentral"])
     assert [r.name for r in extra[-2:]] == ["japanwest", "marscentral"]

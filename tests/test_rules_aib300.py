@@ -76,22 +76,32 @@ def test_sovereign_region_suggests_its_own_cloud():
         'Image Builder does not run in "usgovtexas"; nearest supported: "usgovarizona", "usgovvirginia"')
 
 
-def test_preview_api_versions_have_five_regions():
-    text = raw("japanwest", "2019-05-01-preview")
+def test_early_preview_api_versions_have_five_regions():
+    text = raw("japanwest", "2019-02-01-preview")
     assert lint(text, codes="AIB300") == [Found(
         "AIB300", at(text, '"japanwest"'),
-        'Image Builder does not run in "japanwest" for API version 2019-05-01-preview '
+        'Image Builder does not run in "japanwest" for API version 2019-02-01-preview '
         '(the preview ran in eastus, eastus2, westcentralus, westus, westus2); nearest supported: "westus2", "westus"')]
     assert diagnostics(text, "AIB300")[0].severity.label == "error"
     assert lint(raw("West US 2", "2019-05-01-preview"), codes="AIB300") == []
     assert lint(raw("westeurope", "2020-02-14"), codes="AIB300") == []
 
 
+def test_2019_05_preview_has_the_european_regions_of_its_2020_documentation():
+    assert lint(raw("westeurope", "2019-05-01-preview"), codes="AIB300") == []
+    assert lint(raw("North Europe", "2019-05-01-preview"), codes="AIB300") == []
+    text = raw("japanwest", "2019-05-01-preview")
+    assert lint(text, codes="AIB300") == [Found(
+        "AIB300", at(text, '"japanwest"'),
+        'Image Builder does not run in "japanwest" for API version 2019-05-01-preview (the preview ran in eastus, '
+        'eastus2, westcentralus, westus, westus2, northeurope, westeurope); nearest supported: "westus2", "westus"')]
+
+
 def test_preview_api_version_in_a_region_served_today_is_a_warning():
-    text = raw("westeurope", "2019-05-01-preview")
+    text = raw("westeurope", "2019-02-01-preview")
     assert lint(text, codes="AIB300") == [Found(
         "AIB300", at(text, '"westeurope"'),
-        '"westeurope" is not among the regions documented for API version 2019-05-01-preview '
+        '"westeurope" is not among the regions documented for API version 2019-02-01-preview '
         "(eastus, eastus2, westcentralus, westus, westus2); Image Builder runs there with newer API versions; "
         'nearest supported: "eastus2", "eastus"')]
     assert diagnostics(text, "AIB300")[0].severity.label == "warning"
@@ -99,7 +109,7 @@ def test_preview_api_version_in_a_region_served_today_is_a_warning():
 
 def test_configured_extra_regions_are_accepted():
     assert lint(raw("japanwest"), codes="AIB300", extra_regions=["Japan West"]) == []
-    assert lint(raw("westeurope", "2019-05-01-preview"), codes="AIB300", extra_regions=["westeurope"]) == []
+    assert lint(raw("uksouth", "2019-05-01-preview"), codes="AIB300", extra_regions=["uksouth"]) == []
 
 
 def test_placeholder_and_expressions_are_left_to_others():

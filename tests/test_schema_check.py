@@ -112,11 +112,17 @@ def test_property_at_the_wrong_level_says_where_it_belongs():
 
 
 def test_distributor_tags_suggests_artifact_tags():
+    """``tags`` is the early previews' name (their official examples use it): accepted there, renamed later."""
     text = raw(props(distribute=f'[{{"type": "VHD", "runOutputName": "v", "tags": {{"a": "b"}}}}]'))
     assert schema(text) == [
-        Found("AIB200", span(text, '"tags"', nth=0),
-              "Unknown property 'tags' in a VHD distributor; did you mean 'artifactTags'?"),
+        Found("AIB206", span(text, '"tags"', nth=0),
+              "'tags' is not available in API version 2022-07-01; it exists in API version 2019-02-01-preview; "
+              "use 'artifactTags' in this version"),
     ]
+    (d,) = [d for d in run(text).diagnostics if d.code == "AIB206"]
+    assert d.severity.label == "warning" and [(f.title, f.safe) for f in d.fixes] == [("Rename to 'artifactTags'", False)]
+    early = raw(props(distribute='[{"type": "VHD", "runOutputName": "v", "tags": {"a": "b"}}]'), "2019-02-01-preview")
+    assert [f for f in schema(early) if "tags" in f.message] == []
 
 
 def test_near_miss_known_properties_read_only_and_map_keys():
@@ -394,12 +400,17 @@ def test_near_miss_unresolved_type_accepts_any_variant_property():
 
 
 def test_vnet_config_in_the_shape_of_the_2020_documentation():
-    text = raw(props(more=' "vmProfile": {"vnetConfig": {"name": "v", "subnetName": "s", "resourceGroupName": "rg"}},'))
+    """The 2019-05-01-preview form (its official example and the 2020 documentation): accepted there only."""
+    more = ' "vmProfile": {"osDiskSizeGB": 64, "vnetConfig": {"name": "v", "subnetName": "s", "resourceGroupName": "rg"}},'
+    assert schema(raw(props(more=more), "2019-05-01-preview")) == []
+    text = raw(props(more=more))
     assert [f.message for f in schema(text)] == [
-        "Unknown property 'name' in 'vnetConfig'",
-        "Unknown property 'subnetName' in 'vnetConfig'; did you mean 'subnetId'?",
-        "Unknown property 'resourceGroupName' in 'vnetConfig'",
+        "'name' is not available in API version 2022-07-01; it exists in API version 2019-05-01-preview",
+        "'subnetName' is not available in API version 2022-07-01; it exists in API version 2019-05-01-preview; "
+        "use 'subnetId' in this version",
+        "'resourceGroupName' is not available in API version 2022-07-01; it exists in API version 2019-05-01-preview",
     ]
+    assert {d.severity.label for d in run(text).diagnostics} == {"warning"}
 
 
 def test_script_renamed_in_a_step_without_script_is_reported_once_by_aib308():
@@ -435,16 +446,17 @@ def test_iso_source_after_2019_05_01_preview():
     ]
 
 
-@pytest.mark.parametrize("version, severity", [("2019-02-01-preview", "error"), ("2019-05-01-preview", "warning")])
-def test_windows_update_before_2020_02_14(version, severity):
-    """An error, except in 2019-05-01-preview, whose definition changed during 2019 (its own example uses it)."""
-    text = raw(props(more=' "customize": [{"type": "WindowsUpdate", "updateLimit": 5}],'), version)
+def test_windows_update_before_2019_05_01_preview():
+    """2019-05-01-preview accepts it: its own official example uses it (the definition gained it only in 2020-02-14)."""
+    text = raw(props(more=' "customize": [{"type": "WindowsUpdate", "updateLimit": 5}],'), "2019-02-01-preview")
     found = [d for d in run(text).diagnostics if d.code.startswith("AIB2") and "WindowsUpdate" in d.message]
     assert [(d.code, d.severity.label, d.message) for d in found] == [
-        ("AIB206", severity, "'WindowsUpdate' is not a customizer type in API version "
-                             f"{version}; it exists in API versions 2020-02-14 and later"),
+        ("AIB206", "error", "'WindowsUpdate' is not a customizer type in API version "
+                            "2019-02-01-preview; it exists in API versions 2019-05-01-preview and later"),
     ]
     assert span(text, '"WindowsUpdate"') in [f.range for f in schema(text)]
+    windows_update = raw(props(more=' "customize": [{"type": "WindowsUpdate", "updateLimit": 5}],'), "2019-05-01-preview")
+    assert [f for f in schema(windows_update) if "WindowsUpdate" in f.message] == []
 
 
 @pytest.mark.parametrize("version, severity", [("2022-07-01", "warning"), ("2024-02-01", "error")])
@@ -481,7 +493,7 @@ def test_unknown_api_version_with_suggestion():
     text = raw(props(), "2022-14-02")
     assert schema(text) == [
         Found("AIB207", span(text, '"2022-14-02"'), "'2022-14-02' is not an Image Builder API version; did you mean "
-                                                   "'2022-02-14'? (checked against 2025-10-01)"),
+                                                   "'2022-02-14'? (checked against 2019-05-01-preview and later)"),
     ]
 
 
@@ -490,14 +502,15 @@ def test_unknown_api_version_from_an_arm_parameter():
     assert schema(text) == [
         Found("AIB207", span(text, "\"[parameters('apiVersion')]\""),
               "'2023-03-01' (the value of parameters('apiVersion')) is not an Image Builder API version; did you mean "
-              "'2023-07-01'? (checked against 2025-10-01)"),
+              "'2023-07-01'? (checked against 2019-05-01-preview and later)"),
     ]
 
 
 def test_version_assumed_is_named_in_messages():
     text = raw(props(more=' "colour": "blue",')).replace('  "apiVersion": "2022-07-01",\n', "")
     assert schema(text) == [
-        Found("AIB200", span(text, '"colour"'), "Unknown property 'colour' in 'properties' (API version 2025-10-01 assumed)"),
+        Found("AIB200", span(text, '"colour"'), "Unknown property 'colour' in 'properties' (API version not given; "
+                                                "the content fits API versions 2019-05-01-preview and later)"),
     ]
 
 
@@ -576,22 +589,23 @@ def test_empty_staging_resource_group_means_none():
 # AIB209 resource-type
 
 
-def test_incomplete_type_of_a_raw_body():
-    text = raw(props()).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.VirtualMachineImages")
+def test_type_naming_another_resource():
+    text = raw(props()).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.Compute/images")
     assert schema(text) == [
-        Found("AIB209", span(text, '"Microsoft.VirtualMachineImages"'),
-              "'type' is 'Microsoft.VirtualMachineImages', not 'Microsoft.VirtualMachineImages/imageTemplates' "
-              "(accepted only by az resource create --resource-type)"),
+        Found("AIB209", span(text, '"Microsoft.Compute/images"'),
+              "'type' is 'Microsoft.Compute/images', not 'Microsoft.VirtualMachineImages/imageTemplates': "
+              "this body describes an image template"),
     ]
 
 
-def test_missing_type_of_a_raw_body():
+def test_near_miss_provider_only_or_no_type_in_a_raw_body():
+    """``type`` is read-only: request bodies leave it out, az resource create quickstarts wrote the provider."""
+    assert schema(raw(props()).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.VirtualMachineImages")) == []
+    assert schema(raw(props()).replace("Microsoft.VirtualMachineImages/imageTemplates",
+                                       "microsoft.virtualmachineimages/imagetemplates")) == []
     text = raw(props(distribute='[]', more=' "customize": [],')).replace(
         '  "type": "Microsoft.VirtualMachineImages/imageTemplates",\n', "")
-    assert schema(text) == [
-        Found("AIB209", (0, 0, 0, 1), "The template has no 'type'; add \"type\": \"Microsoft.VirtualMachineImages/"
-                                      "imageTemplates\" (it can be left out only with az resource create --resource-type)"),
-    ]
+    assert schema(text) == []
 
 
 def test_near_miss_arm_type_in_other_case():
@@ -650,7 +664,8 @@ def test_arm_form_reports_the_same(version, properties, code, needle, message):
 def test_arm_version_from_parameter_without_default_is_assumed():
     text = arm(props(more=' "colour": "blue",')).replace(', "defaultValue": "2022-07-01"', "")
     assert schema(text) == [
-        Found("AIB200", span(text, '"colour"'), "Unknown property 'colour' in 'properties' (API version 2025-10-01 assumed)"),
+        Found("AIB200", span(text, '"colour"'), "Unknown property 'colour' in 'properties' (API version not given; "
+                                                "the content fits API versions 2019-05-01-preview and later)"),
     ]
 
 
@@ -667,7 +682,7 @@ def test_safe_fixes_repair_casing_quotes_and_type():
     text = raw(props(source='{"Type": "platformimage", "publisher": "p", "offer": "o", "sku": "s", "version": "latest"}',
                      more=' "buildTimeoutInMinutes": "80", "VMProfile": {"osDiskSizeGB": "64"},'
                           ' "customize": [{"type": "PowerShell", "inline": ["x"], "runElevated": "True"}],'),
-               ).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.VirtualMachineImages")
+               ).replace("Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.Compute/images")
     result = run(text)
     found = [d for d in result.diagnostics if d.code.startswith("AIB2")]
     assert sorted(d.code for d in found) == ["AIB201", "AIB201", "AIB202", "AIB202", "AIB202", "AIB204", "AIB209"]

@@ -59,13 +59,34 @@ RESOURCE_ID_KEYS = {("ImageTemplateIdentity", "userAssignedIdentities"): "userAs
 # The 2019-05-01-preview spec file was revised during 2019: these properties were
 # added to the same API version (SDK changelogs of April and November 2019).
 # Templates of that version may use them whichever revision of the file is read.
+# Where a version's definition and its own official examples and documentation
+# disagree, the examples and the documentation win, since the service accepted
+# them: the 2019-05-01-preview examples (CreateImageTemplateLinux/Windows) and
+# the February 2020 template documentation, written for that version, use
+# ``osDiskSizeGB``, ``vnetConfig {name, subnetName, resourceGroupName}`` and the
+# ``WindowsUpdate`` customizer; the 2018-02-01-preview and 2019-02-01-preview
+# examples (CreateImageTemplate) give distributors ``tags``.
+_DISTRIBUTOR_TAGS = {"ImageTemplateDistributor": {
+    "tags": {"type": "object", "additionalProperties": {"type": "string"},
+             "description": "Tags applied to the artifact (the name the examples of this version use)."}}}
 REVISION_ADDITIONS = {
+    "2018-02-01-preview": _DISTRIBUTOR_TAGS,
+    "2019-02-01-preview": _DISTRIBUTOR_TAGS,
     "2019-05-01-preview": {
         "ImageTemplateProperties": {
             "buildTimeoutInMinutes": {"type": "integer", "minimum": 0, "maximum": 960},
             "vmProfile": {"$ref": "#/definitions/ImageTemplateVmProfile"},
         },
-        "ImageTemplateVmProfile": {"vmSize": {"type": "string"}},
+        "ImageTemplateVmProfile": {
+            "vmSize": {"type": "string"},
+            "osDiskSizeGB": {"type": "integer", "minimum": 0},
+            "vnetConfig": {"$ref": "#/definitions/VirtualNetworkConfig"},
+        },
+        "VirtualNetworkConfig": {
+            "name": {"type": "string", "description": "Name of the virtual network."},
+            "subnetName": {"type": "string", "description": "Name of the subnet in the virtual network."},
+            "resourceGroupName": {"type": "string", "description": "Resource group of the virtual network."},
+        },
         "ImageTemplateShellCustomizer": {"sha256Checksum": {"type": "string"}},
         "ImageTemplatePowerShellCustomizer": {
             "sha256Checksum": {"type": "string"},
@@ -74,9 +95,27 @@ REVISION_ADDITIONS = {
         "ImageTemplateFileCustomizer": {"sha256Checksum": {"type": "string"}},
     }
 }
+# Whole definitions a version's examples and documentation use, by version: the
+# WindowsUpdate customizer of 2019-05-01-preview (see above), as 2020-02-14 defines it.
+REVISION_DEFINITIONS = {
+    "2019-05-01-preview": {
+        "ImageTemplateWindowsUpdateCustomizer": {
+            "description": "Installs Windows Updates.",
+            "x-ms-discriminator-value": "WindowsUpdate",
+            "allOf": [{"$ref": "#/definitions/ImageTemplateCustomizer"}],
+            "properties": {
+                "searchCriteria": {"type": "string"},
+                "filters": {"type": "array", "items": {"type": "string"}},
+                "updateLimit": {"type": "integer", "minimum": 0},
+            },
+        },
+    }
+}
 
 
 def _apply_revision_additions(version: str, definitions: dict) -> None:
+    for def_name, schema in REVISION_DEFINITIONS.get(version, {}).items():
+        definitions.setdefault(def_name, json.loads(json.dumps(schema)))
     for def_name, props in REVISION_ADDITIONS.get(version, {}).items():
         target = definitions.setdefault(def_name, {"type": "object", "properties": {}})
         target.setdefault("properties", {})

@@ -106,6 +106,11 @@ class Catalog:
         mask = self._availability.get(key, 0)
         return tuple(v for i, v in enumerate(self.versions) if mask >> i & 1)
 
+    def availability_mask(self, location) -> int:
+        """The versions having a location as a bit mask (bit i: ``versions[i]``); 0 when none has it."""
+        key = location if isinstance(location, str) else "/".join(location)
+        return self._availability.get(key, 0)
+
     def describe_versions(self, versions) -> str:
         """Words for a set of versions: "2022-07-01 and later", "up to 2019-05-01-preview" …"""
         from .lookup import describe_versions

@@ -130,6 +130,8 @@ LAST_PREVIEW_VERSION = "2019-05-01-preview"
 
 #: Where Image Builder ran during the 2019 preview (API versions up to 2019-05-01-preview).
 PREVIEW_AIB_REGIONS: tuple[str, ...] = ("eastus", "eastus2", "westcentralus", "westus", "westus2")
+#: The February 2020 documentation, still written for 2019-05-01-preview, adds two European regions.
+LAST_PREVIEW_AIB_REGIONS: tuple[str, ...] = PREVIEW_AIB_REGIONS + ("northeurope", "westeurope")
 
 #: Where Image Builder runs according to the current documentation (39 regions).
 CURRENT_AIB_REGIONS: tuple[str, ...] = (
@@ -179,12 +181,18 @@ def _extra(extra: Iterable[str]) -> list[Region]:
 
 def aib_regions(api_version: str | None, extra: Iterable[str] = ()) -> list[Region]:
     """The regions where Image Builder runs for ``api_version`` (plus configured ``extra`` ones)."""
-    names = PREVIEW_AIB_REGIONS if is_preview_era(api_version) else CURRENT_AIB_REGIONS
-    out = [BY_NAME[n] for n in names]
+    out = [BY_NAME[n] for n in preview_regions(api_version) or CURRENT_AIB_REGIONS]
     for region in _extra(extra):
         if region.name not in {r.name for r in out}:
             out.append(region)
     return out
+
+
+def preview_regions(api_version: str | None) -> tuple[str, ...]:
+    """The documented regions of a preview API version; empty for the others."""
+    if not is_preview_era(api_version):
+        return ()
+    return LAST_PREVIEW_AIB_REGIONS if api_version == LAST_PREVIEW_VERSION else PREVIEW_AIB_REGIONS
 
 
 def is_preview_era(api_version: str | None) -> bool:
