@@ -67,6 +67,9 @@ def _given(obj, name):
 
 def check(ctx):
     uri_name, old_name = ("scriptUri", "script") if api_at_least(ctx, "2019-05-01") else ("script", "scriptUri")
+    # 2018-02-01-preview has no inline commands: a script is the only way.
+    has_inline = api_at_least(ctx, "2019-02-01")
+    one_of = f"exactly one of {uri_name} or inline" if has_inline else f"the URL of a script in {uri_name}"
     for array, elements in (("customize", customizers(ctx)), ("inVMValidations", validators(ctx))):
         for el in elements:
             kind = (el.type or "").lower()
@@ -102,8 +105,11 @@ def check(ctx):
                 empty = [m for m in (obj.member(uri_name), obj.member("inline")) if m is not None]
                 if empty:
                     names = " and ".join(m.name for m in empty)
-                    message = f"{where} has an empty {names}; give exactly one of {uri_name} or inline"
+                    message = f"{where} has an empty {names}; give {one_of}"
                     yield ctx.diagnostic(empty[0].value or empty[0].key_span, message)
+                    continue
+                if not has_inline:
+                    yield ctx.diagnostic(type_node, f"{where} has no {uri_name}; give {one_of}")
                     continue
                 edit = insert_member(ctx, obj, "inline", ["<command>"])
                 yield ctx.diagnostic(

@@ -19,6 +19,10 @@ Inline commands (`inline` of Shell and PowerShell customizers and validators)
 are not checked, and neither is markup such as XML held in a value: there,
 `<name>` is ordinary text.
 
+A placeholder in free text that the service accepts as it is (tag names and
+values, the `name` of a customizer or validator) is only a **warning**: the
+build works, it just carries the sample's text.
+
 ## Why is this bad
 The samples are meant to be filled in before use (often by `sed` in the
 quickstart scripts). A template still holding a placeholder fails when it is
@@ -91,11 +95,29 @@ def _message(found: list[str]) -> str:
     return f"placeholders {shown} still need real values"
 
 
+# Maps of free text: tags on the template, on its artifacts, on the resources it creates.
+_TAG_MAPS = {"tags", "artifactTags", "managedResourceTags"}
+# Arrays whose items' "name" is free text.
+_NAMED_STEPS = {"customize", "inVMValidations"}
+
+
+def _free_text(node: Node, key: str | None) -> bool:
+    """Whether a value (or, with ``key`` None, the keys) of ``node``'s place is text the service takes as it is."""
+    holder = node if key is None else node.parent
+    if isinstance(holder, ObjectNode) and holder.key in _TAG_MAPS:
+        return True
+    if key == "name" and isinstance(holder, ObjectNode):
+        array = holder.parent
+        return isinstance(array, ArrayNode) and array.key in _NAMED_STEPS
+    return False
+
+
 def check(ctx):
     out = []
 
-    def report(span, found, ref):
-        d = ctx.diagnostic(span, _message(found), related=related_use(ref, "placeholder used here"))
+    def report(span, found, ref, free_text=False):
+        d = ctx.diagnostic(span, _message(found), related=related_use(ref, "placeholder used here"),
+                           severity="warning" if free_text else None)
         d.data["supersedes"] = True
         out.append(d)
 
@@ -109,7 +131,7 @@ def check(ctx):
             for m in node.members:
                 found = find(m.name, key)
                 if found:
-                    report(m.key_span, found, ref)
+                    report(m.key_span, found, ref, _free_text(node, None))
                 if m.value is not None and m.name not in _COMMAND_KEYS:
                     visit(m.value, ref, depth + 1, m.name)
         elif isinstance(node, ArrayNode):
@@ -123,7 +145,7 @@ def check(ctx):
                 return
             found = find(node.value, key)
             if found:
-                report(node.span, found, ref)
+                report(node.span, found, ref, _free_text(node, key))
 
     visit(ctx.template.node, None, 0, None)
     yield from unique(out)

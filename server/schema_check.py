@@ -197,6 +197,11 @@ def _opening(node: Node) -> Span:
     return node.key_span or Span(node.span.start, node.span.start + 1)
 
 
+def _bare(name: str) -> str:
+    """A key without stray punctuation around it, lower case: ``"type:"`` -> ``"type"``."""
+    return name.strip(" \t:;,.'\"").lower()
+
+
 def _is_expression(node: Node | None) -> bool:
     if not isinstance(node, ScalarNode) or node.kind != "string":
         return False
@@ -485,8 +490,9 @@ class _Checker:
         props = eff.properties
         present: set[str] = set()
         low_disc = disc.lower() if disc else None
+        misplaced: list = []  # (member, types having it, its name there): properties of other types of this union
         for m in node.members:
-            if m.name.lower() == low_disc:
+            if m.name.lower() == low_disc or (disc and _bare(m.name) == low_disc):
                 continue
             if root and m.name in ("type", "apiVersion"):
                 continue
@@ -495,27 +501,61 @@ class _Checker:
                 if self.arm and m.name == "copy" and isinstance(m.value, ArrayNode) and not root:
                     present.update(self.copy_loops(m.value, props, steps, place))
                     continue
-                prop = self.unknown(m, spec, eff, resolved, steps, place, root, node)
+                prop = self.unknown(m, spec, eff, resolved, steps, place, root, node, misplaced)
                 if prop is None:
                     continue
             present.add(prop.name)
             if prop.read_only or prop.arm_only or m.value is None:
                 continue  # read-only: from saved GET responses; ARM's own keys: ARM checks them
             self.value(m.value, prop.spec, steps + (prop.name,), f"'{prop.name}'")
-        for name, prop in props.items():
-            required = prop.required or (prop.arm_required and self.arm)
-            if not required or prop.read_only or name in present or name == disc:
-                continue
-            if root and name in ("type", "apiVersion"):
-                continue
-            if self.broken and self.in_broken(node.span):
-                continue  # the property may be in the part that did not parse
-            if any(m.name not in props and (_suggestion(m.name, props) == name or REPLACES.get(m.name) == name)
-                   for m in node.members):
-                continue  # a misspelling, or a newer replacement, of it is reported instead
+        missing = [name for name, prop in props.items() if self._missing(node, props, prop, present, disc, root)]
+        if misplaced and missing and self._wrong_type(node, spec, outer, vname, misplaced):
+            return  # one finding: the type, not its missing and misplaced properties
+        for m, owners, exact in misplaced:
+            self._misplaced(m, owners, exact, place())
+        for name in missing:
             if disc and (self._container_key(outer), vname, name) in REQUIRED_CHECKED_ELSEWHERE:
                 continue
             self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
+
+    def _missing(self, node: ObjectNode, props: dict, prop, present: set, disc: str | None, root: bool) -> bool:
+        """Whether required ``prop`` is missing from ``node`` and not reported otherwise."""
+        name = prop.name
+        required = prop.required or (prop.arm_required and self.arm)
+        if not required or prop.read_only or name in present or name == disc:
+            return False
+        if root and name in ("type", "apiVersion"):
+            return False
+        if self.broken and self.in_broken(node.span):
+            return False  # the property may be in the part that did not parse
+        # A misspelling, or a newer replacement, of it is reported instead.
+        return not any(m.name not in props and (_suggestion(m.name, props) == name or REPLACES.get(m.name) == name)
+                       for m in node.members)
+
+    def _wrong_type(self, node: ObjectNode, spec, steps: tuple, vname: str, misplaced: list) -> bool:
+        """When every misplaced property belongs to one other type: report the type once (AIB205)."""
+        common = set(misplaced[0][1]).intersection(*(owners for _m, owners, _exact in misplaced[1:]))
+        if len(common) != 1:
+            return False
+        (other,) = common
+        member = node.member(spec.discriminator) or node.get_ci(spec.discriminator)
+        if member is None or not isinstance(member.value, ScalarNode):
+            return False
+        kind = self._kind(steps)
+        names = ", ".join(f"'{m.name}'" for m, _owners, _exact in misplaced)
+        self.emit("AIB205", member.value.span, f"The {kind} has the properties of {article(other)} {kind} ({names}), "
+                  f"not of {article(vname)} {kind}; did you mean type '{other}'?",
+                  fix=_replace(member.value.span, other, f"Write '{other}'", safe=False))
+        return True
+
+    def _misplaced(self, m, owners: list[str], exact: str, here: str) -> None:
+        """AIB205: a property of other types of this union."""
+        kind = here.split()[-1]
+        spelled = "" if exact == m.name else f" (as '{exact}')"
+        types = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
+        plural = "s" if len(owners) > 1 else ""
+        self.emit("AIB205", m.key_span, f"'{m.name}' belongs to {types if plural else article(types)} "
+                  f"{kind}{plural}{spelled}, not {here}", self.case_severity())
 
     def _kind(self, steps: tuple) -> str:
         """What an element of the union at ``steps`` is called: source, customizer, ..."""
@@ -540,6 +580,13 @@ class _Checker:
                 self.emit("AIB201", member.key_span, f"'{member.name}' should be written '{disc}'; property "
                           f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity(),
                           _replace(member.key_span, disc, f"Rename to '{disc}'"))
+        if member is None:
+            # A key with stray punctuation ("type:"): one finding, the did-you-mean, and its value is used.
+            member = next((m for m in node.members if _bare(m.name) == disc.lower()), None)
+            if member is not None:
+                self.emit("AIB200", member.key_span, f"Unknown property '{member.name}' in "
+                          f"{article(self._kind(steps))}; did you mean '{disc}'?",
+                          fix=_replace(member.key_span, disc, f"Rename to '{disc}'", safe=False))
         if member is None or member.value is None:
             if self.broken and self.in_broken(node.span):
                 return None, None
@@ -574,16 +621,19 @@ class _Checker:
                       fix=_replace(value.span, close, f"Write '{close}'", safe=False) if close else None)
         return None, None
 
-    def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool, node: ObjectNode):
+    def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool, node: ObjectNode,
+                misplaced: list):
         """Report a member that ``eff`` (``spec`` or its variant) lacks; the property to check it as, if any."""
         name = m.name
         if root and ((self.arm and name in ARM_EXTRA_KEYS) or name == "$schema"):
             return None
         if root and not self.arm and name in DEPLOYMENT_KEYS:
-            self.emit("AIB200", m.key_span, f"'{name}' belongs to an ARM deployment template, not to a template body")
+            self.emit("AIB200", m.key_span, f"'{name}' belongs to an ARM deployment template, not to a template body",
+                      self.case_severity())
             return None
         if _EXPRESSION.match(name):
-            self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place()}")
+            self.emit("AIB200", m.key_span, f"An ARM expression cannot be a property name in {place()}",
+                      self.case_severity())
             return None
         prop = eff.prop_ci(name)
         if prop is not None:
@@ -596,14 +646,7 @@ class _Checker:
         if spec.discriminator:
             owners = [v for v, vs in spec.variants.items() if vs is not eff and vs.prop_ci(name)]
             if owners:
-                here = place()
-                kind = here.split()[-1]
-                exact = spec.variants[owners[0]].prop_ci(name).name
-                spelled = "" if exact == name else f" (as '{exact}')"
-                types = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
-                plural = "s" if len(owners) > 1 else ""
-                self.emit("AIB205", m.key_span, f"'{name}' belongs to {types if plural else article(types)} "
-                          f"{kind}{plural}{spelled}, not {here}")
+                misplaced.append((m, owners, spec.variants[owners[0]].prop_ci(name).name))
                 return None
         renamed = SCRIPT_RENAMED.get(name)
         if renamed in eff.properties and node.member(renamed) is None and node.member("inline") is None:
@@ -620,15 +663,21 @@ class _Checker:
                       f"{version_range(elsewhere, self.catalog.versions)}{instead}",
                       ERROR if instead and eff.properties[other].required else self.case_severity(), fix)
             return None
-        self.unknown_property(m.key_span, name, eff.properties, place())
+        self.unknown_property(m.key_span, name, eff.properties, place(), node)
         return None
 
-    def unknown_property(self, span: Span, name: str, props: dict, place: str) -> None:
-        """AIB200 with "did you mean" (a close or known alternative name, offered as a fix) or where it belongs."""
+    def unknown_property(self, span: Span, name: str, props: dict, place: str, node: ObjectNode | None = None) -> None:
+        """AIB200 with "did you mean" (a close or known alternative name, offered as a fix) or where it belongs.
+
+        An error when it stands for a required property that is missing (the service rejects that);
+        otherwise an error only where the service rejects unknown properties (STRICT_FROM).
+        """
         close = _suggestion(name, props)
         if close:
             fix = _replace(span, close, f"Rename to '{close}'", safe=False)  # a guess: not applied by --fix
-            self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?", fix=fix)
+            needed = node is not None and props[close].required and node.member(close) is None
+            self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?",
+                      ERROR if needed else self.case_severity(), fix=fix)
             return
         hint = ""
         for prop in props.values():
@@ -638,7 +687,7 @@ class _Checker:
                 if inner is not None and not inner.read_only:
                     hint = f"; it belongs inside '{prop.name}'"
                     break
-        self.emit("AIB200", span, f"Unknown property '{name}' in {place}{hint}")
+        self.emit("AIB200", span, f"Unknown property '{name}' in {place}{hint}", self.case_severity())
 
     def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place) -> set[str]:
         """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""

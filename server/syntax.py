@@ -45,24 +45,35 @@ def duplicate_keys(document) -> Iterator[Diagnostic]:
             if len(members) > 1:
                 names = [m.name for m in members]
                 if len(set(names)) != len(names):
-                    yield from _duplicates(members)
+                    yield from _duplicates(members, _in_parameter_declaration(node))
         else:
             children = node.items
         stack.extend(c for c in children if c is not None and type(c) is not ScalarNode)
 
 
-def _duplicates(members) -> Iterator[Diagnostic]:
+def _in_parameter_declaration(node: ObjectNode) -> bool:
+    """Whether ``node`` declares a parameter of an ARM deployment template (``parameters.<name>``)."""
+    from .templates import is_arm_template
+
+    section = node.parent
+    return isinstance(section, ObjectNode) and section.key == "parameters" and is_arm_template(section.parent)
+
+
+def _duplicates(members, declaration: bool = False) -> Iterator[Diagnostic]:
+    """Repeated keys; in a parameter declaration only a warning: ARM takes the last and deploys."""
     seen: dict[str, Span] = {}
     for m in members:
         first = seen.get(m.name)
         if first is None:
             seen[m.name] = m.key_span
             continue
+        where = "this parameter declaration; ARM uses the last value" if declaration else \
+            "this object; only the last value counts"
         yield Diagnostic(
             DUPLICATE_KEY,
-            f"Duplicate key '{m.name}' in this object; only the last value counts",
+            f"Duplicate key '{m.name}' in {where}",
             m.key_span,
-            Severity.ERROR,
+            Severity.WARNING if declaration else Severity.ERROR,
             related=(Related(first, f"'{m.name}' first appears here"),),
         )
 
