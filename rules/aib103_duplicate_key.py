@@ -5,6 +5,11 @@ Reports every repeated key of an object (JSON or YAML) on the later
 occurrence, with the first occurrence as related information. Keys are
 compared exactly; keys that differ only in case are left to AIB201.
 
+Inside the declaration of an ARM template parameter (`"parameters": {"p":
+{"defaultValue": ..., "defaultValue": ...}}`) it is a **warning**: Azure Resource
+Manager takes the last value and deploys, so the template works; it only may not
+do what the first value suggests.
+
 ## Why is this bad
 Most parsers, Azure CLI and ARM included, silently keep the last value and
 drop the earlier one. A template with two `customize` arrays or two `source`
@@ -34,7 +39,8 @@ automatic fix, since only you know which one is right.
 All.
 
 ## Source
-https://www.rfc-editor.org/rfc/rfc8259#section-4 (names within an object should be unique)
+https://www.rfc-editor.org/rfc/rfc8259#section-4 (names within an object should be unique);
+Azure Resource Manager reads templates with Json.NET, which keeps the last of duplicate keys
 """
 
 CODE = "AIB103"

@@ -33,11 +33,19 @@ An ARM expression cannot stand for a property name, so a key such as
 `"[parameters('p')]"` in a fixed-shape object is reported as well (in free-form
 maps such as `userAssignedIdentities` or `tags` it is fine).
 
+A key with stray punctuation (`"type:"`, `"galleryImageId:"`) gets a "did you
+mean"; for the `type` of a source, customizer, distributor or validator that is
+the one finding (not also "missing 'type'"), and its value is used to check the
+rest of the object.
+
 ## Why is this bad
-From API version 2024-02-01 the service rejects a request with an unknown field.
-Older versions silently drop it, which is worse: the template deploys, and the
-setting you meant to make (a tag, a VM size, a source image publisher) is never
-applied.
+From API version 2024-02-01 the service rejects a request with an unknown field:
+an **error** there. Older versions silently drop it, so the template deploys, and
+the setting you meant to make (a tag, a VM size, a source image publisher) is
+never applied: a **warning** there, since the service accepts the template. An
+unknown name that stands for a required property that is missing (a misspelt
+`runOutputName`) is an error in every version: the service rejects the template
+for the missing property.
 
 ## Example
 ```json
@@ -67,9 +75,22 @@ it is a guess, so `--fix` applies it only with `--unsafe-fixes`.
 
 ## API versions
 The set of properties is that of the template's API version (its literal
-`apiVersion`, or the default of the ARM parameter or variable it names). When the
-version cannot be determined, the configured default (newest stable) is used and
-the message says which version was assumed.
+`apiVersion`, or the default of the ARM parameter or variable it names).
+When the template does not give its version (`apiVersion` missing, or a
+parameter without a default), it is checked under every *plausible* version: the
+one a parameter file next to it sets (`<name>.parameters*.json`,
+`azuredeploy.parameters.json`, any `*.parameters*.json` whose parameters the
+template declares), else the parameter's `allowedValues`, else the versions whose
+schema fits the template's content best (lower-case types and `script` belong to
+the early previews, an ISO source to `2019-05-01-preview` and before,
+`stagingResourceGroup` to `2022-02-14` and later, ...). A finding that holds
+under every plausible version keeps its severity; one that holds under some of
+them is one step milder (an error becomes a warning) and names those versions.
+The message says how the versions were found. A configured
+`default-api-version` applies as given instead.
+
+Severity: see above (warning before 2024-02-01, error from then on). Source:
+the release notes of May 2024 ("case-sensitive ... unknown fields rejected").
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json

@@ -17,7 +17,10 @@ is not reported: the property may be in the part that could not be read.
 
 When the object has an unknown property that looks like a misspelling of the
 missing one (`"runOutputNme"`, `"distributes"`), only that is reported (AIB200,
-with "did you mean"): one mistake, one finding.
+with "did you mean"): one mistake, one finding. Likewise when a source,
+customizer or distributor carries the properties of another type instead of its
+own (a `ManagedImage` distributor with `galleryImageId`), only its type is
+reported (AIB205).
 
 ## Why is this bad
 The service rejects a template that lacks a required property when it is
@@ -45,6 +48,27 @@ Use instead:
 Add the named property.
 
 ## API versions
+When the template does not give its version (`apiVersion` missing, or a
+parameter without a default), it is checked under every *plausible* version: the
+one a parameter file next to it sets (`<name>.parameters*.json`,
+`azuredeploy.parameters.json`, any `*.parameters*.json` whose parameters the
+template declares), else the parameter's `allowedValues`, else the versions whose
+schema fits the template's content best (lower-case types and `script` belong to
+the early previews, an ISO source to `2019-05-01-preview` and before,
+`stagingResourceGroup` to `2022-02-14` and later, ...). A finding that holds
+under every plausible version keeps its severity; one that holds under some of
+them is one step milder (an error becomes a warning) and names those versions.
+The message says how the versions were found. A configured
+`default-api-version` applies as given instead.
+
+Decision for a missing `identity` when the version is not known (reviewed
+findings marked unsure): `identity` is required from `2020-02-14` only (the
+definitions of `2019-05-01-preview` and before do not require it, and the
+quickstarts of that time deployed without one), so unless the content rules the
+previews out the finding is a **warning** that names `2020-02-14 and later`.
+Source: the API definitions (`ImageTemplate.required`) of `2019-05-01-preview`
+and `2020-02-14`.
+
 What is required differs by version: `identity` is required from `2020-02-14`;
 a SharedImage distributor needs `replicationRegions` up to `2022-02-14` and not
 after; the ISO source (up to `2019-05-01-preview`) needs `sourceUri` and

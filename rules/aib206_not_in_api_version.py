@@ -5,7 +5,7 @@ Reports a property, a `type` value or an allowed value that the template's API
 version does not have but other versions do, and names those versions:
 
 * the ISO source, which exists up to `2019-05-01-preview` only;
-* the WindowsUpdate customizer, from `2020-02-14`;
+* the WindowsUpdate customizer, from `2019-05-01-preview` (see below);
 * `errorHandling` (from `2023-07-01`), `autoRun` and `managedResourceTags`
   (from `2024-02-01`), `optimize` (from `2022-07-01`), `validate` and
   `stagingResourceGroup` (from `2022-02-14`), `replicationMode` and
@@ -49,17 +49,28 @@ Move the template to an API version that has the feature (check the other
 properties against that version too), or remove the property.
 
 ## API versions
-An unknown `type` value is an error, with one exception: `WindowsUpdate`
-under `2019-05-01-preview` is a warning. That preview's definition changed
-during 2019, and the service's own `2019-05-01-preview` example request uses
-`WindowsUpdate`, so the service evidently accepted it. A property is an error from
-`2024-02-01` (the service rejects unknown fields) and a warning for older
-versions, which ignore it. The 2019 documentation showed `vnetConfig` and
-`osDiskSizeGB` with `2019-05-01-preview`, but the API defines them only from
-`2020-02-14`; they are reported (as warnings) there.
+An unknown `type` value is an error. A property is an error from `2024-02-01`
+(the service rejects unknown fields) and a warning for older versions, which
+ignore it.
+
+Where a version's definition and its own official examples and documentation
+disagree, what the examples and the documentation show is accepted, since the
+service took it: `2019-05-01-preview` (whose definition changed during 2019)
+accepts `osDiskSizeGB`, `vnetConfig` in its old form `{name, subnetName,
+resourceGroupName}` and the `WindowsUpdate` customizer (the version's
+`CreateImageTemplateLinux`/`CreateImageTemplateWindows` examples, the February
+2020 template documentation, and Microsoft's quickstarts of March 2020 use them);
+`2018-02-01-preview` and `2019-02-01-preview` accept `tags` on a distributor (the
+`CreateImageTemplate` examples of both versions use it; later versions call it
+`artifactTags`, and the message says so).
+
+When the template does not give its version, see AIB203 for how the plausible
+versions are found and what that does to the severity.
 
 ## Source
-https://learn.microsoft.com/azure/virtual-machines/image-builder-api-update-release-notes
+https://learn.microsoft.com/azure/virtual-machines/image-builder-api-update-release-notes;
+the `examples` folders of each API version in Azure/azure-rest-api-specs
+(`specification/imagebuilder/resource-manager/Microsoft.VirtualMachineImages`)
 """
 
 CODE = "AIB206"

@@ -11,7 +11,8 @@
 * **Warning**: a `Shell` or `PowerShell` customizer or validator with a
   `scriptUri`, a `File` customizer or validator with a `sourceUri`, or an
   `optimize.workload` with a `scriptUri`, that has no `sha256Checksum`, in API
-  versions that have the property.
+  versions that have the property. Not when the URL is still a placeholder
+  (`"<scriptUrl>"`): AIB310 reports that, and there is no file to hash yet.
 
 ## Why is this bad
 Without a checksum Image Builder runs whatever the URL serves at build time: a

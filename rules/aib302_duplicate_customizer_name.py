@@ -36,14 +36,17 @@ the name only labels the step. Names that come from an ARM parameter are not
 renamed (the parameter may be used elsewhere).
 
 ## API versions
-All versions. The uniqueness requirement is written in the template
-documentation up to the 2020-02-14 era (2018-02-01-preview to 2020-02-14): an
-error there. The current documentation (2021-10-01 and later) no longer states
-it, and validators (2022-02-14 and later) were never covered by it: a warning
-there.
+All versions, as a **warning**. The uniqueness requirement is written in the
+template documentation up to the 2020-02-14 era, but the service did not
+enforce it: the API's own official example of 2020-02-14
+(`CreateImageTemplateWindows`) names two of its PowerShell customizers alike.
+The current documentation (2021-10-01 and later) no longer states it, and
+validators (2022-02-14 and later) were never covered by it.
 
 ## Source
-https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#properties-customize
+https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#properties-customize;
+the 2020-02-14 example `specification/imagebuilder/.../2020-02-14/examples/CreateImageTemplateWindows.json`
+in Azure/azure-rest-api-specs
 """
 
 from __future__ import annotations
@@ -51,19 +54,17 @@ from __future__ import annotations
 from aiblint.diagnostics import Fix
 from aiblint.document.nodes import ScalarNode
 
-from ._util import api_at_least, copy_inputs, customizers, duplicates, properties, replace_value, validators
+from ._util import copy_inputs, customizers, duplicates, properties, replace_value, validators
 
 CODE = "AIB302"
 NAME = "duplicate-customizer-name"
-SEVERITY = "error"
+SEVERITY = "warning"
 SUMMARY = "Two customizers (or two validators) with the same name"
 
 
 def check(ctx):
-    documented = not api_at_least(ctx, "2021-10-01")
     groups = (("Customizer", "customize", customizers(ctx)), ("Validator", "inVMValidations", validators(ctx)))
     for kind, array, elements in groups:
-        severity = "error" if documented and kind == "Customizer" else "warning"
         for dup in duplicates(ctx, elements, "name", case_sensitive=True):
             fixes = ()
             edit = replace_value(ctx, dup.where, dup.new_name) if dup.new_name else None
@@ -73,7 +74,6 @@ def check(ctx):
                 dup.where,
                 f'{kind} name "{dup.name}" is already used by {array}[{dup.first_index}]; '
                 f"names must be unique",
-                severity=severity,
                 related=dup.related(f'first {kind.lower()} named "{dup.name}"'),
                 fixes=fixes,
             )
@@ -82,5 +82,5 @@ def check(ctx):
         if isinstance(name, ScalarNode) and name.kind == "string" and not name.is_expression:
             yield ctx.diagnostic(
                 name, f'Customizer name "{name.value}" is the same for every customizer that the copy loop '
-                "makes; build it from copyIndex('customize')", severity="error" if documented else "warning",
+                "makes; build it from copyIndex('customize')",
             )

@@ -38,7 +38,9 @@ Use instead:
 The script URI property is ``script`` in 2018-02-01-preview and
 2019-02-01-preview and ``scriptUri`` from 2019-05-01-preview on. Validators
 exist from 2022-02-14 on. The "exactly one of" rule is in the API description
-of every version.
+of every version that has ``inline`` (2019-02-01-preview and later); the `shell`
+customizer of 2018-02-01-preview has only ``script``, so there the message asks
+for a script, without mentioning ``inline`` or offering to add it.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#shell-customizer

@@ -429,8 +429,20 @@ class _Checker:
             return
         if value == "" and form_name in EMPTY_ALLOWED:
             return
-        self.emit("AIB208", span, f"{label} is not the resource ID of {form.what}; expected {form.template}",
-                  related=related)
+        other = resource_ids.identify(value)
+        if resource_ids.matches(form_name, value.strip()):
+            what = f"has spaces around the resource ID of {form.what}"
+        elif other == "galleryImageVersionOrLatest" and form_name == "galleryImageVersion":
+            what = ("names the latest image version or a direct shared gallery, which the service accepts from "
+                    f"API version 2022-07-01; give the resource ID of {form.what}")
+        elif other == "galleryImageVersionOrLatest":
+            what = f"is the resource ID of a gallery image version, not of {form.what}"
+        elif other is not None:
+            what = f"is the resource ID of {resource_ids.FORMS[other].what}, not of {form.what}"
+        else:
+            what = f"is not the resource ID of {form.what}"
+        message = f"{label} {what}; expected {form.template}"
+        self.emit("AIB208", span, message[0].upper() + message[1:], related=related)
 
     def referred_value(self, node: ScalarNode, spec, steps: tuple, label: str) -> None:
         """An object or array given as ``[parameters('p')]``/``[variables('v')]``: checked where it is written.

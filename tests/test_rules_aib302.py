@@ -32,7 +32,7 @@ def test_later_duplicates_reported_with_related_first():
         Found("AIB302", at(text, '"setup"', 3), MESSAGE),
     ]
     first = diagnostics(text, "AIB302")[0]
-    assert first.severity.label == "error"
+    assert first.severity.label == "warning"
     assert [r.message for r in first.related] == ['first customizer named "setup"']
     assert src(text).encode()[first.related[0].span.start:first.related[0].span.end] == b'"setup"'
 
@@ -48,9 +48,9 @@ def test_renames_are_unique_together_and_relint_clean():
     assert fixed(new, "AIB302") == new
 
 
-def test_current_api_versions_warn_only():
-    # The uniqueness sentence is gone from the documentation of 2021-10-01 and later.
-    for version, severity in (("2019-05-01-preview", "error"), ("2020-02-14", "error"),
+def test_every_api_version_warns_only():
+    # Documented up to 2020-02-14, but that version's own official example repeats a customizer name.
+    for version, severity in (("2019-05-01-preview", "warning"), ("2020-02-14", "warning"),
                               ("2021-10-01", "warning"), ("2025-10-01", "warning")):
         found = diagnostics(TEMPLATE % version, "AIB302")
         assert [d.severity.label for d in found] == [severity, severity], version
@@ -147,4 +147,4 @@ def test_arm_copy_loop_with_a_fixed_customizer_name():
         Found("AIB302", at(text, '"script"'), 'Customizer name "script" is the same for every customizer that the '
                                              "copy loop makes; build it from copyIndex('customize')"),
     ]
-    assert diagnostics(text, "AIB302")[0].severity.label == "warning"  # 2024-02-01: documented for old versions only
+    assert diagnostics(text, "AIB302")[0].severity.label == "warning"

@@ -45,7 +45,10 @@ FORMAT = 1
 RESOURCE_ID_PROPS = {
     ("ImageTemplateManagedImageSource", "imageId"): "managedImage",
     ("ImageTemplateManagedImageDistributor", "imageId"): "managedImage",
-    ("ImageTemplateSharedImageDistributor", "galleryImageId"): "galleryImage",
+    # An explicit image version (".../versions/x.y.z") came with the versioning of 2022-07-01; before,
+    # the documentation gives only the image definition.
+    ("ImageTemplateSharedImageDistributor", "galleryImageId"):
+        lambda v: "galleryImage" if v >= "2022-07-01" else "galleryImageDefinition",
     ("ImageTemplateSharedImageVersionSource", "imageVersionId"):
         lambda v: "galleryImageVersionOrLatest" if v >= "2022-07-01" else "galleryImageVersion",
     ("VirtualNetworkConfig", "subnetId"): "subnet",

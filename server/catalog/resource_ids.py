@@ -49,6 +49,12 @@ FORMS: dict[str, ResourceIdForm] = {
             rf"^{_GALLERY_IMAGE}(?:/versions/{_VERSION})?$",
         ),
         ResourceIdForm(
+            "galleryImageDefinition", "an Azure Compute Gallery image definition",
+            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/galleries/"
+            "{gallery}/images/{imageDefinition}",
+            rf"^{_GALLERY_IMAGE}$",
+        ),
+        ResourceIdForm(
             "galleryImageVersion", "an Azure Compute Gallery image version",
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/galleries/"
             "{gallery}/images/{imageDefinition}/versions/{x.y.z}",
@@ -95,3 +101,14 @@ def form(name: str) -> ResourceIdForm:
 def matches(form_name: str, value: str) -> bool:
     """Whether ``value`` has the resource-ID form ``form_name``."""
     return bool(FORMS[form_name].compiled.match(value))
+
+
+# The forms a value is recognised as, most specific first.
+_IDENTIFIED = ("managedImage", "galleryImageDefinition", "galleryImageVersionOrLatest", "userAssignedIdentity",
+               "subnet", "resourceGroup")
+
+
+def identify(value: str) -> str | None:
+    """The name of the form a resource ID has (spaces around it ignored), if it is one of the known ones."""
+    text = value.strip()
+    return next((name for name in _IDENTIFIED if matches(name, text)), None)
