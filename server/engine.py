@@ -70,7 +70,7 @@ class Selection:
 def lint(document: Document, settings: Settings | None = None, *, registry: Registry | None = None,
          catalog=None, selection: Selection | None = None) -> LintResult:
     """Check one document and return its templates and (filtered) diagnostics."""
-    from . import schema_check, suppress, syntax
+    from . import suppress, syntax
 
     settings = settings or Settings()
     registry = registry or default_registry()
@@ -87,15 +87,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     found: list[Diagnostic] = list(syntax.check(document, templates))
     template_rules = selection.rules("template")
     for template in templates:
-        per_version = []
-        for version in template.versions:
-            ctx = Context(document, template, catalog, settings, version=version)
-            out = _guard("schema", lambda: list(schema_check.check(ctx)))
-            for rule in template_rules:
-                out.extend(_run(rule, Context(document, template, catalog, settings, rule, templates, version=version)))
-            per_version.append(out)
-        found.extend(per_version[0] if len(per_version) == 1 else
-                     merge_versions(template, per_version, catalog))
+        found.extend(_check_template(document, template, catalog, settings, template_rules, templates))
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
@@ -116,6 +108,35 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = kept
     return result
+
+
+def _check_template(document: Document, template: Template, catalog, settings: Settings,
+                    rules: list[RuleInfo], templates: list[Template]) -> list[Diagnostic]:
+    """Schema pass and template rules, under each plausible version of ``template``, merged.
+
+    A rule that does not ask for the API version while checking the newest one
+    gives the same answer under every version and is not run again.
+    """
+    from . import schema_check
+
+    versions = template.versions
+    per_version: list[list[Diagnostic]] = [[] for _ in versions]
+    for i, version in enumerate(versions):
+        ctx = Context(document, template, catalog, settings, version=version)
+        per_version[i] = _guard("schema", lambda: list(schema_check.check(ctx)))
+    newest = len(versions) - 1
+    for rule in rules:
+        ctx = Context(document, template, catalog, settings, rule, templates, version=versions[newest])
+        out = _run(rule, ctx)
+        per_version[newest].extend(out)
+        if newest and not ctx.version_used:
+            for d in out:
+                d.data["version_independent"] = True
+            continue
+        for i in range(newest):
+            per_version[i].extend(_run(rule, Context(document, template, catalog, settings, rule, templates,
+                                                     version=versions[i])))
+    return per_version[0] if not newest else merge_versions(template, per_version, catalog)
 
 
 def merge_versions(template: Template, per_version: list[list[Diagnostic]], catalog) -> list[Diagnostic]:

@@ -61,9 +61,12 @@ class Context:
         self.rule = rule
         # The API version this check runs under: one of the template's plausible versions.
         self.version = version
+        # Whether the check asked for the API version (else its findings hold under every version).
+        self.version_used = False
 
     @property
     def api_version(self) -> str:
+        self.version_used = True
         if self.version:
             return self.version
         return self.template.api_version if self.template else self.settings.default_api_version

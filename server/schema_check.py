@@ -545,7 +545,13 @@ class _Checker:
                        for m in node.members)
 
     def _wrong_type(self, node: ObjectNode, spec, steps: tuple, vname: str, misplaced: list) -> bool:
-        """When every misplaced property belongs to one other type: report the type once (AIB205)."""
+        """Report the type once (AIB205) when the misplaced properties say which type was meant.
+
+        That is when they all belong to one other type, and that type either has
+        everything it requires, or has its resource ID (``galleryImageId``) where
+        the declared type's own (``imageId``) is missing. Otherwise the properties
+        and the missing ones are reported each (and a changed type is not undone).
+        """
         common = set(misplaced[0][1]).intersection(*(owners for _m, owners, _exact in misplaced[1:]))
         if len(common) != 1:
             return False
@@ -553,10 +559,22 @@ class _Checker:
         member = node.member(spec.discriminator) or node.get_ci(spec.discriminator)
         if member is None or not isinstance(member.value, ScalarNode):
             return False
+        names = {m.name.lower() for m in node.members}
+
+        def required(variant: str) -> list:
+            return [p for p in spec.variants[variant].properties.values()
+                    if p.required and not p.read_only and p.name != spec.discriminator]
+
+        needs = [p.name for p in required(other) if p.name.lower() not in names]
+        has_id = any(p.spec.resource_id and p.name.lower() in names for p in required(other))
+        own_id = any(p.spec.resource_id and p.name.lower() in names for p in required(vname))
+        if needs and not (has_id and not own_id):
+            return False
         kind = self._kind(steps)
-        names = ", ".join(f"'{m.name}'" for m, _owners, _exact in misplaced)
-        self.emit("AIB205", member.value.span, f"The {kind} has the properties of {article(other)} {kind} ({names}), "
-                  f"not of {article(vname)} {kind}; did you mean type '{other}'?",
+        shown = ", ".join(f"'{m.name}'" for m, _owners, _exact in misplaced)
+        also = f" (which also needs {', '.join(repr(n) for n in needs)})" if needs else ""
+        self.emit("AIB205", member.value.span, f"The {kind} has the properties of {article(other)} {kind} ({shown}), "
+                  f"not of {article(vname)} {kind}; did you mean type '{other}'{also}?",
                   fix=_replace(member.value.span, other, f"Write '{other}'", safe=False))
         return True
 

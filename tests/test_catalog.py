@@ -104,7 +104,9 @@ def test_replication_regions_required_until_2022_02_14(version):
     assert regions.required == (version <= "2022-02-14")
     assert regions.deprecated == (version >= "2022-07-01")
     assert shared.properties["galleryImageId"].required
-    assert shared.properties["galleryImageId"].spec.resource_id == "galleryImage"
+    # An explicit version in galleryImageId came with the versioning of 2022-07-01.
+    expected = "galleryImage" if version >= "2022-07-01" else "galleryImageDefinition"
+    assert shared.properties["galleryImageId"].spec.resource_id == expected
 
 
 def test_availability_of_features():

@@ -90,10 +90,10 @@ def test_per_file_ignores_and_exclude(tmp_path):
 
 
 def test_default_api_version_and_fail_level(tmp_path):
-    # No apiVersion: the configured default is assumed, and the diagnostics say so.
+    # No apiVersion: the versions the content fits, and the diagnostics say so; a configured default is used as given.
     write(tmp_path, "t.json", GOOD.replace('  "apiVersion": "2024-02-01",\n', "").replace('"offer"', '"ofer"'))
     messages = [r["message"] for r in check(tmp_path, "t.json").json()]
-    assert messages and all("2025-10-01 assumed" in m for m in messages)
+    assert messages and all("API version not given; the content fits API versions" in m for m in messages)
     write(tmp_path, ".aiblint.yaml", "default-api-version: '2022-07-01'\n")
     messages = [r["message"] for r in check(tmp_path, "t.json").json()]
     assert messages and all("2022-07-01 assumed" in m for m in messages)

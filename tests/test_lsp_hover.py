@@ -46,11 +46,16 @@ async def hover(client, uri, text, needle, after=1):
 
 
 async def test_hover_on_a_type_value_of_a_later_api_version(client: LanguageClient):
+    # WindowsUpdate came with 2019-05-01-preview (its own examples use it).
+    early = OLD.replace("2019-05-01-preview", "2019-02-01-preview")
+    uri = "file:///tmp/aiblint-hover-early.json"
+    open_doc(client, uri, early)
+    assert "AIB206" in [d.code for d in await diagnostics(client, uri, 1)]
+    text = await hover(client, uri, early, '"WindowsUpdate"')
+    assert "AIB206" in text and "**WindowsUpdate customizer**" in text and "2019-05-01-preview and later" in text
     uri = "file:///tmp/aiblint-hover-old.json"
     open_doc(client, uri, OLD)
-    assert "AIB206" in [d.code for d in await diagnostics(client, uri, 1)]
-    text = await hover(client, uri, OLD, '"WindowsUpdate"')
-    assert "AIB206" in text and "**WindowsUpdate customizer**" in text and "2020-02-14 and later" in text
+    await diagnostics(client, uri, 1)
     # The version's own facts: runElevated has no default before 2020-02-14.
     text = await hover(client, uri, OLD, '"runElevated"')
     assert "boolean" in text and "Default" not in text and "2019-05-01-preview and later" in text
