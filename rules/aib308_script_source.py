@@ -71,7 +71,7 @@ def check(ctx):
     uri_name, old_name = ("scriptUri", "script") if api_at_least(ctx, "2019-05-01") else ("script", "scriptUri")
     # 2018-02-01-preview has no inline commands: a script is the only way.
     has_inline = api_at_least(ctx, "2019-02-01")
-    one_of = f"exactly one of {uri_name} or inline" if has_inline else f"the URL of a script in {uri_name}"
+    one_of = f"exactly one of {uri_name} or inline" if has_inline else f"the URL of a script in '{uri_name}'"
     for array, elements in (("customize", customizers(ctx)), ("inVMValidations", validators(ctx))):
         for el in elements:
             kind = (el.type or "").lower()

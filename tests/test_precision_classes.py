@@ -109,7 +109,7 @@ def test_2018_preview_shell_step_asks_for_a_script_only():
              "distribute": [MANAGED | {"type": "managedImage"}]}
     text = raw(props, "2018-02-01-preview", identity=None)
     assert found(text, "AIB308") == [("error", "customize[0] (shell) has an empty script; give the URL of a script "
-                                               "in script", at(text, '""'))]
+                                               "in 'script'", at(text, '""'))]
     later = raw({"customize": [{"type": "Shell", "name": "s", "inline": []}]}, "2019-02-01-preview")
     assert [m for _s, m, _r in found(later, "AIB308")] == [
         "customize[0] (Shell) has an empty inline; give exactly one of script or inline"]
