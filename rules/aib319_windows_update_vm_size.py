@@ -33,7 +33,10 @@ Generation 1 and Generation 2 images and is the service's own default for
 Generation 2 images), replacing a one-vCPU size or adding the member.
 
 ## API versions
-``WindowsUpdate`` exists from 2020-02-14.
+``WindowsUpdate`` exists from 2019-05-01-preview (its definition gained it
+in 2020-02-14, but that preview's own official example and its 2020
+documentation use it; see AIB206), where the default build VM is
+Standard_D1_v2 as well.
 
 ## Source
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-troubleshoot#information-events-show-low-windows-resources
@@ -59,7 +62,7 @@ SUGGESTED = DEFAULT_GEN2_SIZE
 
 
 def check(ctx):
-    if not api_at_least(ctx, "2020-02-14"):
+    if not api_at_least(ctx, "2019-05-01"):
         return
     updates = [el for el in customizers(ctx) if (el.type or "").lower() == "windowsupdate"]
     if not updates:

@@ -42,6 +42,9 @@ def test_valid():
         raw(platform("2019-Datacenter"), customize=[{"type": "PowerShell", "name": "x", "inline": ["y"]}]),
         raw({"type": "ManagedImage", "imageId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/images/i"},
             customize=[UPDATE]),  # generation unknown: so is the default size
-        raw(platform("2019-Datacenter"), customize=[UPDATE], api="2019-05-01-preview"),
+        raw(platform("2019-Datacenter"), customize=[UPDATE], api="2019-02-01-preview"),  # no WindowsUpdate yet
     ):
         assert lint(text, codes="AIB319") == []
+    # 2019-05-01-preview: its own example uses WindowsUpdate, on the one-vCPU default VM.
+    assert [f.code for f in lint(raw(platform("2019-Datacenter"), customize=[UPDATE], api="2019-05-01-preview"),
+                                 codes="AIB319")] == ["AIB319"]
