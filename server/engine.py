@@ -76,12 +76,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     registry = registry or default_registry()
     catalog = catalog or catalog_mod.load()
     selection = selection or Selection(settings, registry)
-    default_version = settings.default_api_version
-    if default_version not in catalog.versions:
-        default_version = catalog.newest
-    templates = find_templates(document.root, catalog.versions, default_version)
-    # A configured default version applies as given; the built-in one is only a fallback.
-    settle_versions(templates, catalog, document.path, infer=default_version in (NEWEST_STABLE, catalog.newest))
+    templates = templates_of(document, settings, catalog)
     result = LintResult(document, templates)
 
     found: list[Diagnostic] = list(syntax.check(document, templates))
@@ -108,6 +103,17 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = kept
     return result
+
+
+def templates_of(document: Document, settings: Settings, catalog) -> list[Template]:
+    """The imageTemplate bodies of ``document``, each with its plausible API versions settled."""
+    default_version = settings.default_api_version
+    if default_version not in catalog.versions:
+        default_version = catalog.newest
+    templates = find_templates(document.root, catalog.versions, default_version)
+    # A configured default version applies as given; the built-in one is only a fallback.
+    settle_versions(templates, catalog, document.path, infer=default_version in (NEWEST_STABLE, catalog.newest))
+    return templates
 
 
 def _check_template(document: Document, template: Template, catalog, settings: Settings,

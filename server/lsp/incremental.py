@@ -66,13 +66,9 @@ class IncrementalResult:
     def templates(self):
         if self._templates is None:
             from .. import catalog
-            from ..templates import find_templates
+            from ..engine import templates_of
 
-            cat = catalog.load()
-            default = self._settings.default_api_version
-            if default not in cat.versions:
-                default = cat.newest
-            self._templates = find_templates(self.document.root, cat.versions, default)
+            self._templates = templates_of(self.document, self._settings, catalog.load())
         return self._templates
 
 
