@@ -70,7 +70,7 @@ example https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-j
 
 from __future__ import annotations
 
-from aiblint.document.nodes import ArrayNode, Node, ObjectNode, ScalarNode
+from aiblint.document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, is_expression_text
 
 from ._strings import placeholders, shell_variables, unique
 from ._util import related_use
@@ -129,7 +129,7 @@ def check(ctx):
             return
         if isinstance(node, ObjectNode):
             for m in node.members:
-                found = find(m.name, key)
+                found = find(m.name, key) if not is_expression_text(m.name) else []
                 if found:
                     report(m.key_span, found, ref, _free_text(node, None))
                 if m.value is not None and m.name not in _COMMAND_KEYS:

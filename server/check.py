@@ -37,6 +37,7 @@ from .formats import FileReport
 from .settings import Settings
 
 MARKER = b"virtualmachineimages"
+BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
 # A file whose checking takes longer than this is given up (a bug, never expected: 10 MB take ~6 s).
 FILE_TIME_LIMIT = 60
 
@@ -115,9 +116,11 @@ def _display(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _may_hold_template(data: bytes) -> bool:
+def _may_hold_template(data: bytes, path: str = "") -> bool:
     """Cheap pre-filter for walked files: could this text be a template at all?"""
     low = data.lower()
+    if path.lower().endswith(".bicep"):
+        return BICEP_MARKER in low
     return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
 
 
@@ -300,7 +303,7 @@ class Run:
         if prof is not self.base and not is_stdin and discover.is_excluded(path, prof.settings.exclude,
                                                                            prof.settings.root):
             return self._skip(path, "excluded by the configuration")
-        if not named and not _may_hold_template(data):
+        if not named and not _may_hold_template(data, path):
             return self._skip(path, "no Image Builder template")
         source = discover.decode(data)
         language = language_for(path) or "json"

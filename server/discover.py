@@ -2,7 +2,8 @@
 
 * Folders are walked recursively (symlinked folders are followed once: a folder
   already visited, by device and inode, is not entered again, so symlink loops
-  end). Only ``.json``, ``.jsonc``, ``.yaml`` and ``.yml`` files are considered,
+  end). Only ``.json``, ``.jsonc``, ``.yaml``, ``.yml`` and ``.bicep`` files are
+  considered,
   and the folders in :data:`SKIPPED_DIRS` are not entered.
 * ``exclude`` globs (relative to the configuration's folder) drop walked files
   and folders, and named files too, so that a pre-commit hook honours them.
@@ -20,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 
-SUFFIXES = (".json", ".jsonc", ".yaml", ".yml")
+SUFFIXES = (".json", ".jsonc", ".yaml", ".yml", ".bicep")
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
                           ".mypy_cache", ".pytest_cache"})
 # Larger files are not parsed: templates are kilobytes, compiled Bicep output up to ~1.5 MB,

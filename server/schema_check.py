@@ -40,7 +40,6 @@ Decisions (also in the rule documentation):
 from __future__ import annotations
 
 import difflib
-import json
 import re
 
 from .catalog.lookup import describe_versions
@@ -187,9 +186,6 @@ def _pattern(text: str) -> re.Pattern | None:
     return _patterns[text]
 
 
-def _replace(span: Span, value, title: str, safe: bool = True) -> Fix:
-    """A fix that writes ``value`` (as JSON, which YAML reads the same) over ``span``."""
-    return Fix(title, (TextEdit(span, json.dumps(value)),), safe=safe)
 
 
 def _opening(node: Node) -> Span:
@@ -217,7 +213,7 @@ class _Checker:
         self.version = ctx.api_version
         versions = ctx.catalog.versions
         self.strict = versions.index(self.version) >= versions.index(STRICT_FROM)
-        self.arm = t.form == "arm"
+        self.arm = t.form != "raw"  # a Bicep resource is an ARM resource
         # Under several plausible versions the engine says how they were found (merge_versions).
         self.single = len(t.versions) == 1
         self.vname = f"API version {self.version}"
@@ -232,6 +228,16 @@ class _Checker:
         self.via: Node | None = None  # the expression whose parameter/variable value is being checked
 
     # -- output ---------------------------------------------------------------
+
+    def replace(self, node: Node, value, title: str, safe: bool = True) -> Fix | None:
+        """A fix that writes ``value`` over ``node``, in the document's syntax."""
+        doc = self.ctx.document
+        edit = doc.carrier.replace_value(doc, node, value)
+        return Fix(title, (edit,), safe=safe) if edit is not None else None
+
+    def rename(self, span: Span, name: str, title: str, safe: bool = True) -> Fix:
+        """A fix that writes the key ``name`` over ``span``, in the document's syntax."""
+        return Fix(title, (TextEdit(span, self.ctx.document.carrier.key_text(name)),), safe=safe)
 
     def in_broken(self, span: Span) -> bool:
         return overlaps_broken(self.broken, span)
@@ -286,7 +292,8 @@ class _Checker:
         if close:
             msg += f"; did you mean '{close}'?"
             if not where:  # a literal; a parameter's default is fixed where it is declared
-                fixes = (_replace(node.span, close, f"Use API version {close}", safe=False),)
+                fix = self.replace(node, close, f"Use API version {close}", safe=False)
+                fixes = (fix,) if fix else ()
         checked = self.template.versions
         msg += f" (checked against {self.version if len(checked) == 1 else describe_versions(checked, self.catalog.versions)})"
         self.out.append(Diagnostic("AIB207", msg, node.span, ERROR, fixes=fixes))
@@ -314,7 +321,8 @@ class _Checker:
             shown = describe_node(value)
         self.out.append(Diagnostic(
             "AIB209", f"'type' is '{shown}', not '{RESOURCE_TYPE}': this body describes an image template",
-            value.span, WARNING, fixes=(_replace(value.span, RESOURCE_TYPE, "Write the image template type"),)))
+            value.span, WARNING,
+            fixes=tuple(f for f in (self.replace(value, RESOURCE_TYPE, "Write the image template type"),) if f)))
 
     # -- values ---------------------------------------------------------------
 
@@ -357,10 +365,10 @@ class _Checker:
             text = node.value.strip()
             if spec.type in ("integer", "number") and re.fullmatch(r"-?\d+(\.\d+)?", text):
                 msg += f"; write {text} without quotes"
-                fix = _replace(node.span, float(text) if "." in text else int(text), "Remove the quotes")
+                fix = self.replace(node, float(text) if "." in text else int(text), "Remove the quotes")
             elif spec.type == "boolean" and text.lower() in ("true", "false"):
                 msg += f"; write {text.lower()} without quotes"
-                fix = _replace(node.span, text.lower() == "true", "Remove the quotes")
+                fix = self.replace(node, text.lower() == "true", "Remove the quotes")
         self.emit("AIB202", node.span, msg[0].upper() + msg[1:], fix=fix)
 
     def scalar(self, node: Node, spec, steps: tuple, label: str) -> None:
@@ -401,7 +409,7 @@ class _Checker:
             if match is not None:
                 self.emit("AIB204", node.span, f"'{val}' should be written '{match}'; values are "
                           f"case-sensitive from API version {STRICT_FROM}", self.case_severity(),
-                          _replace(node.span, match, f"Write '{match}'"))
+                          self.replace(node, match, f"Write '{match}'"))
                 return
             elsewhere = self.other_versions(steps, f"={val}")
             if elsewhere:
@@ -411,7 +419,7 @@ class _Checker:
             close = _close(val, spec.enum)
             self.emit("AIB204", node.span, f"'{val}' is not an allowed value for {label} in {self.vname}; "
                       f"expected one of {', '.join(sorted(spec.enum))}",
-                      fix=_replace(node.span, close, f"Write '{close}'", safe=False) if close else None)
+                      fix=self.replace(node, close, f"Write '{close}'", safe=False) if close else None)
             return
         if spec.pattern:
             pattern = _pattern(spec.pattern)
@@ -575,7 +583,7 @@ class _Checker:
         also = f" (which also needs {', '.join(repr(n) for n in needs)})" if needs else ""
         self.emit("AIB205", member.value.span, f"The {kind} has the properties of {article(other)} {kind} ({shown}), "
                   f"not of {article(vname)} {kind}; did you mean type '{other}'{also}?",
-                  fix=_replace(member.value.span, other, f"Write '{other}'", safe=False))
+                  fix=self.replace(member.value, other, f"Write '{other}'", safe=False))
         return True
 
     def _misplaced(self, m, owners: list[str], exact: str, here: str) -> None:
@@ -609,14 +617,14 @@ class _Checker:
             if member is not None:
                 self.emit("AIB201", member.key_span, f"'{member.name}' should be written '{disc}'; property "
                           f"names are case-sensitive from API version {STRICT_FROM}", self.case_severity(),
-                          _replace(member.key_span, disc, f"Rename to '{disc}'"))
+                          self.rename(member.key_span, disc, f"Rename to '{disc}'"))
         if member is None:
             # A key with stray punctuation ("type:"): one finding, the did-you-mean, and its value is used.
             member = next((m for m in node.members if _bare(m.name) == disc.lower()), None)
             if member is not None:
                 self.emit("AIB200", member.key_span, f"Unknown property '{member.name}' in "
                           f"{article(self._kind(steps))}; did you mean '{disc}'?",
-                          fix=_replace(member.key_span, disc, f"Rename to '{disc}'", safe=False))
+                          fix=self.rename(member.key_span, disc, f"Rename to '{disc}'", safe=False))
         if member is None or member.value is None:
             if self.broken and self.in_broken(node.span):
                 return None, None
@@ -637,7 +645,8 @@ class _Checker:
         if name is not None:
             variant = spec.variants[name]
             self.emit("AIB204", value.span, f"'{text}' should be written '{name}'; values are case-sensitive "
-                      f"from API version {STRICT_FROM}", self.case_severity(), _replace(value.span, name, f"Write '{name}'"))
+                      f"from API version {STRICT_FROM}", self.case_severity(),
+                      self.replace(value, name, f"Write '{name}'"))
             return variant, name
         kind = self._kind(steps)
         elsewhere = self.other_versions(steps, text)
@@ -648,7 +657,7 @@ class _Checker:
             close = _close(text, spec.variants)
             self.emit("AIB204", value.span, f"'{text}' is not {article(kind)} type in {self.vname}; "
                       f"expected one of {', '.join(sorted(spec.variants))}",
-                      fix=_replace(value.span, close, f"Write '{close}'", safe=False) if close else None)
+                      fix=self.replace(value, close, f"Write '{close}'", safe=False) if close else None)
         return None, None
 
     def unknown(self, m, spec, eff, resolved: bool, steps: tuple, place, root: bool, node: ObjectNode,
@@ -669,7 +678,7 @@ class _Checker:
         if prop is not None:
             self.emit("AIB201", m.key_span, f"'{name}' should be written '{prop.name}'; property names are "
                       f"case-sensitive from API version {STRICT_FROM}", self.case_severity(),
-                      _replace(m.key_span, prop.name, f"Rename to '{prop.name}'"))
+                      self.rename(m.key_span, prop.name, f"Rename to '{prop.name}'"))
             return prop
         if spec.discriminator and not resolved:
             return None  # the type is unknown or decided at deployment: its properties cannot be judged
@@ -686,7 +695,7 @@ class _Checker:
             # The name this version uses instead: a newer one's predecessor, or an older one's successor.
             other = REPLACES.get(name) or ALIASES.get(name.lower())
             instead = f"; use '{other}' in this version" if other in eff.properties and node.member(other) is None else ""
-            fix = _replace(m.key_span, other, f"Rename to '{other}'", safe=False) \
+            fix = self.rename(m.key_span, other, f"Rename to '{other}'", safe=False) \
                 if instead and name not in REPLACES else None
             # Before STRICT_FROM the service ignored properties it did not know.
             self.emit("AIB206", m.key_span, f"'{name}' is not available in {self.vname}; it exists in "
@@ -704,7 +713,7 @@ class _Checker:
         """
         close = _suggestion(name, props)
         if close:
-            fix = _replace(span, close, f"Rename to '{close}'", safe=False)  # a guess: not applied by --fix
+            fix = self.rename(span, close, f"Rename to '{close}'", safe=False)  # a guess: not applied by --fix
             needed = node is not None and props[close].required and node.member(close) is None
             self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?",
                       ERROR if needed else self.case_severity(), fix=fix)

@@ -39,15 +39,15 @@ def duplicate_keys(document) -> Iterator[Diagnostic]:
     stack = [root] if isinstance(root, (ObjectNode, ArrayNode)) else []
     while stack:
         node = stack.pop()
-        if type(node) is ObjectNode:
+        if type(node) is ArrayNode:
+            children = node.items
+        else:
             members = node.members
             children = [m.value for m in members]
             if len(members) > 1:
                 names = [m.name for m in members]
                 if len(set(names)) != len(names):
                     yield from _duplicates(members, _in_parameter_declaration(node))
-        else:
-            children = node.items
         stack.extend(c for c in children if c is not None and type(c) is not ScalarNode)
 
 

@@ -1,6 +1,6 @@
 """Finding Image Builder templates inside a document.
 
-Three carriers hold an imageTemplate body:
+Four places hold an imageTemplate body:
 
 * a raw template: the root object itself (``az resource create --properties @file``
   or ``az image builder create``), recognised by its ``type`` or, when the type
@@ -10,7 +10,9 @@ Three carriers hold an imageTemplate body:
   ``Microsoft.VirtualMachineImages/imageTemplates`` in ``resources`` (an array,
   or an object map in languageVersion 2.0 templates);
 * nested deployments (``Microsoft.Resources/deployments`` with an inline
-  ``properties.template``), searched recursively.
+  ``properties.template``), searched recursively;
+* a Bicep ``resource`` declaration of that type (found by the Bicep carrier,
+  :mod:`aiblint.document.bicep`; its version is in the type string).
 
 For each template the API version is resolved: a literal ``apiVersion``, or
 ``[parameters('x')]`` / ``[variables('y')]`` whose default is a literal; anything
@@ -47,7 +49,7 @@ class Template:
     """One imageTemplate body found in a document."""
 
     node: ObjectNode
-    form: str  # "raw" or "arm"
+    form: str  # "raw", "arm" or "bicep"
     api_version: str
     # How the version was found: "literal", "parameter", "variable" or "default".
     version_source: str
@@ -55,7 +57,8 @@ class Template:
     version_node: Node | None = None
     # The version text as written or resolved, when it is not a known version.
     unknown_version: str | None = None
-    # For ARM: the deployment template (root or nested) whose parameters/variables apply.
+    # For ARM: the deployment template (root or nested) whose parameters/variables apply;
+    # for Bicep: the file's params and vars in that shape.
     arm_root: ObjectNode | None = None
     # Notes for the user, e.g. that a default version was assumed.
     notes: list[str] = field(default_factory=list)
@@ -133,6 +136,9 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
     """Every imageTemplate body in the document rooted at ``root``."""
     if not isinstance(root, ObjectNode):
         return []
+    declared = getattr(root, "declared_templates", None)
+    if declared is not None:  # Bicep: the carrier found the resource declarations
+        return [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".
     if rtype is not None and rtype.lower() == IMAGE_TEMPLATES:
@@ -369,3 +375,17 @@ def content_versions(node: ObjectNode, catalog) -> tuple[str, ...]:
     scores = [sum(1 for mask in evidence if mask >> i & 1) for i in range(len(versions))]
     best = max(scores)
     return tuple(v for v, score in zip(versions, scores) if score == best)
+
+
+def _declared(d, arm_view: ObjectNode, known, default: str) -> Template:
+    """A template whose API version is written in its declaration (a Bicep resource type)."""
+    text = d.version_node.value
+    t = Template(node=d.node, form="bicep", api_version=default, version_source="literal",
+                 version_node=d.version_node, arm_root=arm_view)
+    if text in known:
+        t.api_version = text
+    else:
+        t.unknown_version = text
+        t.version_source = "default"
+        t.notes.append(f"API version {default} assumed")
+    return t

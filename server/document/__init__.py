@@ -2,7 +2,7 @@
 
 A :class:`Document` is what every layer works on. Its carrier
 (:mod:`~aiblint.document.json` for JSON/JSONC, :mod:`~aiblint.document.yaml`
-for YAML; interface in :mod:`~aiblint.document.carrier`) parses the text
+for YAML, :mod:`~aiblint.document.bicep` for Bicep; interface in :mod:`~aiblint.document.carrier`) parses the text
 (tolerant of errors) and builds the value tree (:mod:`~aiblint.document.nodes`).
 Where the carrier keeps a tree-sitter tree, edits are applied incrementally
 (:meth:`Document.apply_change`: ``Tree.edit`` + reparse with the old tree).
@@ -24,10 +24,11 @@ BOM = "\ufeff"
 
 JSON_SUFFIXES = (".json", ".jsonc")
 YAML_SUFFIXES = (".yaml", ".yml")
+BICEP_SUFFIXES = (".bicep",)
 
 
 def language_for(path: str) -> str | None:
-    """``"json"``, ``"jsonc"`` or ``"yaml"`` by file name; None for other files."""
+    """``"json"``, ``"jsonc"``, ``"yaml"`` or ``"bicep"`` by file name; None for other files."""
     low = path.lower()
     if low.endswith(".jsonc"):
         return "jsonc"
@@ -35,6 +36,8 @@ def language_for(path: str) -> str | None:
         return "json"
     if low.endswith(YAML_SUFFIXES):
         return "yaml"
+    if low.endswith(BICEP_SUFFIXES):
+        return "bicep"
     return None
 
 
@@ -42,6 +45,8 @@ def carrier_for(language: str) -> Carrier:
     """The carrier of a document language (JSON for anything unknown)."""
     if language == "yaml":
         from .yaml import CARRIER
+    elif language == "bicep":
+        from .bicep import CARRIER
     else:
         from .json import CARRIER
     return CARRIER
@@ -51,7 +56,7 @@ class Document:
     """One template file's text, parsed.
 
     ``path`` is a file path or a URI (used for messages and config matching);
-    ``language`` is ``json``, ``jsonc`` or ``yaml``.
+    ``language`` is ``json``, ``jsonc``, ``yaml`` or ``bicep``.
     """
 
     def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None):
@@ -122,7 +127,7 @@ class Document:
         return self.carrier.has_syntax_error(self)
 
     def comment_spans(self) -> list[Span]:
-        """Spans of the comments (``//`` and ``/* */`` in JSON, ``#`` in YAML)."""
+        """Spans of the comments (``//`` and ``/* */`` in JSON and Bicep, ``#`` in YAML)."""
         return self.carrier.comment_spans(self)
 
     # -- editing ----------------------------------------------------------

@@ -63,6 +63,11 @@ class Carrier:
         """Spans of the comments, in document order."""
         return []
 
+    def string_offsets(self, doc, node: Node) -> list[int] | None:
+        """For a string literal: the byte offset where each character of its value starts, then the
+        offset where the value ends (None: unknown, e.g. an expression)."""
+        return None
+
     # -- writing fixes ----------------------------------------------------------
 
     def key_text(self, name: str) -> str:

@@ -165,6 +165,11 @@ class ArrayNode(Node):
         return f"ArrayNode({len(self.items)})"
 
 
+def is_expression_text(text: str) -> bool:
+    """True for the text of an ARM expression (``[...]`` but not ``[[...``), e.g. a key given as one."""
+    return text.startswith(("[", " ", "\t", "\n", "\r")) and bool(_EXPRESSION.match(text))
+
+
 def attach(parent: Node, child: Node, key: Key, key_span: Span | None) -> None:
     child.parent = parent
     child.key = key

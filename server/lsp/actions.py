@@ -16,7 +16,7 @@ NEXT_LINE = re.compile(rb"[ \t]*(//|#)[ \t]*aiblint-disable-next-line(?![\w-])((
 
 
 def comments_allowed(od) -> bool:
-    if od.language in ("jsonc", "yaml"):
+    if od.language in ("jsonc", "yaml", "bicep"):
         return True
     result = od.result
     return bool(result and result.templates and all(t.form == "arm" for t in result.templates))
@@ -42,7 +42,7 @@ def disable_line_edit(od, d, encoding) -> types.TextEdit:
     data = od.doc.data
     text = data[span.start:span.end].decode("utf-8", "replace")
     indent = text[: len(text) - len(text.lstrip())]
-    marker = "#" if od.language == "yaml" else "//"
+    marker = od.doc.carrier.comment_marker
     if line > 0:
         above = lines.line_span(line - 1)
         found = NEXT_LINE.match(data[above.start:above.end])

@@ -422,6 +422,6 @@ def setup(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
     def completion(ls, params: types.CompletionParams):
         od = ls.documents.get(params.text_document.uri)
-        if od is None:
+        if od is None or od.language == "bicep":  # items are written as JSON
             return None
         return types.CompletionList(is_incomplete=False, items=completions(ls, od, params.position))

@@ -88,7 +88,7 @@ def setup(server) -> None:
     def target(ls, params):
         """The open document and the (scope, kind, name) reference at the request's position, or None."""
         od = ls.documents.get(params.text_document.uri)
-        if od is None:
+        if od is None or od.language == "bicep":  # ARM references only
             return None
         found = target_at(od, offset(od.doc.lines, params.position, ls.encoding))
         if not found or found[0] is None:

@@ -32,6 +32,9 @@ from ..diagnostics import Diagnostic, Fix, Related, Span, TextEdit
 from ..document import Document
 from .checker import full_check
 
+# Languages whose ARM resources array is re-checked one resource at a time.
+JSON = ("json", "jsonc")
+
 log = logging.getLogger(__name__)
 
 
@@ -77,7 +80,7 @@ def check(od, settings, selection):
     key = (settings, selection)
     prev = od.previous
     doc = od.doc
-    if prev is not None and prev.key[0] is settings and prev.key[1] is selection and not doc.is_yaml:
+    if prev is not None and prev.key[0] is settings and prev.key[1] is selection and doc.language in JSON:
         try:
             result = _incremental(od, prev, settings, selection)
         except RecursionError:
@@ -90,7 +93,7 @@ def check(od, settings, selection):
         # inside one resource, and the fast path compares with that state.
         return result
     od.previous = None
-    if not doc.is_yaml and result.is_template and not doc.has_syntax_error:
+    if doc.language in JSON and result.is_template and not doc.has_syntax_error:
         layout = _layout(doc)
         if layout is not None:
             has_comments = bool(doc.comment_spans())

@@ -12,7 +12,7 @@ from ..document.json import decode_json_string
 from ..document.nodes import ArrayNode, ObjectNode, ScalarNode, find_node_at
 from ..document.positions import LineIndex
 
-LANGUAGES = {"json": "json", "jsonc": "jsonc", "yaml": "yaml"}
+LANGUAGES = {"json": "json", "jsonc": "jsonc", "yaml": "yaml", "bicep": "bicep"}
 
 
 def uri_to_path(uri: str) -> str:
@@ -27,7 +27,7 @@ def uri_to_path(uri: str) -> str:
 
 
 def language_of(uri: str, language_id: str | None) -> str | None:
-    """``json``, ``jsonc`` or ``yaml`` from the file name, else from the client's language id."""
+    """``json``, ``jsonc``, ``yaml`` or ``bicep`` from the file name, else from the client's language id."""
     return language_for(uri_to_path(uri)) or LANGUAGES.get((language_id or "").lower())
 
 
@@ -160,7 +160,7 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     done) when it does not apply.
     """
     root = doc.__dict__.get("root")
-    if root is None or doc.is_yaml or getattr(doc, "_syntax_problems", True) or doc.tree is None \
+    if root is None or doc.language not in ("json", "jsonc") or getattr(doc, "_syntax_problems", True) or doc.tree is None \
             or doc.tree.root_node.has_error:
         return False
     inserted = change.text.encode("utf-8", "surrogatepass")

@@ -112,6 +112,6 @@ def setup(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls, params: types.DocumentSymbolParams):
         od = ls.documents.get(params.text_document.uri)
-        if od is None:
+        if od is None or od.language == "bicep":  # symbols follow the JSON layout
             return None
         return document_symbols(od, ls.encoding)

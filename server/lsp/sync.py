@@ -17,7 +17,7 @@ def setup(server) -> None:
         item = params.text_document
         language = language_of(item.uri, item.language_id)
         if language is None:
-            log.debug("not a JSON/YAML document: %s", item.uri)
+            log.debug("not a JSON/YAML/Bicep document: %s", item.uri)
             return
         ls.documents[item.uri] = OpenDocument(item.uri, item.text, item.version, language)
         ls.schedule(item.uri)

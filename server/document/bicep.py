@@ -1,0 +1,571 @@
+"""The Bicep carrier: imageTemplates resources declared in ``.bicep`` files.
+
+tree-sitter-bicep parses the file (tolerantly, and incrementally after an edit).
+Every ``resource <name> 'Microsoft.VirtualMachineImages/imageTemplates@<version>'``
+whose value is an object (also under ``if (…)`` and ``[for … in …: …]``;
+``existing`` references are not templates) is a template body in the same
+value tree JSON gives, with byte spans of the Bicep source.
+
+The root holds one member per declaration, in document order: a ``param`` as
+``{defaultValue, allowedValues}`` (from ``= default`` and ``@allowed([...])``),
+a ``var`` as its value, a template resource as its body. Next to it,
+:attr:`BicepRoot.arm_view` is the same declarations in the shape of an ARM
+template (``parameters``, ``variables``), so the engine's ARM machinery
+resolves Bicep references unchanged: a reference to a param or var is written
+into the tree as ``[parameters('p')]`` / ``[variables('v')]`` (with the span of
+the Bicep identifier), and every other expression (interpolation, calls,
+ternaries, property access, loops, lambdas, spreads) as the opaque expression
+``[<Bicep text>]`` that checks skip.
+
+Syntax the grammar cannot read is never reported (the Bicep compiler owns
+syntax); checks stay quiet next to it, and fixes are applied only while the
+template resources themselves parse cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Span, TextEdit
+from .carrier import Carrier
+from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
+from .treesitter import error_spans, ts_parser
+
+IMAGE_TEMPLATES = b"microsoft.virtualmachineimages/imagetemplates@"
+MAX_DEPTH = 128
+INDENT_STEP = "  "
+
+_ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|.)", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", "$": "$"}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAMES = ("identifier", "compatible_identifier", "property_identifier")
+
+
+class Declared:
+    """One imageTemplates resource: its body and the API version written in its type string."""
+
+    __slots__ = ("node", "version_node", "name")
+
+    def __init__(self, node: ObjectNode, version_node: ScalarNode, name: str):
+        self.node = node
+        self.version_node = version_node
+        self.name = name
+
+
+class BicepRoot(ObjectNode):
+    """The value tree of a Bicep file (see the module docstring)."""
+
+    __slots__ = ("declared_templates", "arm_view")
+
+    def __init__(self, span: Span, members: list[Member]):
+        super().__init__(span, members)
+        self.declared_templates: list[Declared] = []
+        self.arm_view = ObjectNode(span, [])
+
+
+# --------------------------------------------------------------------------
+# Strings
+
+
+def decode_string(raw: str) -> str:
+    """The value of a Bicep string literal without interpolation (``raw`` with its quotes)."""
+    if raw.startswith("'''"):
+        inner = raw[3:-3] if len(raw) >= 6 and raw.endswith("'''") else raw[3:]
+        # A line break right after the opening quotes is not part of the value.
+        if inner.startswith("\r\n"):
+            return inner[2:]
+        return inner[1:] if inner.startswith("\n") else inner
+    inner = raw[1:-1] if len(raw) >= 2 and raw.endswith("'") else raw[1:]
+    if "\\" not in inner:
+        return inner
+    return _ESCAPE.sub(_unescape, inner)
+
+
+def _unescape(m: re.Match) -> str:
+    body = m.group(1)
+    if body.startswith("u{"):
+        code = int(body[2:-1], 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+    return _SIMPLE_ESCAPES.get(body, m.group(0))
+
+
+def string_offsets(data: bytes, span: Span) -> list[int] | None:
+    """For a string literal at ``span``: the byte offset where each character of its value starts,
+    plus one for the end of the value. None when ``span`` does not hold a whole literal."""
+    raw = data[span.start:span.end].decode("utf-8", "surrogatepass")
+    offsets: list[int] = []
+    if raw.startswith("'''") and len(raw) >= 6 and raw.endswith("'''"):
+        pos = span.start + 3
+        inner = raw[3:-3]
+        skip = 2 if inner.startswith("\r\n") else 1 if inner.startswith("\n") else 0
+        pos += skip
+        for ch in inner[skip:]:
+            offsets.append(pos)
+            pos += len(ch.encode("utf-8", "surrogatepass"))
+        offsets.append(pos)
+        return offsets
+    if len(raw) < 2 or not raw.startswith("'") or not raw.endswith("'"):
+        return None
+    inner = raw[1:-1]
+    pos = span.start + 1
+    i = 0
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\":
+            m = _ESCAPE.match(inner, i)
+            if m is not None:
+                for _ in _unescape(m):
+                    offsets.append(pos)
+                pos += len(m.group(0).encode("utf-8", "surrogatepass"))
+                i = m.end()
+                continue
+        offsets.append(pos)
+        pos += len(ch.encode("utf-8", "surrogatepass"))
+        i += 1
+    offsets.append(pos)
+    return offsets
+
+
+def quote(text: str) -> str:
+    """``text`` as a single-quoted Bicep string."""
+    return "'" + escape(text) + "'"
+
+
+def escape(text: str) -> str:
+    """``text`` escaped for the inside of a single-quoted Bicep string."""
+    out = text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
+    return out.replace("\t", "\\t").replace("${", "\\${")
+
+
+# --------------------------------------------------------------------------
+# Building the value tree
+
+
+def _expression(ts, data: bytes) -> ScalarNode:
+    """An opaque expression: a string ``[<text>]`` that every check treats as unknown."""
+    raw = data[ts.start_byte:ts.end_byte].decode("utf-8", "replace")
+    text = " ".join(raw.split())
+    return ScalarNode(Span(ts.start_byte, ts.end_byte), "string", "[" + (" " if text.startswith("[") else "")
+                      + text + "]", raw)
+
+
+class _Builder:
+    def __init__(self, data: bytes):
+        self.data = data
+        self.params: set[str] = set()
+        self.variables: set[str] = set()
+        self.local: frozenset[str] = frozenset()
+
+    def text(self, ts) -> str:
+        return self.data[ts.start_byte:ts.end_byte].decode("utf-8", "replace")
+
+    def build(self, ts_root) -> BicepRoot:
+        data = self.data
+        decls = [c for c in ts_root.children if c.type in ("parameter_declaration", "variable_declaration")]
+        for d in decls:
+            name = d.child_by_field_name("name") or _first(d, "identifier")
+            if name is not None:
+                (self.params if d.type == "parameter_declaration" else self.variables).add(self.text(name))
+        root = BicepRoot(Span(0, len(data)), [])
+        parameters: list[Member] = []
+        variables: list[Member] = []
+        decorators = None
+        for c in ts_root.children:
+            if c.type == "decorators":
+                decorators = c
+                continue
+            if c.type == "parameter_declaration":
+                member = self.parameter(c, decorators)
+                if member is not None:
+                    parameters.append(member)
+                    root.members.append(member)
+            elif c.type == "variable_declaration":
+                member = self.variable(c)
+                if member is not None:
+                    variables.append(member)
+                    root.members.append(member)
+            elif c.type == "resource_declaration":
+                self.resource(c, root)
+            if c.type != "comment":
+                decorators = None
+        for m in root.members:
+            if m.value is not None:
+                attach(root, m.value, m.name, m.key_span)
+        view = root.arm_view
+        view.members = [Member("parameters", Span(0, 0), ObjectNode(Span(0, 0), parameters), Span(0, 0)),
+                        Member("variables", Span(0, 0), ObjectNode(Span(0, 0), variables), Span(0, 0))]
+        return root
+
+    def parameter(self, ts, decorators) -> Member | None:
+        name = _first(ts, "identifier")
+        if name is None:
+            return None
+        members = []
+        default = None
+        seen_equals = False
+        for c in ts.children:
+            if c.type == "=":
+                seen_equals = True
+            elif seen_equals and c.is_named and c.type != "comment":
+                default = c
+                break
+        if default is not None:
+            members.append(self.member("defaultValue", name, default, Span(ts.start_byte, ts.end_byte)))
+        allowed = _allowed(decorators) if decorators is not None else None
+        if allowed is not None:
+            fn, array = allowed
+            members.append(self.member("allowedValues", fn, array, Span(fn.start_byte, array.end_byte)))
+        start = decorators.start_byte if decorators is not None else ts.start_byte
+        entry = ObjectNode(Span(start, ts.end_byte), members)
+        for m in members:
+            attach(entry, m.value, m.name, m.key_span)
+        key = Span(name.start_byte, name.end_byte)
+        return Member(self.text(name), key, entry, Span(start, ts.end_byte))
+
+    def variable(self, ts) -> Member | None:
+        name = _first(ts, "identifier")
+        value = _after(ts, "=")
+        if name is None or value is None:
+            return None
+        key = Span(name.start_byte, name.end_byte)
+        return Member(self.text(name), key, self.value(value, 0), Span(ts.start_byte, ts.end_byte))
+
+    def member(self, name: str, key_ts, value_ts, span: Span) -> Member:
+        return Member(name, Span(key_ts.start_byte, key_ts.end_byte), self.value(value_ts, 0), span)
+
+    def resource(self, ts, root: BicepRoot) -> None:
+        type_node = next((c for c in ts.children if c.type == "string"), None)
+        if type_node is None or any(c.type == "existing" for c in ts.children):
+            return
+        raw = self.data[type_node.start_byte:type_node.end_byte]
+        low = raw.lower()
+        at = low.find(IMAGE_TEMPLATES)
+        if at != 1 or not raw.endswith(b"'") or b"${" in raw:
+            return
+        start = type_node.start_byte + at + len(IMAGE_TEMPLATES)
+        end = type_node.end_byte - 1
+        version = self.data[start:end].decode("utf-8", "replace")
+        body, local = _body(_after(ts, "="))
+        if body is None:
+            return
+        self.local = local
+        node = self.value(body, 0)
+        self.local = frozenset()
+        if not isinstance(node, ObjectNode):
+            return
+        name = _first(ts, "identifier")
+        label = self.text(name) if name is not None else "resource"
+        key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
+        root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
+        root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
+
+    def value(self, ts, depth: int) -> Node:
+        t = ts.type
+        if t == "object" and depth < MAX_DEPTH:
+            return self.object(ts, depth)
+        if t == "array" and depth < MAX_DEPTH:
+            return self.array(ts, depth)
+        span = Span(ts.start_byte, ts.end_byte)
+        if ts.has_error or ts.is_missing:
+            return _expression(ts, self.data)
+        if t == "string":
+            if any(c.type == "interpolation" for c in ts.children):
+                return _expression(ts, self.data)
+            raw = self.text(ts)
+            return ScalarNode(span, "string", decode_string(raw), raw)
+        if t == "number":
+            raw = self.text(ts)
+            try:
+                return ScalarNode(span, "number", int(raw), raw)
+            except ValueError:
+                return _expression(ts, self.data)
+        if t == "boolean":
+            raw = self.text(ts)
+            return ScalarNode(span, "boolean", raw == "true", raw)
+        if t == "null":
+            return ScalarNode(span, "null", None, "null")
+        if t == "identifier":
+            name = self.text(ts)
+            if name not in self.local:
+                if name in self.params:
+                    return ScalarNode(span, "string", f"[parameters('{name}')]", name)
+                if name in self.variables:
+                    return ScalarNode(span, "string", f"[variables('{name}')]", name)
+        return _expression(ts, self.data)
+
+    def object(self, ts, depth: int) -> Node:
+        members: list[Member] = []
+        for c in ts.children:
+            if c.type != "object_property":
+                continue  # comments, and what the grammar could not read (e.g. a spread): a broken span
+            named = [k for k in c.children if k.is_named and k.type not in ("comment", "diagnostic_comment")]
+            if not named or named[0].type in ("resource_declaration", "decorators", "ERROR"):
+                continue
+            key_ts = named[0]
+            if key_ts.type == "string":
+                if any(k.type == "interpolation" for k in key_ts.children) or key_ts.has_error:
+                    name = _expression(key_ts, self.data).value
+                else:
+                    name = decode_string(self.text(key_ts))
+            else:
+                name = self.text(key_ts)
+            key = Span(key_ts.start_byte, key_ts.end_byte)
+            value_ts = _after(c, ":")
+            value = self.value(value_ts, depth + 1) if value_ts is not None and value_ts is not key_ts else None
+            members.append(Member(name, key, value, Span(c.start_byte, c.end_byte)))
+        obj = ObjectNode(Span(ts.start_byte, ts.end_byte), members)
+        for m in members:
+            if m.value is not None:
+                attach(obj, m.value, m.name, m.key_span)
+        return obj
+
+    def array(self, ts, depth: int) -> Node:
+        items = [self.value(c, depth + 1) for c in ts.children
+                 if c.is_named and c.type not in ("comment", "diagnostic_comment", "ERROR")]
+        arr = ArrayNode(Span(ts.start_byte, ts.end_byte), items)
+        for i, item in enumerate(items):
+            attach(arr, item, i, None)
+        return arr
+
+
+def _first(ts, kind: str):
+    return next((c for c in ts.children if c.type == kind), None)
+
+
+def _after(ts, token: str):
+    """The first named child after the anonymous ``token``."""
+    seen = False
+    for c in ts.children:
+        if seen and c.is_named and c.type not in ("comment", "diagnostic_comment"):
+            return c
+        if c.type == token and not c.is_named:
+            seen = True
+    return None
+
+
+def _body(ts) -> tuple[object | None, frozenset[str]]:
+    """The object of a resource value (under ``if`` and ``for``) and the loop's variable names."""
+    local: set[str] = set()
+    for _ in range(4):
+        if ts is None:
+            return None, frozenset()
+        if ts.type == "object":
+            return ts, frozenset(local)
+        if ts.type == "if_statement":
+            ts = next((c for c in ts.children if c.type == "object"), None)
+        elif ts.type == "for_statement":
+            init = ts.child_by_field_name("initializer")
+            if init is not None:
+                stack = [init]
+                while stack:
+                    n = stack.pop()
+                    if n.type in ("identifier", "loop_variable", "loop_enumerator") and n.child_count == 0:
+                        local.add(n.text.decode("utf-8", "replace"))
+                    stack.extend(n.children)
+            ts = ts.child_by_field_name("body")
+        else:
+            return None, frozenset()
+    return None, frozenset()
+
+
+def _allowed(decorators):
+    """The ``allowed`` function name and the array of an ``@allowed([...])`` / ``@sys.allowed([...])``."""
+    for d in decorators.children:
+        call = _first(d, "call_expression")
+        if call is None:
+            continue
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "member_expression":
+            fn = fn.child_by_field_name("property")
+        if fn is None or fn.text != b"allowed":
+            continue
+        args = call.child_by_field_name("arguments")
+        array = _first(args, "array") if args is not None else None
+        if array is not None:
+            return fn, array
+    return None
+
+
+# --------------------------------------------------------------------------
+# Writing fixes
+
+
+def _line_start(data: bytes, offset: int) -> int:
+    return data.rfind(b"\n", 0, offset) + 1
+
+
+def _indent_of_line(data: bytes, offset: int) -> str:
+    """The leading whitespace of the line holding ``offset``."""
+    start = _line_start(data, offset)
+    end = start
+    while end < len(data) and data[end] in b" \t":
+        end += 1
+    return data[start:end].decode("utf-8")
+
+
+def _starts_line(data: bytes, offset: int) -> bool:
+    return data[_line_start(data, offset):offset].strip() == b""
+
+
+def _line_rest_end(data: bytes, offset: int) -> int | None:
+    """The end of the line holding ``offset`` (before its line break) if only blanks or a ``//``
+    comment follow ``offset`` there; else None."""
+    end = offset
+    n = len(data)
+    while end < n and data[end] in b" \t":
+        end += 1
+    if data[end:end + 2] == b"//":
+        end = data.find(b"\n", end)
+        end = n if end < 0 else end
+        if data[end - 1:end] == b"\r":
+            end -= 1
+        return end
+    if end >= n or data[end] in b"\r\n":
+        return offset
+    return None
+
+
+def _newline(data: bytes) -> str:
+    return "\r\n" if b"\r\n" in data[:4096] else "\n"
+
+
+def render(value, indent: str = "", newline: str = "\n") -> str:
+    """A Python value as Bicep source; objects and arrays one entry per line below ``indent``."""
+    if isinstance(value, str):
+        return quote(value[1:] if value.startswith("[[") else value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"json('{value!r}')"
+    inner = indent + INDENT_STEP
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        body = "".join(f"{newline}{inner}{key_text(k)}: {render(v, inner, newline)}" for k, v in value.items())
+        return "{" + body + newline + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        body = "".join(f"{newline}{inner}{render(v, inner, newline)}" for v in value)
+        return "[" + body + newline + indent + "]"
+    return quote(str(value))
+
+
+def key_text(name: str) -> str:
+    """An object key: an identifier when it is one, else a quoted string."""
+    return name if _IDENTIFIER.match(name) else quote(name)
+
+
+class BicepCarrier(Carrier):
+    """Bicep: tree-sitter-bicep, ``//`` comments, fixes written in Bicep syntax."""
+
+    def parse(self, data: bytes, old_tree=None):
+        parser = ts_parser("bicep")
+        return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
+
+    def build(self, doc):
+        return _Builder(doc.data).build(doc.tree.root_node), []
+
+    def broken_spans(self, doc):
+        return error_spans(doc.tree)
+
+    def has_syntax_error(self, doc) -> bool:
+        """Whether an imageTemplates declaration has a part the grammar could not read (errors elsewhere
+        in the file are the Bicep compiler's business)."""
+        root = doc.tree.root_node
+        if not root.has_error:
+            return False
+        data = doc.data
+        return any((c.has_error or c.is_missing) and IMAGE_TEMPLATES in data[c.start_byte:c.end_byte].lower()
+                   for c in root.children)
+
+    def comment_spans(self, doc):
+        spans: list[Span] = []
+        stack = [doc.tree.root_node]
+        while stack:
+            n = stack.pop()
+            if n.type == "comment":
+                spans.append(Span(n.start_byte, n.end_byte))
+            elif n.child_count and n.type not in ("string", "comment"):
+                stack.extend(n.children)
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    def key_text(self, name: str) -> str:
+        return key_text(name)
+
+    def value_text(self, value) -> str:
+        return render(value)
+
+    def string_offsets(self, doc, node: Node) -> list[int] | None:
+        if not isinstance(node, ScalarNode) or node.kind != "string" or node.is_expression:
+            return None
+        return string_offsets(doc.data, node.span)
+
+    def replace_value(self, doc, node, value):
+        data = doc.data
+        if isinstance(node, ScalarNode) and node.kind == "string" and not node.raw.startswith("'") \
+                and not node.is_expression:
+            # A part of a string (the API version in a resource type): only the characters change.
+            return TextEdit(node.span, escape(str(value)))
+        return TextEdit(node.span, render(value, _indent_of_line(data, node.span.start), _newline(data)))
+
+    def insert_member(self, doc, obj, name, value, after=None):
+        data = doc.data
+        nl = _newline(data)
+        anchor = after or (obj.members[-1] if obj.members else None)
+        if anchor is None:
+            indent = _indent_of_line(data, obj.span.start)
+            inner = indent + INDENT_STEP
+            pair = f"{key_text(name)}: {render(value, inner, nl)}"
+            return TextEdit(Span(obj.span.start + 1, obj.span.end - 1), f"{nl}{inner}{pair}{nl}{indent}")
+        end = anchor.value.span.end if anchor.value is not None else anchor.span.end
+        if _starts_line(data, anchor.key_span.start):
+            indent = _indent_of_line(data, anchor.key_span.start)
+            at = _line_rest_end(data, end)
+            if at is not None:
+                return TextEdit(Span(at, at), f"{nl}{indent}{key_text(name)}: {render(value, indent, nl)}")
+        return TextEdit(Span(end, end), f", {key_text(name)}: {render(value)}")
+
+    def remove_member(self, doc, obj, member):
+        data = doc.data
+        end = member.value.span.end if member.value is not None else member.span.end
+        start = member.key_span.start
+        if _starts_line(data, start):
+            rest = _line_rest_end(data, end)
+            if rest is not None:
+                line_end = rest
+                if data[line_end:line_end + 2] == b"\r\n":
+                    line_end += 2
+                elif data[line_end:line_end + 1] == b"\n":
+                    line_end += 1
+                return TextEdit(Span(_line_start(data, start), line_end), "")
+        # One line with commas: take the comma after the member, else the one before it.
+        i = obj.members.index(member)
+        after = re.compile(rb"[ \t]*,[ \t]*").match(data, end)
+        if after is not None:
+            return TextEdit(Span(start, after.end()), "")
+        if i > 0:
+            prev = obj.members[i - 1]
+            prev_end = prev.value.span.end if prev.value is not None else prev.span.end
+            return TextEdit(Span(prev_end, end), "")
+        return TextEdit(Span(start, end), "")
+
+    def insert_item(self, doc, after, value):
+        data = doc.data
+        nl = _newline(data)
+        if _starts_line(data, after.span.start):
+            indent = _indent_of_line(data, after.span.start)
+            at = _line_rest_end(data, after.span.end)
+            if at is not None:
+                return TextEdit(Span(at, at), f"{nl}{indent}{render(value, indent, nl)}")
+        return TextEdit(Span(after.span.end, after.span.end), ", " + render(value))
+
+
+CARRIER = BicepCarrier()
