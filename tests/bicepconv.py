@@ -221,3 +221,17 @@ def _path(node, tops) -> tuple:
         keys.append(node.key)
         node = node.parent
     return tops[id(node)] + tuple(reversed(keys))
+
+
+if __name__ == "__main__":
+    # python tests/bicepconv.py TEMPLATE.json OUT.bicep: the Bicep form of an ARM template or raw body.
+    import sys
+
+    from aiblint import catalog
+
+    source = json.loads(open(sys.argv[1], encoding="utf-8-sig").read())
+    both = forms(source, catalog.load().versions)
+    if both is None:
+        raise SystemExit(f"{sys.argv[1]}: not convertible")
+    with open(sys.argv[2], "w", encoding="utf-8") as out:
+        out.write(both[1])

@@ -24,6 +24,7 @@ template resources themselves parse cleanly.
 
 from __future__ import annotations
 
+import gc
 import re
 
 from ..diagnostics import Span, TextEdit
@@ -260,72 +261,159 @@ class _Builder:
         root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
 
     def value(self, ts, depth: int) -> Node:
-        t = ts.type
-        if t == "object" and depth < MAX_DEPTH:
-            return self.object(ts, depth)
-        if t == "array" and depth < MAX_DEPTH:
-            return self.array(ts, depth)
-        span = Span(ts.start_byte, ts.end_byte)
-        if ts.has_error or ts.is_missing:
-            return _expression(ts, self.data)
-        if t == "string":
-            if any(c.type == "interpolation" for c in ts.children):
-                return _expression(ts, self.data)
-            raw = self.text(ts)
-            return ScalarNode(span, "string", decode_string(raw), raw)
-        if t == "number":
-            raw = self.text(ts)
-            try:
-                return ScalarNode(span, "number", int(raw), raw)
-            except ValueError:
-                return _expression(ts, self.data)
-        if t == "boolean":
-            raw = self.text(ts)
-            return ScalarNode(span, "boolean", raw == "true", raw)
-        if t == "null":
-            return ScalarNode(span, "null", None, "null")
-        if t == "identifier":
-            name = self.text(ts)
+        """The value node of the tree-sitter node ``ts`` (walked with a cursor: no child lists)."""
+        return self._value(ts.walk(), depth)
+
+    def _value(self, cursor, depth: int) -> Node:
+        k = _kinds()
+        n = cursor.node
+        kid = n.kind_id
+        s = n.start_byte
+        e = n.end_byte
+        if depth < MAX_DEPTH and (kid == k.object or kid == k.array):
+            return self._object(cursor, depth) if kid == k.object else self._array(cursor, depth)
+        data = self.data
+        if kid == k.string:
+            raw = data[s:e]
+            if (b"${" not in raw or not self._interpolated(cursor)) and not n.has_error:
+                text = raw.decode("utf-8", "replace")
+                value = text[1:-1] if b"\\" not in raw and not raw.startswith(b"'''") else decode_string(text)
+                return ScalarNode(Span(s, e), "string", value, text)
+        elif kid == k.number:
+            raw = data[s:e].decode("ascii", "replace")
+            if raw.lstrip("-").isdigit():
+                return ScalarNode(Span(s, e), "number", int(raw), raw)
+        elif kid == k.boolean:
+            raw = data[s:e].decode("ascii", "replace")
+            return ScalarNode(Span(s, e), "boolean", raw == "true", raw)
+        elif kid == k.null:
+            return ScalarNode(Span(s, e), "null", None, "null")
+        elif kid in k.identifiers and not n.is_missing:
+            name = data[s:e].decode("utf-8", "replace")
             if name not in self.local:
                 if name in self.params:
-                    return ScalarNode(span, "string", f"[parameters('{name}')]", name)
+                    return ScalarNode(Span(s, e), "string", f"[parameters('{name}')]", name)
                 if name in self.variables:
-                    return ScalarNode(span, "string", f"[variables('{name}')]", name)
-        return _expression(ts, self.data)
+                    return ScalarNode(Span(s, e), "string", f"[variables('{name}')]", name)
+        return _expression(n, data)
 
-    def object(self, ts, depth: int) -> Node:
+    def _interpolated(self, cursor) -> bool:
+        """Whether the string under the cursor holds an interpolation (``${...}``)."""
+        interpolation = _kinds().interpolation
+        found = False
+        if cursor.goto_first_child():
+            while True:
+                if cursor.node.kind_id == interpolation:
+                    found = True
+                    break
+                if not cursor.goto_next_sibling():
+                    break
+            cursor.goto_parent()
+        return found
+
+    def _object(self, cursor, depth: int) -> Node:
+        k = _kinds()
+        n = cursor.node
         members: list[Member] = []
-        for c in ts.children:
-            if c.type != "object_property":
-                continue  # comments, and what the grammar could not read (e.g. a spread): a broken span
-            named = [k for k in c.children if k.is_named and k.type not in ("comment", "diagnostic_comment")]
-            if not named or named[0].type in ("resource_declaration", "decorators", "ERROR"):
-                continue
-            key_ts = named[0]
-            if key_ts.type == "string":
-                if any(k.type == "interpolation" for k in key_ts.children) or key_ts.has_error:
-                    name = _expression(key_ts, self.data).value
-                else:
-                    name = decode_string(self.text(key_ts))
-            else:
-                name = self.text(key_ts)
-            key = Span(key_ts.start_byte, key_ts.end_byte)
-            value_ts = _after(c, ":")
-            value = self.value(value_ts, depth + 1) if value_ts is not None and value_ts is not key_ts else None
-            members.append(Member(name, key, value, Span(c.start_byte, c.end_byte)))
-        obj = ObjectNode(Span(ts.start_byte, ts.end_byte), members)
+        if cursor.goto_first_child():
+            while True:
+                if cursor.node.kind_id == k.object_property:
+                    # Comments, and what the grammar could not read (e.g. a spread), are skipped: a broken span.
+                    member = self._member(cursor, depth)
+                    if member is not None:
+                        members.append(member)
+                if not cursor.goto_next_sibling():
+                    break
+            cursor.goto_parent()
+        obj = ObjectNode(Span(n.start_byte, n.end_byte), members)
         for m in members:
             if m.value is not None:
                 attach(obj, m.value, m.name, m.key_span)
         return obj
 
-    def array(self, ts, depth: int) -> Node:
-        items = [self.value(c, depth + 1) for c in ts.children
-                 if c.is_named and c.type not in ("comment", "diagnostic_comment", "ERROR")]
-        arr = ArrayNode(Span(ts.start_byte, ts.end_byte), items)
+    def _member(self, cursor, depth: int) -> Member | None:
+        """The ``key: value`` pair under the cursor (an object_property), or None (a nested resource)."""
+        k = _kinds()
+        prop = cursor.node
+        key = None
+        value = None
+        colon = False
+        if cursor.goto_first_child():
+            while True:
+                c = cursor.node
+                kid = c.kind_id
+                if kid in k.comments:
+                    pass
+                elif key is None:
+                    if kid not in k.keys or c.is_missing:
+                        break
+                    key = c
+                    if kid == k.string:
+                        raw = self.data[c.start_byte:c.end_byte].decode("utf-8", "replace")
+                        interpolated = "${" in raw and self._interpolated(cursor)
+                        name = _expression(c, self.data).value if interpolated or c.has_error else decode_string(raw)
+                    else:
+                        name = self.data[c.start_byte:c.end_byte].decode("utf-8", "replace")
+                elif kid == k.colon:
+                    colon = True
+                elif colon and c.is_named:
+                    value = self._value(cursor, depth + 1)
+                    break
+                if not cursor.goto_next_sibling():
+                    break
+            cursor.goto_parent()
+        if key is None:
+            return None
+        return Member(name, Span(key.start_byte, key.end_byte), value, Span(prop.start_byte, prop.end_byte))
+
+    def _array(self, cursor, depth: int) -> Node:
+        k = _kinds()
+        n = cursor.node
+        items: list[Node] = []
+        if cursor.goto_first_child():
+            while True:
+                c = cursor.node
+                if c.is_named and c.kind_id not in k.comments and not c.is_error:
+                    items.append(self._value(cursor, depth + 1))
+                if not cursor.goto_next_sibling():
+                    break
+            cursor.goto_parent()
+        arr = ArrayNode(Span(n.start_byte, n.end_byte), items)
         for i, item in enumerate(items):
             attach(arr, item, i, None)
         return arr
+
+
+class _Kinds:
+    """tree-sitter-bicep kind ids (an aliased node kind may have several ids)."""
+
+    def __init__(self):
+        import tree_sitter
+        import tree_sitter_bicep
+
+        lang = tree_sitter.Language(tree_sitter_bicep.language())
+        ids: dict[str, set[int]] = {}
+        for i in range(lang.node_kind_count):
+            if lang.node_kind_is_named(i):
+                ids.setdefault(lang.node_kind_for_id(i), set()).add(i)
+        one = lambda name: lang.id_for_node_kind(name, True)  # noqa: E731
+        self.object, self.array, self.object_property = one("object"), one("array"), one("object_property")
+        self.string, self.number, self.boolean, self.null = one("string"), one("number"), one("boolean"), one("null")
+        self.interpolation = one("interpolation")
+        self.colon = lang.id_for_node_kind(":", False)
+        self.identifiers = frozenset(ids["identifier"])
+        self.comments = frozenset(ids["comment"] | ids["diagnostic_comment"])
+        self.keys = frozenset(ids["identifier"] | ids.get("compatible_identifier", set()) | {self.string})
+
+
+_KINDS: _Kinds | None = None
+
+
+def _kinds() -> _Kinds:
+    global _KINDS
+    if _KINDS is None:
+        _KINDS = _Kinds()
+    return _KINDS
 
 
 def _first(ts, kind: str):
@@ -470,7 +558,14 @@ class BicepCarrier(Carrier):
         return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
 
     def build(self, doc):
-        return _Builder(doc.data).build(doc.tree.root_node), []
+        # As for JSON: every node built lives on, so the cyclic collector would only rescan them.
+        if not gc.isenabled():
+            return _Builder(doc.data).build(doc.tree.root_node), []
+        gc.disable()
+        try:
+            return _Builder(doc.data).build(doc.tree.root_node), []
+        finally:
+            gc.enable()
 
     def broken_spans(self, doc):
         return error_spans(doc.tree)
