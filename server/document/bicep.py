@@ -550,6 +550,18 @@ def key_text(name: str) -> str:
     return name if _IDENTIFIER.match(name) else quote(name)
 
 
+def template_declarations(tree, data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each top-level imageTemplates resource declaration that is not ``existing``."""
+    out = []
+    for c in tree.root_node.children:
+        if c.type != "resource_declaration":
+            continue
+        head = data[c.start_byte:c.end_byte].split(b"=", 1)[0]
+        if IMAGE_TEMPLATES in head.lower() and b" existing" not in head:
+            out.append((c.start_byte, c.end_byte))
+    return out
+
+
 class BicepCarrier(Carrier):
     """Bicep: tree-sitter-bicep, ``//`` comments, fixes written in Bicep syntax."""
 

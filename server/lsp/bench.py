@@ -23,7 +23,8 @@ def inprocess(path: Path, edits: int = 50) -> dict:
     """Per-keystroke CPU time inside the server (no pipes): didChange + textDocument/diagnostic.
 
     The same edit as lspbench's (a character typed and removed at the start of a
-    customizer's ``name`` value, here in the second half of the file).
+    customizer's ``name`` value, here in the second half of the file); ``.bicep``
+    files are opened as Bicep.
     """
     import json
     import time
@@ -49,12 +50,14 @@ def inprocess(path: Path, edits: int = 50) -> dict:
           "params": {"capabilities": {"textDocument": {"diagnostic": {}}}}})
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    line = next(i for i, x in enumerate(lines) if '"name": "' in x and i > len(lines) // 2)
-    col = lines[line].index('"name": "') + 9
+    language = "bicep" if path.suffix == ".bicep" else "json"
+    needle = "name: '" if language == "bicep" else '"name": "'
+    line = next(i for i, x in enumerate(lines) if needle in x and i > len(lines) // 2)
+    col = lines[line].index(needle) + len(needle)
     uri = path.resolve().as_uri()
     t0 = time.process_time()
     send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-          "params": {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}})
+          "params": {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}})
     send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
     open_ms = (time.process_time() - t0) * 1e3
     samples = []

@@ -1,6 +1,6 @@
 """Checking after an edit: only the resource that changed, when that gives the same answer.
 
-In an ARM template with many resources, an edit inside one resource changes
+In an ARM template (or a Bicep file) with many resources, an edit inside one resource changes
 only the findings that the engine derives from that resource. For such an
 edit the new diagnostics are::
 
@@ -9,13 +9,16 @@ edit the new diagnostics are::
 where ``view(x)`` is the engine's result on a small *view* document: the text
 of ``x`` with every other entry of ``resources`` cut out (the root's other
 members - parameters, variables, outputs - stay, and the edited resource keeps
-its index), mapped back to positions in the full text. The view is a real
+its index), mapped back to positions in the full text. In Bicep the other
+imageTemplates declarations are blanked out (replaced by spaces, line breaks
+kept), so view positions are full positions. The view is a real
 document checked by the real engine, so nothing here knows any rule.
 
 The fast path is taken only when it is provably safe for this edit, and the
 full check runs otherwise: both versions parse without error; the edit lies
 strictly inside one resource (same number of resources); the document has no
-comments and the edit adds none (a suppression elsewhere could apply); the view
+comments and the edit adds none (a suppression elsewhere could apply; in Bicep,
+where comments are common, no ``aiblint-disable`` anywhere); the view
 of the old text finds a template and its findings are all among the old full
 findings (so the view reproduces what the full check said about that resource);
 and the view's findings outside the edited resource are the same before and
@@ -24,7 +27,9 @@ after the edit (parameters and variables are shared by all resources).
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -32,8 +37,8 @@ from ..diagnostics import Diagnostic, Fix, Related, Span, TextEdit
 from ..document import Document
 from .checker import full_check
 
-# Languages whose ARM resources array is re-checked one resource at a time.
-JSON = ("json", "jsonc")
+# Languages whose resources are re-checked one at a time.
+INCREMENTAL = ("json", "jsonc", "bicep")
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ def check(od, settings, selection):
     key = (settings, selection)
     prev = od.previous
     doc = od.doc
-    if prev is not None and prev.key[0] is settings and prev.key[1] is selection and doc.language in JSON:
+    if prev is not None and prev.key[0] is settings and prev.key[1] is selection and doc.language in INCREMENTAL:
         try:
             result = _incremental(od, prev, settings, selection)
         except RecursionError:
@@ -93,10 +98,10 @@ def check(od, settings, selection):
         # inside one resource, and the fast path compares with that state.
         return result
     od.previous = None
-    if doc.language in JSON and result.is_template and not doc.has_syntax_error:
+    if doc.language in INCREMENTAL and result.is_template and not doc.has_syntax_error:
         layout = _layout(doc)
         if layout is not None:
-            has_comments = bool(doc.comment_spans())
+            has_comments = _has_comments(doc)
             od.previous = Previous(doc.data, list(result.diagnostics), key, has_comments, layout)
     return result
 
@@ -104,11 +109,26 @@ def check(od, settings, selection):
 # -- layout of the resources array --------------------------------------------------
 
 
+def _has_comments(doc) -> bool:
+    """Whether a comment could change what the view finds: any comment (JSON), a suppression (Bicep)."""
+    if doc.language == "bicep":
+        return b"aiblint-disable" in doc.data
+    return bool(doc.comment_spans())
+
+
 def _layout(doc):
-    """(index after ``[`` of the root's ``resources``, index of its ``]``, [(start, end) of each item])."""
+    """(index after ``[`` of the root's ``resources``, index of its ``]``, [(start, end) of each item]).
+
+    For Bicep: (None, None, [(start, end) of each imageTemplates declaration]).
+    """
     tree = doc.tree
     if tree is None or tree.root_node.has_error:
         return None
+    if doc.language == "bicep":
+        from ..document.bicep import template_declarations
+
+        items = template_declarations(tree, doc.data)
+        return (None, None, items) if items else None
     top = [c for c in tree.root_node.named_children if c.type != "comment"]
     if len(top) != 1 or top[0].type != "object":
         return None
@@ -151,6 +171,10 @@ def _common(a: bytes, b: bytes) -> tuple[int, int]:
 # -- views ------------------------------------------------------------------------------
 
 
+def _make_view(data: bytes, layout, index: int):
+    return _BlankView(data, layout, index) if layout[0] is None else _View(data, layout, index)
+
+
 class _View:
     """The text of one resource plus the root's other members, and the map back to full positions."""
 
@@ -186,6 +210,36 @@ class _View:
             if s < x < e or (x == s and not end) or (x == e and end) or (s == e == x):
                 return full + (x - s)
         return None
+
+
+class _BlankView:
+    """The full text with every resource but one blanked out: positions are the same as in the full text."""
+
+    def __init__(self, data: bytes, layout, index: int):
+        items = layout[2]
+        parts = []
+        at = 0
+        for i, (start, end) in enumerate(items):
+            if i == index:
+                continue
+            parts.append(data[at:start])
+            parts.append(re.sub(rb"[^\r\n]", b" ", data[start:end]))
+            at = end
+        parts.append(data[at:])
+        self.text = b"".join(parts)
+        self.item = items[index]
+        self.doc = None
+
+    def edit(self, p: int, old_end: int, inserted: bytes) -> bool:
+        """Apply the full text's edit of bytes ``p..old_end`` (inside the item) to the view's document."""
+        from .store import apply_bytes
+
+        apply_bytes(self.doc, p, old_end, inserted)
+        return not self.doc.has_syntax_error
+
+    @staticmethod
+    def map(x: int, end: bool) -> int:
+        return x
 
 
 def _map_diag(d: Diagnostic, f) -> Diagnostic | None:
@@ -230,7 +284,7 @@ def _view_check(od, data: bytes, layout, index: int, settings, selection, view=N
     from ..engine import lint
 
     if view is None:
-        view = _View(data, layout, index)
+        view = _make_view(data, layout, index)
         view.doc = Document(view.text.decode("utf-8", "surrogatepass"), od.path, language=od.doc.language)
     doc = view.doc
     if doc.has_syntax_error:
@@ -261,7 +315,7 @@ def _incremental(od, prev: Previous, settings, selection):
     old, new = prev.data, doc.data
     if old == new:
         return IncrementalResult(doc, list(prev.diagnostics), settings)
-    if prev.has_comments or doc.tree.root_node.has_error:
+    if prev.has_comments or doc.tree.root_node.has_error or (doc.language == "bicep" and _has_comments(doc)):
         return None
     p, s = _common(old, new)
     old_end, new_end = len(old) - s, len(new) - s
@@ -287,12 +341,15 @@ def _incremental(od, prev: Previous, settings, selection):
         before = _view_check(od, old, prev.layout, index, settings, selection)
     if before is None:
         return None
-    first, last = old_items[0][0], old_items[-1][1]
+    starts = [x for x, _ in old_items]
 
     def relevant(d: Diagnostic) -> bool:
-        """In the edited resource or outside all resources: where the view also reports."""
+        """In the edited resource or outside all the others: where the view also reports."""
         a, b = d.span.start, d.span.end
-        return (oa <= a and b <= ob) or b <= first or a >= last or (a < first and b > last)
+        if oa <= a and b <= ob:
+            return True
+        i = bisect.bisect_right(starts, a) - 1  # the last item starting at or before the finding
+        return i < 0 or b > old_items[i][1]
 
     full_old = Counter(_key(d) for d in prev.diagnostics if relevant(d))
     view_old = Counter(_key(d) for d in before)

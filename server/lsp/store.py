@@ -148,6 +148,8 @@ PATCH_LIMIT = 256 * 1024
 SMALL = 16 * 1024
 
 _STRING_UNSAFE = re.compile(rb'["\\\x00-\x1f]')
+# In Bicep: quotes, escapes, interpolation braces and line breaks change more than one string's value.
+_BICEP_UNSAFE = re.compile(rb"['\\${}\x00-\x1f]")
 
 
 def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
@@ -160,21 +162,25 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     done) when it does not apply.
     """
     root = doc.__dict__.get("root")
-    if root is None or doc.language not in ("json", "jsonc") or getattr(doc, "_syntax_problems", True) or doc.tree is None \
-            or doc.tree.root_node.has_error:
+    bicep = doc.language == "bicep"
+    if root is None or doc.language not in ("json", "jsonc", "bicep") or getattr(doc, "_syntax_problems", True) \
+            or doc.tree is None or doc.tree.root_node.has_error:
         return False
     inserted = change.text.encode("utf-8", "surrogatepass")
-    if _STRING_UNSAFE.search(inserted):
+    unsafe = _BICEP_UNSAFE if bicep else _STRING_UNSAFE
+    if unsafe.search(inserted):
         return False
     old = doc.lines
     rng = change.range
     a = old.offset(rng.start.line, rng.start.character, encoding)
     b = old.offset(rng.end.line, rng.end.character, encoding)
-    if b < a or _STRING_UNSAFE.search(doc.data[a:b]):
+    if b < a or unsafe.search(doc.data[a:b]):
         return False
     node = find_node_at(root, a)
     if not (isinstance(node, ScalarNode) and node.kind == "string" and node.span.start < a and b < node.span.end):
         return False
+    if bicep and (not node.raw.startswith("'") or node.raw.startswith("'''") or node.is_expression):
+        return False  # only a plain literal: an expression's text, or a multi-line string, is not patched
     doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
                      encoding)
     doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
@@ -187,7 +193,12 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     _shift_tree(root, b, delta)
     node.span = Span(start, end)
     node.raw = raw
-    node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+    if bicep:
+        from ..document.bicep import decode_string
+
+        node.value = decode_string(raw)
+    else:
+        node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
     doc.__dict__["root"] = root
     doc._syntax_problems = []
     return True
