@@ -110,3 +110,13 @@ async def test_a_bicep_file_without_image_templates_gets_nothing(client: Languag
     completion = await client.text_document_completion_async(types.CompletionParams(
         text_document=types.TextDocumentIdentifier(uri), position=types.Position(1, 2)))
     assert completion is None
+
+
+async def test_hover_documents_keys_in_bicep(client: LanguageClient):
+    uri = "file:///tmp/aiblint-lsp/hover.bicep"
+    open_doc(client, uri, TEXT, language="bicep")
+    await diagnostics(client, uri, 1)
+    line, char = pos(TEXT, "runOutputName")
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, char + 2)))
+    assert hover.contents.value.startswith("**runOutputName** · string · required")

@@ -12,6 +12,38 @@ import pytest
 
 from cliutil import DUPLICATE, GOOD, write
 
+DUPLICATE_BICEP = """\
+resource image 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
+  name: 'ubuntu'
+  location: 'westeurope'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib': {}
+    }
+  }
+  properties: {
+    source: {
+      type: 'PlatformImage'
+      publisher: 'Canonical'
+      offer: '0001-com-ubuntu-server-jammy'
+      sku: '22_04-lts-gen2'
+      version: 'latest'
+    }
+    distribute: [
+      {
+        type: 'VHD'
+        runOutputName: 'ubuntu-vhd'
+      }
+      {
+        type: 'VHD'
+        runOutputName: 'ubuntu-vhd'
+      }
+    ]
+  }
+}
+"""
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +70,8 @@ def hook_env(tmp_path_factory):
     write(repo, "templates/bad.json", DUPLICATE)
     write(repo, "templates/bad.jsonc", DUPLICATE)
     write(repo, "package.json", '{"name": "app"}\n')
+    write(repo, "infra/bad.bicep", DUPLICATE_BICEP)
+    write(repo, "infra/storage.bicep", "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 's'\n}\n")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "templates")
     env = {**os.environ, "PRE_COMMIT_HOME": str(base / "home"), "PRE_COMMIT_COLOR": "never"}
@@ -52,18 +86,20 @@ def try_repo(repo: Path, env: dict, *files: str) -> subprocess.CompletedProcess:
 
 def test_hook_fails_only_on_the_bad_template(hook_env):
     repo, env = hook_env
-    r = try_repo(repo, env, "templates/good.json", "templates/bad.json", "templates/bad.jsonc")
+    r = try_repo(repo, env, "templates/good.json", "templates/bad.json", "templates/bad.jsonc", "infra/bad.bicep")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Failed" in r.stdout
     problems = [x for x in r.stdout.splitlines() if ": AIB" in x]
-    # .jsonc files are selected by name (pre-commit has no file type for them).
-    assert sorted(x.split(":")[0] for x in problems) == ["templates/bad.json", "templates/bad.jsonc"], r.stdout
-    assert all(x.split(":", 1)[1].startswith("26:41: AIB303 [error]") for x in problems), r.stdout
+    # .jsonc and .bicep files are selected by name (pre-commit has no file type for them).
+    assert sorted(x.split(":")[0] for x in problems) == ["infra/bad.bicep", "templates/bad.json",
+                                                         "templates/bad.jsonc"], r.stdout
+    assert all(x.split(":", 1)[1].startswith("26:41: AIB303 [error]") for x in problems if ".json" in x), r.stdout
+    assert "infra/bad.bicep:25:24: AIB303 [error]" in r.stdout
     assert "templates/good.json:" not in r.stdout
 
 
 def test_hook_passes_on_the_good_template(hook_env):
     repo, env = hook_env
-    r = try_repo(repo, env, "templates/good.json", "package.json")
+    r = try_repo(repo, env, "templates/good.json", "package.json", "infra/storage.bicep")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout
