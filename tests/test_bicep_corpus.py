@@ -11,8 +11,9 @@ from aiblint.fixes import apply_text, choose
 from aiblint.settings import Settings
 
 # Reviewed by hand: scripts downloaded without a checksum (AIB301), Windows Update followed by a
-# PowerShell step without a restart (AIB317), and a customizer name used twice (AIB302).
-EXPECTED = {"AIB301": 43, "AIB317": 5, "AIB302": 2}
+# PowerShell step without a restart (AIB317), a customizer name used twice (AIB302), and two
+# templates deployed under a fixed name (AIB326, information).
+EXPECTED = {"AIB301": 43, "AIB317": 5, "AIB302": 2, "AIB326": 2}
 
 
 def test_real_bicep_files(corpus_dir, caplog):

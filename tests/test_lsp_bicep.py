@@ -15,7 +15,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 TEXT = """param location string = 'westeurope'
 
 resource image 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
-  name: 'image'
+  name: 'image-${suffix}'
   location: location
   identity: {
     type: 'UserAssigned'

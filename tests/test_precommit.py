@@ -14,7 +14,7 @@ from cliutil import DUPLICATE, GOOD, write
 
 DUPLICATE_BICEP = """\
 resource image 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {
-  name: 'ubuntu'
+  name: 'ubuntu-${suffix}'
   location: 'westeurope'
   identity: {
     type: 'UserAssigned'
