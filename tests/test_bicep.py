@@ -179,7 +179,8 @@ def test_strings_escapes_and_offsets():
     data = b"x: '''\nab\n'''"
     offsets = string_offsets(data, Span(3, len(data)))
     assert [data[o:o + 1] for o in offsets] == [b"a", b"b", b"\n", b"'"]
-    doc = Document("var s = 'plain'\n", "x.bicep")
+    doc = Document("var s = 'plain'\nresource r 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {}\n",
+                   "x.bicep")
     node = doc.root.get("s")
     assert doc.carrier.string_offsets(doc, node) == [9, 10, 11, 12, 13, 14]
 
@@ -341,3 +342,16 @@ def test_deep_nesting_is_read_as_an_expression():
     assert bicep(deep) == []
     (t,) = templates(deep)
     assert t.node.get("location").is_expression
+
+
+def test_garbage_the_grammar_cannot_read_in_time_is_reported_not_waited_for():
+    import time
+
+    text = "[" * 300_000 + "\nresource r 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {}\n"
+    started = time.monotonic()
+    assert bicep(text) == [Found("AIB100", (0, 0, 0, 0), "The Bicep file could not be read within 2 s (its syntax "
+                                 "is too broken); nothing was checked")]
+    assert time.monotonic() - started < 10
+    # A Bicep file that declares no image template is not parsed at all.
+    doc = Document("[" * 300_000, "other.bicep")
+    assert doc.tree is None and doc.root is None and not doc.has_syntax_error

@@ -26,14 +26,18 @@ from __future__ import annotations
 
 import gc
 import re
+import time
 
 from ..diagnostics import Span, TextEdit
-from .carrier import Carrier
+from .carrier import Carrier, Problem
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 from .treesitter import error_spans, ts_parser
 
 IMAGE_TEMPLATES = b"microsoft.virtualmachineimages/imagetemplates@"
 MAX_DEPTH = 128
+# tree-sitter-bicep's error recovery is slow on garbage (200 KB of random text takes ~40 s): parsing
+# is cancelled after this long, and the file reported as unreadable.
+PARSE_SECONDS = 2.0
 INDENT_STEP = "  "
 
 _ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|.)", re.S)
@@ -566,10 +570,33 @@ class BicepCarrier(Carrier):
     """Bicep: tree-sitter-bicep, ``//`` comments, fixes written in Bicep syntax."""
 
     def parse(self, data: bytes, old_tree=None):
+        """The syntax tree; None for a file that declares no imageTemplates resource (nothing to check)
+        or that the grammar could not read within :data:`PARSE_SECONDS`."""
+        if IMAGE_TEMPLATES not in data.lower():
+            return None
         parser = ts_parser("bicep")
-        return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
+        deadline = time.monotonic() + PARSE_SECONDS
+
+        def read(offset: int, _point) -> bytes:
+            return data[offset:offset + 65536]
+
+        def too_long(_offset: int, _has_error: bool) -> bool:
+            return time.monotonic() > deadline
+
+        try:
+            if old_tree is not None:
+                return parser.parse(read, old_tree, progress_callback=too_long)
+            return parser.parse(read, progress_callback=too_long)
+        except ValueError:  # cancelled: the grammar's error recovery can take minutes on garbage
+            parser.reset()
+            return None
 
     def build(self, doc):
+        if doc.tree is None:
+            if IMAGE_TEMPLATES not in doc.data.lower():
+                return None, []
+            return None, [Problem("AIB100", f"The Bicep file could not be read within {PARSE_SECONDS:g} s (its syntax "
+                                  "is too broken); nothing was checked", Span(0, 0))]
         # As for JSON: every node built lives on, so the cyclic collector would only rescan them.
         if not gc.isenabled():
             return _Builder(doc.data).build(doc.tree.root_node), []
@@ -580,11 +607,15 @@ class BicepCarrier(Carrier):
             gc.enable()
 
     def broken_spans(self, doc):
+        if doc.tree is None:
+            return [Span(0, len(doc.data))] if doc.syntax_problems else []
         return error_spans(doc.tree)
 
     def has_syntax_error(self, doc) -> bool:
         """Whether an imageTemplates declaration has a part the grammar could not read (errors elsewhere
         in the file are the Bicep compiler's business)."""
+        if doc.tree is None:
+            return bool(doc.syntax_problems)
         root = doc.tree.root_node
         if not root.has_error:
             return False
@@ -593,6 +624,8 @@ class BicepCarrier(Carrier):
                    for c in root.children)
 
     def comment_spans(self, doc):
+        if doc.tree is None:
+            return []
         spans: list[Span] = []
         stack = [doc.tree.root_node]
         while stack:

@@ -315,7 +315,8 @@ def _incremental(od, prev: Previous, settings, selection):
     old, new = prev.data, doc.data
     if old == new:
         return IncrementalResult(doc, list(prev.diagnostics), settings)
-    if prev.has_comments or doc.tree.root_node.has_error or (doc.language == "bicep" and _has_comments(doc)):
+    if prev.has_comments or doc.tree is None or doc.tree.root_node.has_error or (
+            doc.language == "bicep" and _has_comments(doc)):
         return None
     p, s = _common(old, new)
     old_end, new_end = len(old) - s, len(new) - s

@@ -184,7 +184,7 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
                      encoding)
     doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
-    if not keep or doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
+    if not keep or doc.tree is None or doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
         # Rebuilt when asked for: a large ARM file is checked per resource (aiblint.lsp.incremental).
         return True
     delta = len(inserted) - (b - a)
