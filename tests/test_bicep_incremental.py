@@ -24,7 +24,10 @@ RISKY = ["'", "}", "\n", "{", "/", "]", ":", "${"]
 def make_bicep(seed: int, n: int = 4) -> str:
     text = forms(json.loads(make_arm(seed, n)), catalog.load().versions)[1]
     # A parameter between two resources, and comments: the blanked view keeps both.
-    return text.replace("resource template2", "// the third one\nparam late string = 'westus2'\nresource template2")
+    text = text.replace("resource template2", "// the third one\nparam late string = 'westus2'\nresource template2")
+    # An API version that is not known: its finding sits in the type string, outside the value tree.
+    last = text.rindex("imageTemplates@") + len("imageTemplates@")
+    return text[:last] + "2022-07-02" + text[last + 10:]
 
 
 def _change(od, a: int, b: int, new: str):
@@ -116,3 +119,18 @@ def test_typing_in_strings_keeps_the_value_tree_exact(seed):
             od = OpenDocument("file:///tmp/tree.bicep", text, 1, "bicep")
             _ = od.doc.root
     assert patched >= 5
+
+
+def test_a_patched_tree_keeps_the_api_version_place():
+    """The API version lives in a type string outside the value tree: a patch before it moves it too."""
+    text = make_bicep(2, n=2)
+    settings = Settings()
+    od = OpenDocument("file:///tmp/ver.bicep", text, 1, "bicep")
+    root = od.doc.root
+    at = text.index("'tmpl0'") + 1
+    _change(od, at, at, "longer-")
+    assert od.doc.__dict__.get("root") is root  # patched, not rebuilt
+    patched = lint(od.doc, settings).diagnostics
+    fresh = lint(Document(od.doc.text, od.path), settings).diagnostics
+    assert "AIB207" in [d.code for d in fresh]
+    assert keys(patched) == keys(fresh)

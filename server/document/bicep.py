@@ -404,6 +404,7 @@ class _Kinds:
         self.object, self.array, self.object_property = one("object"), one("array"), one("object_property")
         self.string, self.number, self.boolean, self.null = one("string"), one("number"), one("boolean"), one("null")
         self.interpolation = one("interpolation")
+        self.resource_declaration = one("resource_declaration")
         self.colon = lang.id_for_node_kind(":", False)
         self.identifiers = frozenset(ids["identifier"])
         self.comments = frozenset(ids["comment"] | ids["diagnostic_comment"])
@@ -557,13 +558,20 @@ def key_text(name: str) -> str:
 def template_declarations(tree, data: bytes) -> list[tuple[int, int]]:
     """(start, end) of each top-level imageTemplates resource declaration that is not ``existing``."""
     out = []
-    for c in tree.root_node.children:
-        if c.type != "resource_declaration":
-            continue
-        head = data[c.start_byte:c.end_byte].split(b"=", 1)[0]
-        if IMAGE_TEMPLATES in head.lower() and b" existing" not in head:
-            out.append((c.start_byte, c.end_byte))
-    return out
+    resource = _kinds().resource_declaration
+    cursor = tree.walk()
+    if not cursor.goto_first_child():
+        return out
+    while True:
+        n = cursor.node
+        if n.kind_id == resource:
+            start, end = n.start_byte, n.end_byte
+            equals = data.find(b"=", start, end)
+            head = data[start:equals if equals >= 0 else end]
+            if IMAGE_TEMPLATES in head.lower() and b" existing" not in head:
+                out.append((start, end))
+        if not cursor.goto_next_sibling():
+            return out
 
 
 class BicepCarrier(Carrier):

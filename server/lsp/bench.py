@@ -19,12 +19,13 @@ from pathlib import Path
 FILES = ("raw-200.aib.json", "arm-200.json", "arm-2000.json", "arm-20000.json")
 
 
-def inprocess(path: Path, edits: int = 50) -> dict:
+def inprocess(path: Path, edits: int = 50, value: str | None = None) -> dict:
     """Per-keystroke CPU time inside the server (no pipes): didChange + textDocument/diagnostic.
 
     The same edit as lspbench's (a character typed and removed at the start of a
-    customizer's ``name`` value, here in the second half of the file); ``.bicep``
-    files are opened as Bicep.
+    customizer's ``name`` value, here in the second half of the file, or the
+    first ``name`` whose value starts with ``value``); ``.bicep`` files are
+    opened as Bicep.
     """
     import json
     import time
@@ -52,8 +53,12 @@ def inprocess(path: Path, edits: int = 50) -> dict:
     lines = text.split("\n")
     language = "bicep" if path.suffix == ".bicep" else "json"
     needle = "name: '" if language == "bicep" else '"name": "'
-    line = next(i for i, x in enumerate(lines) if needle in x and i > len(lines) // 2)
-    col = lines[line].index(needle) + len(needle)
+    if value is not None:
+        needle += value
+        line = next(i for i, x in enumerate(lines) if needle in x)
+    else:
+        line = next(i for i, x in enumerate(lines) if needle in x and i > len(lines) // 2)
+    col = lines[line].index(needle) + len(needle) - len(value or "")
     uri = path.resolve().as_uri()
     t0 = time.process_time()
     send({"jsonrpc": "2.0", "method": "textDocument/didOpen",

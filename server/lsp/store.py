@@ -232,3 +232,5 @@ def _shift_tree(root, at: int, delta: int) -> None:
                         stack.append(m.value)
         elif isinstance(n, ArrayNode):
             stack.extend(n.items)
+    for declared in getattr(root, "declared_templates", ()):  # Bicep: the API versions in the type strings
+        declared.version_node.span = moved(declared.version_node.span)
