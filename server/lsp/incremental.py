@@ -9,9 +9,8 @@ edit the new diagnostics are::
 where ``view(x)`` is the engine's result on a small *view* document: the text
 of ``x`` with every other entry of ``resources`` cut out (the root's other
 members - parameters, variables, outputs - stay, and the edited resource keeps
-its index), mapped back to positions in the full text. In Bicep the other
-imageTemplates declarations are blanked out (replaced by spaces, line breaks
-kept), so view positions are full positions. The view is a real
+its index), mapped back to positions in the full text. In Bicep the view is
+the file with the other imageTemplates declarations cut out. The view is a real
 document checked by the real engine, so nothing here knows any rule.
 
 The fast path is taken only when it is provably safe for this edit, and the
@@ -29,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from collections import Counter
 from dataclasses import replace
 
@@ -172,7 +170,7 @@ def _common(a: bytes, b: bytes) -> tuple[int, int]:
 
 
 def _make_view(data: bytes, layout, index: int):
-    return _BlankView(data, layout, index) if layout[0] is None else _View(data, layout, index)
+    return _CutView(data, layout, index) if layout[0] is None else _View(data, layout, index)
 
 
 class _View:
@@ -212,34 +210,43 @@ class _View:
         return None
 
 
-class _BlankView:
-    """The full text with every resource but one blanked out: positions are the same as in the full text."""
+class _CutView:
+    """The full text with every other imageTemplates declaration cut out (Bicep), and the map back."""
 
     def __init__(self, data: bytes, layout, index: int):
-        items = layout[2]
         parts = []
-        at = 0
-        for i, (start, end) in enumerate(items):
+        self.segments = []  # (view start, view end, full start) of each kept piece
+        at = view = 0
+        for i, (start, end) in enumerate(layout[2] + [(len(data), len(data))]):
             if i == index:
                 continue
             parts.append(data[at:start])
-            parts.append(re.sub(rb"[^\r\n]", b" ", data[start:end]))
+            self.segments.append((view, view + start - at, at))
+            view += start - at
             at = end
-        parts.append(data[at:])
         self.text = b"".join(parts)
-        self.item = items[index]
+        self.item = layout[2][index]
         self.doc = None
 
     def edit(self, p: int, old_end: int, inserted: bytes) -> bool:
         """Apply the full text's edit of bytes ``p..old_end`` (inside the item) to the view's document."""
         from .store import apply_bytes
 
-        apply_bytes(self.doc, p, old_end, inserted)
+        k = next(k for k, (s, e, full) in enumerate(self.segments) if full < p and old_end < full + e - s)
+        s, e, full = self.segments[k]
+        apply_bytes(self.doc, s + p - full, s + old_end - full, inserted)
+        delta = len(inserted) - (old_end - p)
+        self.segments[k] = (s, e + delta, full)
+        for j in range(k + 1, len(self.segments)):
+            s2, e2, full2 = self.segments[j]
+            self.segments[j] = (s2 + delta, e2 + delta, full2 + delta)
         return not self.doc.has_syntax_error
 
-    @staticmethod
-    def map(x: int, end: bool) -> int:
-        return x
+    def map(self, x: int, end: bool) -> int | None:
+        for s, e, full in self.segments:
+            if s < x < e or (x == s and not end) or (x == e and end) or (s == e == x):
+                return full + (x - s)
+        return None
 
 
 def _map_diag(d: Diagnostic, f) -> Diagnostic | None:
