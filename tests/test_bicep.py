@@ -122,7 +122,7 @@ def test_unknown_api_version_in_the_type_string_is_fixed_in_place():
     assert bicep(text, codes="AIB207") == [
         Found("AIB207", at(text, "2024-02-1"),
               "'2024-02-1' is not an Image Builder API version; did you mean '2024-02-01'? (checked against "
-              "2025-10-01)")]
+              "2019-05-01-preview and later)")]
     assert "imageTemplates@2024-02-01' = {" in fix_all(text, codes=("AIB207",))
 
 
