@@ -331,6 +331,8 @@ class GalleryImage(NamedTuple):
     generation: str  # "V1" or "V2" (the API's default is V1)
     # Where the generation is written (the hyperVGeneration value), else the definition's name.
     node: Node
+    # Its symbolic name (Bicep, or an ARM template with resources by name), if any.
+    symbol: str | None = None
 
 
 def source_generation(ctx) -> tuple[str | None, Node | None]:
@@ -354,10 +356,8 @@ def source_generation(ctx) -> tuple[str | None, Node | None]:
         if len(found) == 1 and None not in found:
             return found.pop(), node
     elif stype == "sharedimageversion":
-        for value, _ref in string_values(ctx, src.get("imageVersionId")):
-            image = gallery_image_of(ctx, value.value)
-            if image is not None:
-                return image.generation, value
+        for image, value, _ref in gallery_images_named(ctx, src.get("imageVersionId")):
+            return image.generation, value
     return None, None
 
 
@@ -402,8 +402,30 @@ def gallery_images(ctx) -> list[GalleryImage]:
         gen = string_value(ctx, gen_node) if gen_node is not None else "V1"
         if gen is None:
             continue  # an expression: unknown
-        found.append(GalleryImage(gallery, parts[-1], gen.upper(), gen_node or res.get("name")))
+        symbol = res.key if isinstance(res.key, str) else None
+        found.append(GalleryImage(gallery, parts[-1], gen.upper(), gen_node or res.get("name"), symbol))
     return found
+
+
+_SYMBOL_ID = re.compile(r"^\[\s*([A-Za-z_]\w*)\.id\s*\]$")
+
+
+def gallery_images_named(ctx, node: Node | None) -> Iterator[tuple[GalleryImage, Node, Node | None]]:
+    """The image definitions of this file that an ID value names: (definition, value, reference).
+
+    A literal ID (or a parameter/variable holding one) is matched by gallery and
+    image name; a Bicep ``symbol.id`` by the definition's symbolic name.
+    """
+    for value, ref in string_values(ctx, node):
+        image = gallery_image_of(ctx, value.value)
+        if image is not None:
+            yield image, value, ref
+    if isinstance(node, ScalarNode) and node.kind == "string":
+        m = _SYMBOL_ID.match(node.value)
+        if m:
+            for image in gallery_images(ctx):
+                if image.symbol == m.group(1):
+                    yield image, node, None
 
 
 def arm_resources(ctx) -> Iterator[tuple[ObjectNode, str, str | None]]:

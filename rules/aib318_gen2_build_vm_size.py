@@ -52,6 +52,8 @@ CODE = "AIB318"
 NAME = "gen2-build-vm-size"
 SEVERITY = "error"
 SUMMARY = "A Generation 2 source image with a build VM size that runs Generation 1 only"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ("microsoft.compute/galleries/images",)
 
 
 def check(ctx):

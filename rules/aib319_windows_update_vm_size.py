@@ -57,6 +57,8 @@ CODE = "AIB319"
 NAME = "windows-update-vm-size"
 SEVERITY = "warning"
 SUMMARY = "A WindowsUpdate customizer on a one-vCPU build VM (the default size)"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ("microsoft.compute/galleries/images",)
 
 SUGGESTED = DEFAULT_GEN2_SIZE
 

@@ -53,6 +53,8 @@ CODE = "AIB320"
 NAME = "staging-resource-group"
 SEVERITY = "error"
 SUMMARY = "stagingResourceGroup is the template's own resource group, or shared by two templates"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ("stagingresourcegroup",)
 
 _SPACE_AND_QUOTES = re.compile(r"[\s'\"\[\]]")
 # The template's own group, as ARM and Bicep write it (spaces, quotes and brackets removed, lower case).

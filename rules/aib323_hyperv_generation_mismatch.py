@@ -2,7 +2,8 @@
 
 ## What it does
 Reports a ``SharedImage`` distribute target whose ``galleryImageId`` names an
-image definition declared in the same file whose ``hyperVGeneration`` differs
+image definition declared in the same file (by its ID, or in Bicep as
+``definition.id``) whose ``hyperVGeneration`` differs
 from the source image's generation. A definition without ``hyperVGeneration``
 is ``V1`` (the Compute API's default). The source's generation is known from its
 marketplace SKU (``…-gen2``, ``…-g2``, ``…gensecond``, ``win11-…``,
@@ -43,12 +44,14 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Related
 
-from ._util import distributors, gallery_image_of, related_use, source_generation, string_values
+from ._util import distributors, gallery_images_named, related_use, source_generation
 
 CODE = "AIB323"
 NAME = "hyperv-generation-mismatch"
 SEVERITY = "error"
 SUMMARY = "Source image and target gallery image definition differ in Hyper-V generation"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ("microsoft.compute/galleries/images",)
 
 _NAMES = {"V1": "Generation 1", "V2": "Generation 2"}
 
@@ -60,9 +63,8 @@ def check(ctx):
     for el in distributors(ctx):
         if (el.type or "").lower() != "sharedimage":
             continue
-        for value, ref in string_values(ctx, el.node.get("galleryImageId")):
-            definition = gallery_image_of(ctx, value.value)
-            if definition is None or definition.generation not in _NAMES or definition.generation == generation:
+        for definition, value, ref in gallery_images_named(ctx, el.node.get("galleryImageId")):
+            if definition.generation not in _NAMES or definition.generation == generation:
                 continue
             related = related_use(ref) + (
                 Related(definition.node.span, f"image definition '{definition.image}' is {definition.generation}"),

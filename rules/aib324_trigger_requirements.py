@@ -2,8 +2,8 @@
 
 ## What it does
 For each ``Microsoft.VirtualMachineImages/imageTemplates/triggers`` resource of
-an image template in the same ARM file (``"name": "template/trigger"`` or a
-child resource of the template), reports:
+an image template in the same ARM or Bicep file (``"name": "template/trigger"``,
+a child resource of the template, or in Bicep ``parent: template``), reports:
 
 * a trigger with an API version before 2022-07-01, or a ``kind`` other than
   ``SourceImage`` (the only kind);
@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 
 from aiblint.diagnostics import Fix, Related
+from aiblint.document.nodes import ScalarNode
 
 from ._util import (arm_resources, distributors, member_string, related_use, replace_value, source,
                     string_value, string_values)
@@ -51,6 +52,8 @@ CODE = "AIB324"
 NAME = "trigger-requirements"
 SEVERITY = "error"
 SUMMARY = "A SourceImage trigger on a template whose source, targets or location do not allow one"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ("imagetemplates/triggers", '"triggers"')
 
 TRIGGERS = "microsoft.virtualmachineimages/imagetemplates/triggers"
 _VERSION = re.compile(r"/versions/([^/]+)$", re.I)
@@ -72,14 +75,18 @@ def _triggers(ctx):
     """The trigger resources of this template: named ``template/x``, or nested in the template resource."""
     template = ctx.template.node
     own_name = (string_value(ctx, template.get("name")) or "").lower()
+    # A Bicep trigger names its template as its parent: ``parent: <symbolic name>``.
+    own_symbol = f"[{template.key}]" if ctx.template.form == "bicep" else None
     for res, full_type, parent_name in arm_resources(ctx):
         if full_type != TRIGGERS:
             continue
         name = string_value(ctx, res.get("name")) or ""
         parts = name.split("/")
+        parent = res.get("parent")
         if len(parts) == 2 and own_name and parts[0].lower() == own_name:
             yield res
-        elif len(parts) == 1 and _is_child_of(res, template):
+        elif len(parts) == 1 and (_is_child_of(res, template) or (
+                own_symbol and isinstance(parent, ScalarNode) and parent.value == own_symbol)):
             yield res
 
 

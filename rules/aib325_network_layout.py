@@ -55,6 +55,8 @@ CODE = "AIB325"
 NAME = "network-layout"
 SEVERITY = "error"
 SUMMARY = "Container-instance subnet not a different subnet of the build VM's network, or a network in another region"
+# Other resources of the file this rule reads (see RuleInfo.cross_resource).
+CROSS_RESOURCE = ('microsoft.network/virtualnetworks"', "microsoft.network/virtualnetworks@")
 
 _SUBNET = re.compile(r"^/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\.network/"
                      r"virtualnetworks/([^/]+)/subnets/([^/]+)/?$", re.I)

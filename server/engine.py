@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import catalog as catalog_mod
 from .diagnostics import Diagnostic, Severity
@@ -62,6 +63,14 @@ class Selection:
 
     def is_on(self, code: str) -> bool:
         return code in self.enabled
+
+    @cached_property
+    def cross_resource(self):
+        """A pattern matching the text by which an enabled rule reads across resources, or None."""
+        import re
+
+        markers = sorted({m for r in self.registry if r.code in self.enabled for m in r.cross_resource})
+        return re.compile("|".join(map(re.escape, markers)).encode(), re.I) if markers else None
 
     def rules(self, scope: str) -> list[RuleInfo]:
         return [r for r in self.registry if r.scope == scope and r.check and r.code in self.enabled]

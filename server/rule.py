@@ -41,6 +41,9 @@ class RuleInfo:
     doc: str
     scope: str
     check: Callable | None
+    # Lower-case text whose presence in a file makes this rule's findings on one resource depend on other
+    # resources of the file (e.g. a trigger's type); the language server then re-checks the whole file.
+    cross_resource: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -125,6 +128,7 @@ def _info(module: ModuleType) -> RuleInfo:
         doc=(module.__doc__ or "").strip(),
         scope=getattr(module, "SCOPE", "template"),
         check=None if getattr(module, "ENGINE", False) else module.check,
+        cross_resource=tuple(getattr(module, "CROSS_RESOURCE", ())),
     )
 
 

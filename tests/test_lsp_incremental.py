@@ -167,3 +167,36 @@ def test_typing_in_strings_keeps_the_value_tree_exact(seed):
         if od.doc.has_syntax_error and rng.random() < 0.5:
             od = OpenDocument("file:///tmp/tree.json", make_arm(seed, n=2), 1, "json")
             _ = od.doc.root
+
+
+def _edit(od, at: int, remove: int, text: str):
+    lines = od.doc.lines
+    start, end = lines.position(at), lines.position(at + remove)
+
+    class Change:
+        range = type("R", (), {"start": type("P", (), {"line": start.line, "character": start.character}),
+                               "end": type("P", (), {"line": end.line, "character": end.character})})
+
+    Change.text = text
+    od.apply([Change], "utf-16")
+
+
+def test_rules_reading_other_resources_get_a_full_check():
+    """A trigger elsewhere in the file makes the source version of its template matter (AIB324): an edit
+    inside the template cannot be checked in a view without the trigger."""
+    doc = json.loads(make_arm(2, n=3))
+    doc["resources"].append({"type": "Microsoft.VirtualMachineImages/imageTemplates/triggers",
+                             "apiVersion": "2022-07-01", "name": "tmpl1/source", "properties": {"kind": "SourceImage"}})
+    text = json.dumps(doc, indent=2)
+    settings = Settings()
+    selection = Selection(settings, registry())
+    od = OpenDocument("file:///tmp/inc3.json", text, 1, "json")
+    assert not [d for d in incremental.check(od, settings, selection).diagnostics if d.code == "AIB324"]
+    version = text.index('"latest"', text.index('"tmpl1"')) + 1
+    _edit(od, version, len("latest"), "1.0.0")
+    result = incremental.check(od, settings, selection)
+    assert not isinstance(result, incremental.IncrementalResult)
+    expected = lint(Document(od.doc.text, od.path), settings, selection=selection)
+    assert keys(result.diagnostics) == keys(expected.diagnostics)
+    assert [d.message for d in result.diagnostics if d.code == "AIB324"] == [
+        "A triggered template needs source version 'latest', not '1.0.0'"]

@@ -10,7 +10,8 @@ The root holds one member per declaration, in document order: a ``param`` as
 ``{defaultValue, allowedValues}`` (from ``= default`` and ``@allowed([...])``),
 a ``var`` as its value, a template resource as its body. Next to it,
 :attr:`BicepRoot.arm_view` is the same declarations in the shape of an ARM
-template (``parameters``, ``variables``), so the engine's ARM machinery
+template (``parameters``, ``variables``, and the other resources under their
+symbolic names in ``resources``), so the engine's ARM machinery
 resolves Bicep references unchanged: a reference to a param or var is written
 into the tree as ``[parameters('p')]`` / ``[variables('v')]`` (with the span of
 the Bicep identifier), and every other expression (interpolation, calls,
@@ -60,12 +61,14 @@ class Declared:
 class BicepRoot(ObjectNode):
     """The value tree of a Bicep file (see the module docstring)."""
 
-    __slots__ = ("declared_templates", "arm_view")
+    __slots__ = ("declared_templates", "arm_view", "other_resources")
 
     def __init__(self, span: Span, members: list[Member]):
         super().__init__(span, members)
         self.declared_templates: list[Declared] = []
         self.arm_view = ObjectNode(span, [])
+        # The file's other resource declarations in ARM shape, by symbolic name (the view's ``resources``).
+        self.other_resources: list[Member] = []
 
 
 # --------------------------------------------------------------------------
@@ -198,7 +201,10 @@ class _Builder:
                 attach(root, m.value, m.name, m.key_span)
         view = root.arm_view
         view.members = [Member("parameters", Span(0, 0), ObjectNode(Span(0, 0), parameters), Span(0, 0)),
-                        Member("variables", Span(0, 0), ObjectNode(Span(0, 0), variables), Span(0, 0))]
+                        Member("variables", Span(0, 0), ObjectNode(Span(0, 0), variables), Span(0, 0)),
+                        Member("resources", Span(0, 0), ObjectNode(Span(0, 0), root.other_resources), Span(0, 0))]
+        for entry in root.other_resources:
+            attach(view.members[2].value, entry.value, entry.name, entry.key_span)
         return root
 
     def parameter(self, ts, decorators) -> Member | None:
@@ -246,6 +252,7 @@ class _Builder:
         low = raw.lower()
         at = low.find(IMAGE_TEMPLATES)
         if at != 1 or not raw.endswith(b"'") or b"${" in raw:
+            self.other_resource(ts, type_node, root)
             return
         start = type_node.start_byte + at + len(IMAGE_TEMPLATES)
         end = type_node.end_byte - 1
@@ -263,6 +270,35 @@ class _Builder:
         key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
         root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
         root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
+
+    def other_resource(self, ts, type_node, root: BicepRoot) -> None:
+        """Another resource declaration, in ARM shape (``type``, ``apiVersion`` and its body's members),
+        under its symbolic name in the ARM view's ``resources``: checks that relate a template to the
+        file's other resources (a gallery image definition, a trigger) read it there."""
+        raw = self.data[type_node.start_byte + 1:type_node.end_byte - 1].decode("utf-8", "replace")
+        rtype, at, version = raw.partition("@")
+        name = _first(ts, "identifier")
+        if not at or "${" in raw or name is None:
+            return
+        body, local = _body(_after(ts, "="))
+        if body is None:
+            return
+        self.local = local
+        node = self.value(body, 0)
+        self.local = frozenset()
+        if not isinstance(node, ObjectNode):
+            return
+        start = type_node.start_byte + 1
+        members = [Member("type", Span(start, start), ScalarNode(Span(start, start + len(rtype.encode())),
+                                                                   "string", rtype, rtype), Span(start, start)),
+                   Member("apiVersion", Span(start, start), ScalarNode(Span(type_node.end_byte - 1 - len(
+                       version.encode()), type_node.end_byte - 1), "string", version, version), Span(start, start))]
+        resource = ObjectNode(Span(ts.start_byte, ts.end_byte), members + node.members)
+        for m in resource.members:
+            if m.value is not None:
+                attach(resource, m.value, m.name, m.key_span)
+        root.other_resources.append(Member(self.text(name), Span(name.start_byte, name.end_byte), resource,
+                                           Span(ts.start_byte, ts.end_byte)))
 
     def value(self, ts, depth: int) -> Node:
         """The value node of the tree-sitter node ``ts`` (walked with a cursor: no child lists)."""

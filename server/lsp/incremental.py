@@ -15,7 +15,9 @@ document checked by the real engine, so nothing here knows any rule.
 
 The fast path is taken only when it is provably safe for this edit, and the
 full check runs otherwise: both versions parse without error; the edit lies
-strictly inside one resource (same number of resources); the document has no
+strictly inside one resource (same number of resources); no enabled rule reads
+across resources in this file (a rule's ``CROSS_RESOURCE`` text, such as a
+trigger's type, does not occur); the document has no
 comments and the edit adds none (a suppression elsewhere could apply; in Bicep,
 where comments are common, no ``aiblint-disable`` anywhere); the view
 of the old text finds a template and its findings are all among the old full
@@ -325,6 +327,9 @@ def _incremental(od, prev: Previous, settings, selection):
     if prev.has_comments or doc.tree is None or doc.tree.root_node.has_error or (
             doc.language == "bicep" and _has_comments(doc)):
         return None
+    across = selection.cross_resource
+    if across is not None and across.search(new):
+        return None  # a rule reads other resources of this file: the view would not see them
     p, s = _common(old, new)
     old_end, new_end = len(old) - s, len(new) - s
     if b"/" in old[p:old_end] or b"/" in new[p:new_end]:
