@@ -361,6 +361,13 @@ def source_generation(ctx) -> tuple[str | None, Node | None]:
     return None, None
 
 
+def platform_publishers(ctx) -> Iterator[tuple[ScalarNode, Node | None]]:
+    """The literal publishers of a PlatformImage source, each with the reference that led to it."""
+    src = source(ctx)
+    if src is not None and (member_string(ctx, src, "type") or "").lower() == "platformimage":
+        yield from string_values(ctx, src.get("publisher"))
+
+
 def platform_skus(ctx) -> list[str]:
     """The literal SKUs of a PlatformImage source ([] for other sources or an SKU that cannot be followed)."""
     src = source(ctx)

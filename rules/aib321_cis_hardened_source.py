@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from aiblint.catalog.vmsizes import CIS_PUBLISHERS
 
-from ._util import member_string, related_use, source, string_values
+from ._util import platform_publishers, related_use
 
 CODE = "AIB321"
 NAME = "cis-hardened-source"
@@ -43,10 +43,7 @@ SUMMARY = "A CIS-hardened marketplace image as source: builds fail on these imag
 
 
 def check(ctx):
-    src = source(ctx)
-    if src is None or (member_string(ctx, src, "type") or "").lower() != "platformimage":
-        return
-    for value, ref in string_values(ctx, src.get("publisher")):
+    for value, ref in platform_publishers(ctx):
         if value.value.strip().lower() in CIS_PUBLISHERS:
             yield ctx.diagnostic(
                 value,

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from aiblint.catalog.vmsizes import PLAN_PUBLISHERS
 
-from ._util import api_at_least, member_string, related_use, source, string_values
+from ._util import api_at_least, platform_publishers, related_use, source
 
 CODE = "AIB322"
 NAME = "purchase-plan-missing"
@@ -50,11 +50,9 @@ SUMMARY = "A marketplace image that needs a purchase plan, without planInfo"
 
 def check(ctx):
     src = source(ctx)
-    if src is None or (member_string(ctx, src, "type") or "").lower() != "platformimage":
+    if src is None or src.member("planInfo") is not None:
         return
-    if src.member("planInfo") is not None:
-        return
-    for value, ref in string_values(ctx, src.get("publisher")):
+    for value, ref in platform_publishers(ctx):
         publisher = value.value.strip().lower()
         if publisher not in PLAN_PUBLISHERS:
             continue

@@ -194,7 +194,13 @@ def _make(node: ObjectNode, form: str, arm_root: ObjectNode | None, known, defau
                  arm_root=arm_root)
     if source == "default":
         t.notes.append(f"API version {default} assumed")
-    elif text in known:
+        return t
+    return _take_version(t, text, known, default)
+
+
+def _take_version(t: Template, text: str, known, default: str) -> Template:
+    """``t`` with the version ``text`` it gives, or the default (noted) when that is not a known version."""
+    if text in known:
         t.api_version = text
     else:
         t.unknown_version = text
@@ -382,10 +388,4 @@ def _declared(d, arm_view: ObjectNode, known, default: str) -> Template:
     text = d.version_node.value
     t = Template(node=d.node, form="bicep", api_version=default, version_source="literal",
                  version_node=d.version_node, arm_root=arm_view)
-    if text in known:
-        t.api_version = text
-    else:
-        t.unknown_version = text
-        t.version_source = "default"
-        t.notes.append(f"API version {default} assumed")
-    return t
+    return _take_version(t, text, known, default)

@@ -257,19 +257,24 @@ class _Builder:
         start = type_node.start_byte + at + len(IMAGE_TEMPLATES)
         end = type_node.end_byte - 1
         version = self.data[start:end].decode("utf-8", "replace")
-        body, local = _body(_after(ts, "="))
-        if body is None:
-            return
-        self.local = local
-        node = self.value(body, 0)
-        self.local = frozenset()
-        if not isinstance(node, ObjectNode):
+        node = self.body(ts)
+        if node is None:
             return
         name = _first(ts, "identifier")
         label = self.text(name) if name is not None else "resource"
         key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
         root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
         root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
+
+    def body(self, ts) -> ObjectNode | None:
+        """The object a resource declaration ``ts`` assigns (under ``if`` and ``for``), or None."""
+        body, local = _body(_after(ts, "="))
+        if body is None:
+            return None
+        self.local = local
+        node = self.value(body, 0)
+        self.local = frozenset()
+        return node if isinstance(node, ObjectNode) else None
 
     def other_resource(self, ts, type_node, root: BicepRoot) -> None:
         """Another resource declaration, in ARM shape (``type``, ``apiVersion`` and its body's members),
@@ -280,13 +285,8 @@ class _Builder:
         name = _first(ts, "identifier")
         if not at or "${" in raw or name is None:
             return
-        body, local = _body(_after(ts, "="))
-        if body is None:
-            return
-        self.local = local
-        node = self.value(body, 0)
-        self.local = frozenset()
-        if not isinstance(node, ObjectNode):
+        node = self.body(ts)
+        if node is None:
             return
         start = type_node.start_byte + 1
         members = [Member("type", Span(start, start), ScalarNode(Span(start, start + len(rtype.encode())),
