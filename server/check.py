@@ -318,7 +318,7 @@ class Run:
             return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, source.problem, Span(0, 0), prof)),
                            source, path, threshold=prof.threshold)
         try:
-            doc = Document(source.text, path, language)
+            doc = Document(source.text, path, language, lazy=True)
             result = self._lint(doc, prof)
         except RecursionError:
             if not named and MARKER not in data.lower():
@@ -390,7 +390,7 @@ class Run:
             applied = fixes.apply(doc.data, chosen)
             if not applied.applied:
                 break
-            new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language)
+            new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language, lazy=True)
             if new_doc.has_syntax_error and not doc.has_syntax_error:
                 break  # a fix must never break a document that parsed
             doc, result = new_doc, self._lint(new_doc, prof)
