@@ -246,18 +246,14 @@ class Run:
         for path, message in walk_errors:
             self.error(path, message)
         checked: list[Checked] = []
-        for item in self._inputs(paths, files):
-            # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
-            # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
-            gc.freeze()
-            try:
-                with _watchdog(FILE_TIME_LIMIT):
-                    result = self._check(*item)
-            except _TimeLimit:
-                self.error(item[0], f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
-                continue
-            if result is not None:
-                checked.append(result)
+        if "-" in paths:
+            checked.append(self._check_item(self._stdin_item()))
+        from .pool import check_files, worker_count
+
+        workers = worker_count(len(files))
+        results = check_files(self, files, workers) if workers else map(self.check_candidate, files)
+        checked.extend(results)
+        checked = [c for c in checked if c is not None]
 
         stdin_fix = args.fix and "-" in paths
         if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr
@@ -278,27 +274,41 @@ class Run:
             return 2
         return 1 if failed else 0
 
-    def _inputs(self, paths: list[str], files: list[Candidate]):
-        """(display path, bytes, named, is stdin) per input: standard input first, then the files."""
-        if "-" in paths:
-            name = self.args.stdin_filename or "<stdin>"
-            try:
-                data = sys.stdin.buffer.read()
-            except (OSError, ValueError) as exc:
-                self.error("<stdin>", f"cannot read standard input: {exc}")
-            else:
-                self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
-                yield name, data, True, True
-        for f in files:
-            try:
-                data = discover.read_bytes(f.path)
-            except ReadError as exc:
-                if f.named or not isinstance(exc, discover.TooLarge):
-                    self.error(f.path, str(exc))
-                elif self.args.verbose:
-                    print(f"{_display(f.path)}: skipped: {exc}", file=sys.stderr)
-                continue
-            yield f.path, data, f.named, False
+    def _stdin_item(self):
+        """(display path, bytes, named, is stdin) for standard input; None when it cannot be read."""
+        name = self.args.stdin_filename or "<stdin>"
+        try:
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as exc:
+            self.error("<stdin>", f"cannot read standard input: {exc}")
+            return None
+        self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
+        return name, data, True, True
+
+    def check_candidate(self, f: Candidate) -> Checked | None:
+        """Read and check one file found on the command line or by walking."""
+        try:
+            data = discover.read_bytes(f.path)
+        except ReadError as exc:
+            if f.named or not isinstance(exc, discover.TooLarge):
+                self.error(f.path, str(exc))
+            elif self.args.verbose:
+                print(f"{_display(f.path)}: skipped: {exc}", file=sys.stderr)
+            return None
+        return self._check_item((f.path, data, f.named, False))
+
+    def _check_item(self, item) -> Checked | None:
+        if item is None:
+            return None
+        # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
+        # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
+        gc.freeze()
+        try:
+            with _watchdog(FILE_TIME_LIMIT):
+                return self._check(*item)
+        except _TimeLimit:
+            self.error(item[0], f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
+            return None
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
         from .document import Document, language_for
