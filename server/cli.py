@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--stdio" in argv or "--tcp" in argv or (argv and argv[0] == "serve"):
-        from .lsp.server import main as serve
+        from .lsp.front import main as serve
 
         return serve(argv)
     try:
