@@ -112,3 +112,23 @@ def test_lazy_findings_equal_whole_tree_findings_on_the_corpus(corpus_dir):
         doc = _same_findings(text, str(path))
         lazy_count += doc.duplicate_free
     assert lazy_count > len(files) // 2
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1 /* x */, // y\n "b": [1, /*z*/ 2]}',
+    '{"a": "http://x", "b": "/*not*/ //a comment"}',
+    '// top\n{}',
+    '{"a": "x\\\\" // c\n}',
+    '{"a": "q\\"//"} /* end */',
+    '{"a": "it\'s \\"quoted\\"" // "odd quote\n, "b": 2}',
+    '{"a": [1, 2 // broken\n',
+])
+def test_comment_spans_equal_a_full_walk(text):
+    doc = Document(text, "t.jsonc")
+    spans, stack = [], [doc.tree.root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            spans.append((n.start_byte, n.end_byte))
+        stack.extend(n.children)
+    assert [(s.start, s.end) for s in doc.comment_spans()] == sorted(spans)

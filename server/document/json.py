@@ -576,6 +576,19 @@ def number_value(raw: str):
 
 
 _KINDS: dict[str, int] | None = None
+_COMMENTS = None
+
+
+def _comment_query():
+    """A query cursor for the comment nodes of a tree-sitter-json tree (the query is made once)."""
+    global _COMMENTS
+    import tree_sitter
+
+    if _COMMENTS is None:
+        import tree_sitter_json
+
+        _COMMENTS = tree_sitter.Query(tree_sitter.Language(tree_sitter_json.language()), "(comment) @comment")
+    return tree_sitter.QueryCursor(_COMMENTS)
 
 
 def _kinds() -> dict[str, int]:
@@ -806,8 +819,15 @@ class JsonCarrier(Carrier):
         return doc.tree.root_node.has_error
 
     def comment_spans(self, doc):
+        root = doc.tree.root_node
+        if not root.has_error:
+            # A clean tree: outside its strings, a slash can only start a comment.
+            if b"/" not in doc.data or b"/" not in _STRING_TOKEN.sub(b"", doc.data):
+                return []
+            nodes = _comment_query().captures(root).get("comment", [])
+            return sorted((Span(n.start_byte, n.end_byte) for n in nodes), key=lambda s: s.start)
         spans: list[Span] = []
-        stack = [doc.tree.root_node]
+        stack = [root]
         while stack:
             n = stack.pop()
             if n.type == "comment":
