@@ -822,7 +822,7 @@ class JsonCarrier(Carrier):
         root = doc.tree.root_node
         if not root.has_error:
             # A clean tree: outside its strings, a slash can only start a comment.
-            if b"/" not in doc.data or b"/" not in _STRING_TOKEN.sub(b"", doc.data):
+            if b"/" not in doc.data or b"/" not in _without_strings(doc.data):
                 return []
             nodes = _comment_query().captures(root).get("comment", [])
             return sorted((Span(n.start_byte, n.end_byte) for n in nodes), key=lambda s: s.start)
@@ -907,6 +907,20 @@ _STRING_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
+_last_without_strings: tuple[bytes, bytes] = (b"", b"")
+
+
+def _without_strings(data: bytes) -> bytes:
+    """``data`` with its string tokens cut out (kept for the last text asked about: two checks use it)."""
+    global _last_without_strings
+    last = _last_without_strings
+    if last[0] is data:
+        return last[1]
+    result = _STRING_TOKEN.sub(b"", data)
+    _last_without_strings = (data, result)
+    return result
+
+
 class _Duplicate(Exception):
     pass
 
@@ -929,7 +943,7 @@ def lazy_safe(text: str, data: bytes) -> bool:
         json.loads(text, object_pairs_hook=_no_duplicates)
     except (ValueError, _Duplicate, RecursionError):
         return False
-    skeleton = _STRING_TOKEN.sub(b"", data).translate(None, _NOT_BRACKET)
+    skeleton = _without_strings(data).translate(None, _NOT_BRACKET)
     if skeleton.count(b"{") + skeleton.count(b"[") < MAX_DEPTH - 1:
         return True
     depth = deepest = 0
@@ -964,14 +978,17 @@ class _LazySource:
         if isinstance(node, ObjectNode):
             members: list[Member] = []
             for pair in self.ts.named_children:
-                key, value = pair.named_children[0], pair.named_children[-1]
-                raw = data[key.start_byte : key.end_byte].decode("utf-8", "replace")
+                # Strict JSON (lazy_safe): a pair is key, colon, value, with no comment between them.
+                key, value = pair.child(0), pair.child(2)
+                s, e = key.start_byte, key.end_byte
+                raw = data[s:e].decode("utf-8", "replace")
                 name = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-                member = Member(name, Span(key.start_byte, key.end_byte), None, Span(pair.start_byte, pair.end_byte))
+                key_span = _span(s, e)
+                member = Member(name, key_span, None, _span(pair.start_byte, pair.end_byte))
                 child = _lazy_value(value, data, k)
                 child.parent = node
                 child.key = name
-                child.key_span = member.key_span
+                child.key_span = key_span
                 member.value = child
                 members.append(member)
             node.members = members
@@ -985,24 +1002,43 @@ class _LazySource:
             node.items = items
 
 
+_new = object.__new__
+_set_start = Span.start.__set__
+_set_end = Span.end.__set__
+
+
+def _span(start: int, end: int) -> Span:
+    """``Span(start, end)`` without the frozen dataclass's ``__init__``."""
+    span = _new(Span)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
+
+
 def _lazy_value(n, data: bytes, k: dict) -> Node:
     kid = n.kind_id
     s = n.start_byte
     e = n.end_byte
     if kid == k["string"]:
         raw = data[s:e].decode("utf-8", "replace")
-        return ScalarNode(Span(s, e), "string", raw[1:-1] if "\\" not in raw else decode_json_string(raw), raw)
-    if kid == k["number"]:
-        raw = data[s:e].decode()
-        return ScalarNode(Span(s, e), "number", number_value(raw), raw)
+        node = _new(ScalarNode)
+        node.span = _span(s, e)
+        node.kind = "string"
+        node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+        node.raw = raw
+        node.parent = node.key = node.key_span = None
+        return node
     if kid == k["object"] or kid == k["array"]:
-        node = object.__new__(ObjectNode if kid == k["object"] else ArrayNode)
-        node.span = Span(s, e)
+        node = _new(ObjectNode if kid == k["object"] else ArrayNode)
+        node.span = _span(s, e)
         node.parent = node.key = node.key_span = None
         if kid == k["object"]:
             node._index = None
         node._source = _LazySource(n, data)
         return node
+    if kid == k["number"]:
+        raw = data[s:e].decode()
+        return ScalarNode(_span(s, e), "number", number_value(raw), raw)
     if kid == k["true"] or kid == k["false"]:
-        return ScalarNode(Span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
-    return ScalarNode(Span(s, e), "null", None, "null")
+        return ScalarNode(_span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
+    return ScalarNode(_span(s, e), "null", None, "null")
