@@ -24,16 +24,26 @@ _run = None  # the Run being executed, inherited by the forked workers
 
 
 def worker_count(files: int) -> int:
-    """How many worker processes to use for ``files`` files (0: check them in this process)."""
+    """How many worker processes to use for ``files`` files (0: check them in this process).
+
+    ``AIBLINT_JOBS=N`` sets it (1: serial); otherwise one worker per idle core (cores
+    less the load average: on a machine busy with other work, more processes only
+    add the cost of forking and sending results), when there are enough files.
+    """
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
+    jobs = os.environ.get("AIBLINT_JOBS", "").strip()
+    if jobs.isdigit():
+        n = min(int(jobs), files)
+        return n if n > 1 else 0
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    n = min(cores, files // FILES_PER_WORKER)
+    idle = cores - int(os.getloadavg()[0] + 0.5)
+    n = min(idle, files // FILES_PER_WORKER)
     return n if n > 1 else 0
 
 
