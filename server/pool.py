@@ -30,11 +30,13 @@ def worker_count(files: int) -> int:
     less the load average: on a machine busy with other work, more processes only
     add the cost of forking and sending results), when there are enough files.
     """
+    jobs = os.environ.get("AIBLINT_JOBS", "").strip()
+    if files < 2 or (not jobs and files < 2 * FILES_PER_WORKER):
+        return 0  # without importing multiprocessing
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    jobs = os.environ.get("AIBLINT_JOBS", "").strip()
     if jobs.isdigit():
         n = min(int(jobs), files)
         return n if n > 1 else 0
