@@ -7,8 +7,8 @@ system) and the load average. Each run is a fresh process (cold start),
 with Python's byte-code cache enabled as on a user's machine.
 
 ``--vs-check-jsonschema SCHEMAS`` compares instead, in one interleaved run,
-``aiblint --check TARGET`` with check-jsonschema validating the same files
-(those aiblint reports as templates) against the peer's schemas in the folder
+``aiblint --check FILES`` with check-jsonschema validating the same files (the
+JSON files of TARGET that aiblint reports as templates) against the peer's schemas in the folder
 ``SCHEMAS`` (``aib-deploymentTemplate.schema.json`` for files whose ``$schema`` is a
 deploymentTemplate URL, as the peer binds them, ``aib-imageTemplate.schema.json``
 for the others: two invocations). Each round runs both, alternating which goes
@@ -87,10 +87,11 @@ def reported_files(script: str, target: str, env: dict) -> list[str]:
 def compare(script: str, checker: str, schemas: Path, target: str, runs: int) -> dict:
     """aiblint --check against check-jsonschema on the same files, interleaved; ratios aiblint / peer."""
     env = _env()
-    files = reported_files(script, target, env)
+    # The JSON files only: the peer's schemas cannot read Bicep or YAML.
+    files = [f for f in reported_files(script, target, env) if f.lower().endswith((".json", ".jsonc"))]
     arm = [f for f in files if ARM_SCHEMA.search(Path(f).read_bytes()[:4096])]
     raw = [f for f in files if f not in set(arm)]
-    ours = [script, "--check", target]
+    ours = [script, "--check", *files]
     theirs = [[checker, "--schemafile", str(schemas / name), *group]
               for name, group in (("aib-deploymentTemplate.schema.json", arm), ("aib-imageTemplate.schema.json", raw))
               if group]

@@ -79,7 +79,9 @@ class ScalarNode(Node):
     @property
     def is_expression(self) -> bool:
         """True for an ARM template expression such as ``"[parameters('x')]"``."""
-        return self.kind == "string" and isinstance(self.value, str) and bool(_EXPRESSION.match(self.value))
+        value = self.value
+        # The pattern needs a "[": most strings are ruled out without running it.
+        return self.kind == "string" and isinstance(value, str) and "[" in value and bool(_EXPRESSION.match(value))
 
     def __repr__(self) -> str:
         return f"ScalarNode({self.kind}, {self.value!r})"
