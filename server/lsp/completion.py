@@ -388,6 +388,10 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
     from .diagnostics import ensure_checked
 
     ensure_checked(ls, od)
+    if od.language == "bicep":
+        from . import bicep_completion
+
+        return bicep_completion.completions(ls, od, position)
     off = offset(od.doc.lines, position, ls.encoding)
     place = place_at(od.doc, off)
     b = Builder(ls, od, place)
@@ -417,11 +421,11 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
 
 
 def setup(server) -> None:
-    options = types.CompletionOptions(trigger_characters=['"', ":", "{", ","], resolve_provider=False)
+    options = types.CompletionOptions(trigger_characters=['"', ":", "{", ",", "'", "@"], resolve_provider=False)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
     def completion(ls, params: types.CompletionParams):
         od = ls.documents.get(params.text_document.uri)
-        if od is None or od.language == "bicep":  # items are written as JSON
+        if od is None:
             return None
         return types.CompletionList(is_incomplete=False, items=completions(ls, od, params.position))

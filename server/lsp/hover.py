@@ -6,6 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..catalog import lookup
+from ..diagnostics import Span
 from ..document.nodes import ObjectNode, ScalarNode
 from .context import node_at, resolve, template_for
 from .convert import lsp_range, offset
@@ -70,6 +71,43 @@ def schema_hover(od, off: int):
     return None
 
 
+def bicep_hover(od, off: int):
+    """(markdown, span) for the key or type/enum value at ``off`` of a Bicep imageTemplates body."""
+    from .. import catalog
+    from .bicep_completion import api_version
+    from .bicep_context import KEY, VALUE, resolve, token_place
+
+    data = od.doc.data
+    place = token_place(data, off)
+    if place is None or place.token_end <= place.token_start or not (
+            place.token_start <= off <= place.token_end):
+        return None
+    version = api_version(od, place)
+    res = resolve(catalog.load().version(version), place.frames)
+    if res is None:
+        return None
+    span = Span(place.token_start, place.token_end)
+    if place.kind == KEY and place.key_only:
+        name = data[place.token_start:place.token_end].decode("utf-8", "replace").strip("'")
+        if res.spec.type != "object":
+            return None
+        if res.union is not None and name == res.union.discriminator:
+            text = _doc_markdown(res.location + (lookup.ANY_VARIANT, name), version)
+        else:
+            text = _doc_markdown(res.property_location(name), version)
+        return (text, span) if text else None
+    if place.kind == VALUE and place.quoted and place.key:
+        value = data[place.token_start + 1:place.token_end - 1].decode("utf-8", "replace")
+        if res.union is not None and place.key == res.union.discriminator:
+            text = _doc_markdown(res.variant_location(value), version)
+            return (text, span) if text else None
+        child = lookup.child(res, place.key)
+        if child is not None and child.spec.enum and value in child.spec.enum:
+            text = _doc_markdown(child.location + ("=" + value,), version)
+            return (text, span) if text else None
+    return None
+
+
 def rule_hover(ls, od, off: int) -> list[str]:
     from ..rule import registry
 
@@ -94,7 +132,7 @@ def setup(server) -> None:
         ensure_checked(ls, od)
         off = offset(od.doc.lines, params.position, ls.encoding)
         parts = rule_hover(ls, od, off)
-        found = schema_hover(od, off)
+        found = bicep_hover(od, off) if od.language == "bicep" else schema_hover(od, off)
         span = None
         if found is not None:
             parts.append(found[0])
