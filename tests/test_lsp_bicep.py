@@ -109,7 +109,7 @@ async def test_a_bicep_file_without_image_templates_gets_nothing(client: Languag
     assert await diagnostics(client, uri, 1) == []
     completion = await client.text_document_completion_async(types.CompletionParams(
         text_document=types.TextDocumentIdentifier(uri), position=types.Position(1, 2)))
-    assert completion is None
+    assert completion is None or list(completion.items) == []  # Bicep's own resources are Bicep's
 
 
 async def test_hover_documents_keys_in_bicep(client: LanguageClient):
