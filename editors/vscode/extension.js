@@ -1,5 +1,5 @@
-// aiblint for VS Code: starts `aiblint --stdio` and connects it to JSON, JSONC
-// and YAML documents that are Azure Image Builder templates.
+// aiblint for VS Code: starts `aiblint --stdio` and connects it to JSON, JSONC,
+// YAML and Bicep documents that are Azure Image Builder templates.
 'use strict';
 
 const cp = require('child_process');
@@ -22,12 +22,17 @@ const FIX_ALL_KIND = 'source.fixAll.aiblint';
 const INSTALL_HINT =
   'Install it with "pip install aiblint" (into the selected Python environment or with pipx), ' +
   'or point the "aiblint.path" setting at the executable.';
-// The document selector: every JSON/JSONC/YAML document, on disk or untitled.
-// Which of them reach the server is decided by `looksLikeTemplate` below.
-const SELECTOR = ['json', 'jsonc', 'yaml'].flatMap((language) => [
-  { scheme: 'file', language },
-  { scheme: 'untitled', language },
-]);
+// The document selector: every JSON/JSONC/YAML/Bicep document, on disk or untitled.
+// Which of them reach the server is decided by `looksLikeTemplate` below. The `bicep`
+// language is the official Bicep extension's when it is installed (our package.json
+// contribution merges into it), else ours; `*.bicep` files count whatever their language.
+const SELECTOR = [
+  ...['json', 'jsonc', 'yaml', 'bicep'].flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]),
+  { scheme: 'file', pattern: '**/*.bicep' },
+];
 const TEMPLATE_TYPE = /microsoft\.virtualmachineimages\/imagetemplates/i;
 const SOURCE_KEY = /(^|[\s{,])["']?source["']?\s*:/m;
 const STEPS_KEY = /(^|[\s{,])["']?(customize|distribute)["']?\s*:/m;

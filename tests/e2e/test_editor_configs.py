@@ -52,7 +52,7 @@ def helix():
     conf = tomllib.loads(block("Helix", "toml"))
     server = conf["language-server"]["aiblint"]
     languages = {lang["name"] for lang in conf["language"] if "aiblint" in lang["language-servers"]}
-    assert languages == {"json", "yaml"}
+    assert languages == {"json", "yaml", "bicep"}
     # Helix sends `config` as initializationOptions and in didChangeConfiguration.
     return [server["command"], *server["args"]], server.get("config"), server.get("config")
 
@@ -62,6 +62,8 @@ def eglot():
     program = re.search(r"\.\s*\(((?:\"[^\"]*\"\s*)+)\)\)\)", elisp)
     assert program, "no server program in the eglot configuration"
     command = re.findall(r'"([^"]*)"', program.group(1))
+    modes = re.search(r"'\(\(([^)]*)\)", elisp).group(1).split()
+    assert {"json-ts-mode", "yaml-ts-mode", "bicep-mode", "bicep-ts-mode"} <= set(modes)
     # (:aiblint (:ignore ["AIB104"])) -> {"ignore": ["AIB104"]}: eglot's answer to workspace/configuration.
     m = re.search(r":aiblint \(:(\w+) \[([^\]]*)\]\)", elisp)
     settings = {m.group(1): re.findall(r'"([^"]*)"', m.group(2))}
@@ -71,7 +73,7 @@ def eglot():
 def sublime():
     client = json.loads(block("Sublime Text (LSP package)", "json"))["clients"]["aiblint"]
     assert client["enabled"] is True
-    assert "source.json" in client["selector"] and "source.yaml" in client["selector"]
+    assert {"source.json", "source.yaml", "source.bicep"} <= {s.strip() for s in client["selector"].split("|")}
     return client["command"], client.get("initializationOptions"), client["settings"]["aiblint"]
 
 

@@ -1,5 +1,5 @@
 -- Neovim 0.11+: with this folder on 'runtimepath', `vim.lsp.enable("aiblint")`
--- starts `aiblint --stdio` for JSON, JSONC and YAML buffers that are Azure Image
+-- starts `aiblint --stdio` for JSON, JSONC, YAML and Bicep buffers that are Azure Image
 -- Builder templates. Change anything with `vim.lsp.config("aiblint", {...})`,
 -- e.g. `settings = { aiblint = { ignore = { "AIB104" } } }`.
 local aiblint = require("aiblint")

@@ -1,5 +1,5 @@
--- aiblint for Neovim 0.7+: attaches `aiblint --stdio` to JSON, JSONC and YAML
--- buffers that are Azure Image Builder templates.
+-- aiblint for Neovim 0.7+: attaches `aiblint --stdio` to JSON, JSONC, YAML and
+-- Bicep buffers that are Azure Image Builder templates.
 --
 --   require("aiblint").setup({
 --     cmd = { "aiblint", "--stdio" },   -- optional: how to start the server
@@ -13,7 +13,7 @@ local client_keys = { cmd = true, filetypes = true, root_markers = true, on_atta
 -- How many lines of a buffer the template check reads.
 local scan_lines = 400
 
-M.filetypes = { "json", "jsonc", "yaml" }
+M.filetypes = { "json", "jsonc", "yaml", "bicep" }
 M.root_markers = { ".aiblint.yaml", "pyproject.toml", ".git" }
 
 local options = {}
@@ -185,7 +185,7 @@ local function check_later(args)
 end
 
 --- Set the plugin up: attach to template buffers of `opts.filetypes`
---- (default json, jsonc, yaml) now and whenever one is opened.
+--- (default json, jsonc, yaml, bicep) now and whenever one is opened.
 function M.setup(opts)
   options = vim.deepcopy(opts or {})
   local filetypes = options.filetypes or M.filetypes
