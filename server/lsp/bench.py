@@ -3,7 +3,9 @@
 Copies the shared benchmark folder (read-only) to a work folder, generates the
 standard templates, installs the peer (VS Code's JSON language server with the
 AIB schema) once, and runs ``lspbench.py`` with this server against the peer on
-the 200-, 2,000- and 20,000-line templates. Then, unless ``--no-check``, it
+the 200-, 2,000- and 20,000-line templates (and this server alone on
+``bicep-2000.bicep``, the templates of a generated ARM file written as Bicep: the
+peer reads no Bicep). Then, unless ``--no-check``, it
 compares ``aiblint --check CORPUS`` with check-jsonschema and the peer's schemas
 on the same files (``tools/bench_check.py --vs-check-jsonschema``, interleaved
 rounds). The A/B tables go to stderr, the JSON reports to ``--json-out`` and
@@ -14,24 +16,129 @@ on a user's machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 FILES = ("raw-200.aib.json", "arm-200.json", "arm-2000.json", "arm-20000.json")
+BICEP = "bicep-2000.bicep"
+BICEP_SOURCE = "arm-2000.json"  # the file whose templates bicep-2000.bicep holds
+_ARM_REF = re.compile(r"\b(?:parameters|variables)\('(\w+)'\)")
+_IDENT = re.compile(r"^[A-Za-z_]\w*$")
+
+
+def bicep_expression(text: str) -> str:
+    """An ARM expression ``[...]`` as Bicep: ``parameters('x')``/``variables('x')`` become ``x``
+    (Bicep has the same functions, and the same single-quoted strings)."""
+    return _ARM_REF.sub(r"\1", text.strip()[1:-1])
+
+
+def bicep_value(value, indent: str = "") -> str:
+    """A JSON value of a generated template written as Bicep."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        lines = []
+        for k, v in value.items():
+            if k.startswith("["):
+                key = "'${%s}'" % bicep_expression(k)
+            else:
+                key = k if _IDENT.match(k) else bicep_string(k)
+            lines.append(f"{inner}{key}: {bicep_value(v, inner)}")
+        return "{\n" + "\n".join(lines) + f"\n{indent}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(inner + bicep_value(v, inner) for v in value) + f"\n{indent}]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return bicep_expression(value) if value.startswith("[") and value.endswith("]") else bicep_string(value)
+    return json.dumps(value)
+
+
+def bicep_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${").replace("\n", "\\n")
+    return f"'{escaped}'"
+
+
+def arm_to_bicep(doc: dict) -> str:
+    """A generated ARM deployment template as a Bicep file: parameters, variables, one resource
+    declaration per imageTemplate, outputs."""
+    out = []
+    types = {"string": "string", "int": "int", "bool": "bool", "object": "object", "array": "array"}
+    for name, p in doc.get("parameters", {}).items():
+        if "allowedValues" in p:
+            out.append("@allowed(" + bicep_value(p["allowedValues"]) + ")")
+        default = f" = {bicep_value(p['defaultValue'])}" if "defaultValue" in p else ""
+        out.append(f"param {name} {types[p['type'].lower()]}{default}")
+    for name, v in doc.get("variables", {}).items():
+        out.append(f"var {name} = {bicep_value(v)}")
+    for i, r in enumerate(doc["resources"]):
+        body = {k: v for k, v in r.items() if k not in ("type", "apiVersion", "comments")}
+        out.append("")
+        out.append(f"resource template{i} '{r['type']}@{r['apiVersion']}' = {bicep_value(body)}")
+    out.append("")
+    for name, o in doc.get("outputs", {}).items():
+        out.append(f"output {name} {types[o['type'].lower()]} = {bicep_value(o['value'])}")
+    return "\n".join(out) + "\n"
+
+
+def write_bicep(work: Path, lines: int = 2000) -> Path:
+    """``out/bicep-2000.bicep``: generated ARM templates (the benchmark's generator) as Bicep, at least
+    ``lines`` lines (the templates of ``arm-2000.json``: the generator's first ARM document that long)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_templates", work / "gen_templates.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    target = lines
+    while True:
+        text, _ = gen.generate("arm", target)
+        bicep = arm_to_bicep(json.loads(text))
+        if bicep.count("\n") >= lines:
+            break
+        target += max(50, lines - bicep.count("\n"))
+    path = work / "out" / BICEP
+    path.write_text(bicep, encoding="utf-8")
+    return path
+
+
+def edit_position(path: Path, value: str | None = None) -> tuple[int, int]:
+    """(line, column) of the benchmark's edit: the start of a customizer's ``name`` value in the
+    second half of the file (lspbench's default place), or of the first ``name`` whose value starts
+    with ``value``. In ``bicep-2000.bicep`` it is the same customizer as in ``arm-2000.json`` (the
+    same templates), so the two measure the same edit."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if value is None and path.name == BICEP and (path.parent / BICEP_SOURCE).exists():
+        line, col = edit_position(path.parent / BICEP_SOURCE)
+        arm = (path.parent / BICEP_SOURCE).read_text(encoding="utf-8").split("\n")
+        value = arm[line][col:arm[line].index('"', col)]
+        nth = sum(f'"name": "{value}"' in x for x in arm[:line])
+        found = [i for i, x in enumerate(lines) if f"name: '{value}'" in x]
+        line = found[nth]
+        return line, lines[line].index("name: '") + len("name: '")
+    marker = "name: '" if path.suffix == ".bicep" else '"name": "'
+    if value is not None:
+        line = next(i for i, x in enumerate(lines) if marker + value in x)
+    else:
+        line = next(i for i, x in enumerate(lines) if marker in x and i > len(lines) // 2)
+    return line, lines[line].index(marker) + len(marker)
 
 
 def inprocess(path: Path, edits: int = 50, value: str | None = None) -> dict:
     """Per-keystroke CPU time inside the server (no pipes): didChange + textDocument/diagnostic.
 
     The same edit as lspbench's (a character typed and removed at the start of a
-    customizer's ``name`` value, here in the second half of the file, or the
-    first ``name`` whose value starts with ``value``); ``.bicep`` files are
-    opened as Bicep.
+    customizer's ``name`` value, here in the second half of the file, or of the
+    first ``name`` whose value starts with ``value``), after a few unmeasured ones;
+    ``.bicep`` files are opened as Bicep.
     """
-    import json
     import time
 
     from .server import build_server
@@ -54,23 +161,17 @@ def inprocess(path: Path, edits: int = 50, value: str | None = None) -> dict:
     send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
           "params": {"capabilities": {"textDocument": {"diagnostic": {}}}}})
     text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    language = "bicep" if path.suffix == ".bicep" else "json"
-    needle = "name: '" if language == "bicep" else '"name": "'
-    if value is not None:
-        needle += value
-        line = next(i for i, x in enumerate(lines) if needle in x)
-    else:
-        line = next(i for i, x in enumerate(lines) if needle in x and i > len(lines) // 2)
-    col = lines[line].index(needle) + len(needle) - len(value or "")
+    line, col = edit_position(path, value)
     uri = path.resolve().as_uri()
+    language = "bicep" if path.suffix == ".bicep" else "json"
     t0 = time.process_time()
     send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
           "params": {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}})
     send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
     open_ms = (time.process_time() - t0) * 1e3
     samples = []
-    for i in range(edits):
+    warm_up = 4  # the first edits set up the per-resource view: not what a keystroke costs
+    for i in range(edits + warm_up):
         end = col + (i % 2)
         change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
                   "text": "x" if i % 2 == 0 else ""}
@@ -79,7 +180,8 @@ def inprocess(path: Path, edits: int = 50, value: str | None = None) -> dict:
               "params": {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}})
         send({"jsonrpc": "2.0", "id": 10 + i, "method": "textDocument/diagnostic",
               "params": {"textDocument": {"uri": uri}}})
-        samples.append((time.process_time() - t0) * 1e3)
+        if i >= warm_up:
+            samples.append((time.process_time() - t0) * 1e3)
     samples.sort()
     od = server.documents[uri]
     return {"file": path.name, "open_cpu_ms": round(open_ms, 1), "edit_cpu_ms_median": round(samples[len(samples) // 2], 2),
@@ -103,7 +205,7 @@ def main(argv=None) -> int:
     p.add_argument("--check-json-out", default="/tmp/aiblint-bench/check.json")
     p.add_argument("--no-check", action="store_true", help="skip the --check comparison")
     p.add_argument("--no-lsp", action="store_true", help="skip the language-server comparison")
-    p.add_argument("files", nargs="*", default=list(FILES))
+    p.add_argument("files", nargs="*", default=[*FILES, BICEP])
     args = p.parse_args(argv)
     work = Path(args.work)
     if not (work / "lspbench.py").exists():
@@ -112,6 +214,8 @@ def main(argv=None) -> int:
             path.chmod(path.stat().st_mode | 0o200)
     if not (work / "out" / FILES[-1]).exists():
         subprocess.run([sys.executable, str(work / "gen_templates.py"), "--standard"], check=True)
+    if BICEP in args.files and not (work / "out" / BICEP).exists():
+        write_bicep(work)
     if args.inprocess:
         for name in args.files:
             print(inprocess(work / "out" / name))
@@ -127,10 +231,15 @@ def main(argv=None) -> int:
         server = f"{sys.executable} -m aiblint --stdio"
         cmd = [sys.executable, str(work / "lspbench.py"), "--server", server, "--label", "aiblint", "--vs", "peer",
                "--rounds", str(args.rounds), "--order", args.order, "--json-out", args.json_out]
-        for name in args.files:
+        json_files = [name for name in args.files if not name.endswith(".bicep")]
+        for name in json_files:
             cmd += ["--file", str(work / "out" / name)]
-        print(f"load average {os.getloadavg()[0]:.2f}; " + " ".join(cmd), file=sys.stderr)
-        code = subprocess.run(cmd, env=env).returncode
+        if json_files:
+            print(f"load average {os.getloadavg()[0]:.2f}; " + " ".join(cmd), file=sys.stderr)
+            code = subprocess.run(cmd, env=env).returncode
+        for name in args.files:
+            if name.endswith(".bicep"):  # the peer reads no Bicep: this server alone, positions given
+                code = _bench_bicep(work, work / "out" / name, server, args, env) or code
         print(f"load average {os.getloadavg()[0]:.2f} at the end of the language-server comparison", file=sys.stderr)
     if not args.no_check:
         tool = root / "tools" / "bench_check.py"
@@ -141,6 +250,22 @@ def main(argv=None) -> int:
                str(work / "peer" / "schemas"), "--json-out", args.check_json_out, args.corpus]
         code = subprocess.run(cmd, env=env).returncode or code
     return code
+
+
+def _bench_bicep(work: Path, path: Path, server: str, args, env) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    edit = edit_position(path)
+    completion = next(i for i, x in enumerate(lines) if x.strip() == "type: 'Shell'" and i > len(lines) // 2)
+    hover = next(i for i, x in enumerate(lines) if x.strip().startswith("customize:") and i > len(lines) // 2)
+    out = str(Path(args.json_out).with_name(path.stem + ".json"))
+    cmd = [sys.executable, str(work / "lspbench.py"), "--server", server, "--label", "aiblint",
+           "--rounds", str(args.rounds), "--json-out", out, "--language-id", "bicep", "--file", str(path),
+           "--edit-at", f"{edit[0]}:{edit[1]}",
+           "--completion-at", f"{completion}:{lines[completion].index('type')}",
+           "--hover-at", f"{hover}:{lines[hover].index('customize') + 2}"]
+    print(" ".join(cmd), file=sys.stderr)
+    return subprocess.run(cmd, env=env).returncode
+
 
 if __name__ == "__main__":
     raise SystemExit(main())
