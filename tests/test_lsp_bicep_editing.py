@@ -1,14 +1,18 @@
 """The language server on ``.bicep`` documents over stdio (VS Code and Neovim presets): completion in
-Bicep syntax (keys, values, snippets per type, API versions), also in half-typed text; hover."""
+Bicep syntax (keys, values, snippets per type, API versions), also in half-typed text; hover;
+diagnostics at their place in the Bicep source, quick fixes and fix-all written in Bicep, document
+symbols, and incremental edits that give what a fresh check of the final text gives."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from lsputil import PRESETS, config, open_doc, start
+from lsputil import PRESETS, brief, change, config, diagnostics, open_doc, pos, start
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -268,3 +272,141 @@ async def test_hover_on_keys_and_type_values(client: LanguageClient):
     assert h is not None and "inline" in h.contents.value.lower()
     assert await hover(client, text, "param location") is None
     assert await hover(client, text, "'Canonical'", 3) is None  # a free-form value: nothing to say
+
+
+# -- diagnostics, code actions, symbols, edits (the Bicep carrier behind the server) ------------------
+
+FIXTURE = (Path(__file__).resolve().parent / "e2e" / "fixtures" / "template.bicep").read_text()
+
+
+def expected(text: str) -> list[tuple]:
+    """What ``--check`` says about ``text`` as a .bicep file, in the form of :func:`lsputil.brief`."""
+    from aiblint.document import Document
+    from aiblint.engine import lint
+
+    result = lint(Document(text, "/tmp/x.bicep"))
+    if not result.is_template:
+        return []
+    lines = result.document.lines
+    out = []
+    for d in result.diagnostics:
+        r = lines.range(d.span)
+        out.append((d.code, r.start.line, r.start.character, r.end.line, r.end.character))
+    return sorted(out)
+
+
+def apply_edits(text: str, edits) -> str:
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[:_offset(text, e.range.start)] + e.new_text + text[_offset(text, e.range.end):]
+    return text
+
+
+def edits_of(action, uri):
+    edit = action.edit
+    return edit.document_changes[0].edits if edit.document_changes else edit.changes[uri]
+
+
+async def opened(client, text: str):
+    uri = new_uri(client)
+    open_doc(client, uri, text, language="bicep")
+    return uri, await diagnostics(client, uri, 1)
+
+
+async def test_diagnostics_at_their_place_in_the_bicep_source(client: LanguageClient):
+    uri, items = await opened(client, FIXTURE)
+    got = brief(items)
+    assert got == expected(FIXTURE)
+    codes = {g[0]: g for g in got}
+    assert {"AIB201", "AIB302"} <= set(codes)
+    line, col = pos(FIXTURE, "buildTimeOutInMinutes")
+    assert codes["AIB201"][1:3] == (line, col)
+    line, col = pos(FIXTURE, "'setup'", nth=1)
+    assert codes["AIB302"][1] == line
+    assert all(d.source == "aiblint" for d in items)
+
+
+async def test_a_bicep_file_without_image_templates_gets_nothing(client: LanguageClient):
+    text = "resource vnet 'Microsoft.Network/virtualNetworks@2023-04-01' = {\n  name: 'x'\n  location: 'westus2'\n}\n"
+    _, items = await opened(client, text)
+    assert items == []
+
+
+async def test_quick_fixes_write_bicep(client: LanguageClient):
+    uri, items = await opened(client, FIXTURE)
+    casing = next(d for d in items if d.code == "AIB201")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=casing.range,
+        context=types.CodeActionContext(diagnostics=[casing])))
+    fix = next(a for a in actions if a.kind == types.CodeActionKind.QuickFix and "Disable" not in a.title)
+    text = apply_edits(FIXTURE, edits_of(fix, uri))
+    assert "    buildTimeoutInMinutes: 90\n" in text and parses(text)
+    assert "AIB201" not in [e[0] for e in expected(text)]
+    # "Disable AIB302 for this line": a Bicep comment above the line, and the finding is gone.
+    dup = next(d for d in items if d.code == "AIB302")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=dup.range,
+        context=types.CodeActionContext(diagnostics=[dup])))
+    disable = next(a for a in actions if a.title == "Disable AIB302 for this line")
+    text = apply_edits(FIXTURE, edits_of(disable, uri))
+    assert "        // aiblint-disable-next-line AIB302\n        name: 'setup'" in text and parses(text)
+    assert "AIB302" not in [e[0] for e in expected(text)]
+
+
+async def test_fix_all_leaves_clean_bicep(client: LanguageClient):
+    uri, items = await opened(client, FIXTURE)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri),
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.aiblint"])))
+    assert len(actions) == 1
+    text = apply_edits(FIXTURE, edits_of(actions[0], uri))
+    assert parses(text)
+    left = {e[0] for e in expected(text)}
+    assert not {"AIB201", "AIB302"} & left
+
+
+async def test_document_symbols_of_a_bicep_template(client: LanguageClient):
+    uri, _ = await opened(client, FIXTURE)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
+        text_document=types.TextDocumentIdentifier(uri)))
+    assert [s.name for s in symbols] == ["ubuntu"]
+    top = symbols[0]
+    assert top.selection_range.start == types.Position(*pos(FIXTURE, "ubuntu 'Microsoft"))
+    assert top.range.start == types.Position(*pos(FIXTURE, "resource ubuntu"))
+    assert [c.name for c in top.children] == ["source", "customize", "distribute"]
+    customize = top.children[1]
+    assert [c.name for c in customize.children] == ["setup", "setup"]
+    assert customize.children[0].detail == "Shell"
+
+
+async def test_incremental_edits_match_a_fresh_check(client: LanguageClient):
+    """Typing a customizer character by character (half-typed states included), deleting lines and
+    replacing text: after each change the server's diagnostics are those of a fresh check."""
+    uri, items = await opened(client, FIXTURE)
+    text = FIXTURE
+    version = 1
+
+    async def edit(a: int, b: int, new: str):
+        nonlocal text, version
+        version += 1
+        start, end = _position(text, a), _position(text, b)
+        change(client, uri, version, (start.line, start.character, end.line, end.character, new))
+        text = text[:a] + new + text[b:]
+        assert brief(await diagnostics(client, uri, version)) == expected(text), text
+
+    at = text.index("    ]\n    distribute")
+    for ch in "      {\n        type: 'File'\n        name: 'setup'\n      }\n":
+        await edit(at, at, ch)
+        at += 1
+    assert "AIB302" in [e[0] for e in expected(text)]
+    i = text.index("buildTimeOutInMinutes")
+    await edit(i + 9, i + 12, "out")  # buildTimeoutInMinutes
+    i = text.index("'latest'")
+    await edit(i + 1, i + 7, "1.0.0")
+    i = text.index("    vmProfile")
+    await edit(i, text.index("    source"), "")  # a whole member deleted
+    await edit(0, len(text), FIXTURE)  # everything replaced
+    i = text.index("  properties: {")
+    await edit(i, i, "  tags: {\n")  # unclosed: broken until the next edit
+    await edit(i, i + len("  tags: {\n"), "")
+    assert brief(await diagnostics(client, uri, version)) == expected(FIXTURE)

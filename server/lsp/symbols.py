@@ -94,7 +94,33 @@ class Builder:
         return self.symbol(name, K.Object, r, rtype, children)
 
 
+def bicep_symbols(od, encoding) -> list[types.DocumentSymbol]:
+    """One symbol per imageTemplates resource of a Bicep file (its symbolic name, the whole
+    declaration), with the template's outline; the rest of the file is the Bicep server's."""
+    from ..diagnostics import Span
+    from .bicep_context import declaration_at
+
+    result = od.result
+    if result is None:
+        return []
+    b = Builder(od, encoding)
+    out = []
+    for t in result.templates:
+        symbol = b.template(t.node, "imageTemplate")
+        decl = declaration_at(od.doc.data, t.node.span.start)
+        if decl is not None:
+            symbol.name = decl.group(1).decode()
+            symbol.detail = decl.group(2).decode("utf-8", "replace").split("/")[-1]
+            symbol.range = lsp_range(b.lines, Span(decl.start(0) + len(decl.group(0)) - len(
+                decl.group(0).lstrip()), t.node.span.end), encoding)
+            symbol.selection_range = lsp_range(b.lines, Span(decl.start(1), decl.end(1)), encoding)
+        out.append(symbol)
+    return out
+
+
 def document_symbols(od, encoding) -> list[types.DocumentSymbol]:
+    if od.language == "bicep":
+        return bicep_symbols(od, encoding)
     root = od.doc.root
     if not isinstance(root, ObjectNode):
         return []
@@ -111,7 +137,11 @@ def document_symbols(od, encoding) -> list[types.DocumentSymbol]:
 def setup(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls, params: types.DocumentSymbolParams):
+        from .diagnostics import ensure_checked
+
         od = ls.documents.get(params.text_document.uri)
-        if od is None or od.language == "bicep":  # symbols follow the JSON layout
+        if od is None:
             return None
+        if od.language == "bicep":
+            ensure_checked(ls, od)
         return document_symbols(od, ls.encoding)
