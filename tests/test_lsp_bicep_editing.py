@@ -113,6 +113,11 @@ async def test_keys_of_a_source_follow_its_type(client: LanguageClient):
     assert "      publisher: ''\n" in after and parses(after)
 
 
+async def test_a_key_right_after_the_cursor_is_present(client: LanguageClient):
+    _, items = await complete(client, "vmProfile: {\n      |osDiskSizeGB: 64\n    }")
+    assert "vmSize" in labels(items) and "osDiskSizeGB" not in labels(items)
+
+
 async def test_keys_of_a_customizer_use_its_type_written_below_the_cursor(client: LanguageClient):
     text, items = await complete(client, "customize: [\n      {\n        |\n        type: 'File'\n      }\n    ]")
     names = labels(items)

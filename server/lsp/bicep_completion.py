@@ -57,7 +57,8 @@ def complete_keys(b: Builder, place, schema, version: str) -> None:
         return
     top = place.container
     at_root = len(place.frames) == 1
-    present = {k for k, span in top.keys.items() if span.start != place.token_start}  # not the key being typed
+    typing = place.token_end > place.token_start
+    present = {k for k, span in top.keys.items() if not (typing and span.start == place.token_start)}
     for name, prop in res.properties.items():
         if name in present or prop.read_only or (at_root and (name in NOT_IN_BICEP or prop.arm_only
                                                               and name != "dependsOn")):

@@ -411,13 +411,14 @@ def _read_rest(scanner: _Scanner, top: Frame, place: BicepPlace) -> None:
     if top.kind != "{":
         return
     data = scanner.data
-    # Skip the token at the cursor.
-    scanner.i = max(scanner.i, place.token_end)
-    line_end = data.find(b"\n", scanner.i)
-    scanner.i = len(data) if line_end < 0 else line_end
-    probe = _Scanner(data, scanner.i)
+    # From after the token at the cursor, in the state that token leaves.
+    probe = _Scanner(data, max(scanner.i, place.token_end))
     probe.frames = [Frame("{", top.start, top.key, top.indent)]
     inner = probe.frames[0]
+    if place.kind != KEY:
+        inner.state = "in-value"
+    elif place.token_end > place.token_start:
+        inner.state = "key"
     while True:
         tok = probe.next_token()
         if tok is None:

@@ -1,6 +1,6 @@
 """End to end in real Neovim (headless): Debian's 0.7 and the newer PyPI build.
 
-Each run opens tests/e2e/fixtures/template.json with the plugin from editors/nvim,
+Each run opens tests/e2e/fixtures/template.json (or template.bicep) with the plugin from editors/nvim,
 the real ``aiblint --stdio`` found on PATH, and nvim_driver.lua doing what a user
 does: wait for diagnostics, hover, complete, apply a quick fix, fix all, open a
 non-template JSON file. The assertions are on what the server sent.
@@ -49,7 +49,16 @@ def editor_env(tmp_path: Path, server_dir: Path) -> dict:
     return env
 
 
-def run_driver(exe: str, mode: str, tmp_path: Path, server_dir: Path) -> tuple[dict, float]:
+JOB = {"hover": HOVER, "completion": COMPLETION, "fix": "AIB102", "fix_all": True, "other": "package.json",
+       "late": "new.json"}
+# 0-based positions in fixtures/template.bicep: the key "publisher", key position inside "vmProfile".
+BICEP_JOB = {"hover": (19, 8), "completion": (15, 6), "fix": "AIB201", "fix_all": True}
+BICEP_CASING_LINE = 13
+BICEP_DUPLICATE_LINE = 34
+
+
+def run_driver(exe: str, mode: str, tmp_path: Path, server_dir: Path, file: str = "template.json",
+               job: dict = JOB) -> tuple[dict, float]:
     work = tmp_path / "project"
     shutil.copytree(FIXTURES, work)
     out = tmp_path / "out.json"
@@ -59,12 +68,10 @@ def run_driver(exe: str, mode: str, tmp_path: Path, server_dir: Path) -> tuple[d
         AIBLINT_MODE=mode,
         AIBLINT_CMD="",
         OUT_FILE=str(out),
-        AIBLINT_JOB=json.dumps({"hover": HOVER, "completion": COMPLETION, "fix": "AIB102",
-                                "fix_all": True, "other": "package.json",
-                                "late": "new.json"}),
+        AIBLINT_JOB=json.dumps(job),
     )
     start = time.monotonic()
-    proc = subprocess.run([exe, "--headless", "--clean", "-n", "-u", str(DRIVER), "template.json"],
+    proc = subprocess.run([exe, "--headless", "--clean", "-n", "-u", str(DRIVER), file],
                           cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=60)
     elapsed = time.monotonic() - start
@@ -135,6 +142,32 @@ def test_template_session(build, mode, tmp_path, server_dir):
         assert codes_and_lines(result["late_diagnostics"]) == [("AIB302", DUPLICATE_NAME_LINE)]
     else:
         assert result["late_attached"] is False
+
+
+@pytest.mark.parametrize(("build", "mode"), [("0.7", "setup"), ("pypi", "setup"), ("pypi", "enable")])
+def test_bicep_session(build, mode, tmp_path, server_dir):
+    exe = nvim_exe(build)
+    result, _ = run_driver(exe, mode, tmp_path, server_dir, "template.bicep", BICEP_JOB)
+    assert result["filetype"] == "bicep"
+    assert result["attached"] is True
+    assert result["diag_ok"] is True
+    assert codes_and_lines(result["diagnostics"]) == [("AIB201", BICEP_CASING_LINE), ("AIB302", BICEP_DUPLICATE_LINE)]
+    by_code = {d["code"]: d for d in result["diagnostics"]}
+    assert by_code["AIB201"]["col"] == 4
+
+    hover = "\n".join(h["contents"]["value"] for h in result["hover"])
+    assert "publisher" in hover.lower()
+    assert "vmSize" in result["completion"] and "osDiskSizeGB" not in result["completion"]
+
+    # The quick fix renamed the key in Bicep syntax, and its diagnostic went away.
+    assert "buildTimeoutInMinutes" in result["applied"]
+    assert result["lines"][BICEP_CASING_LINE] == "    buildTimeoutInMinutes: 90"
+    assert codes_and_lines(result["diagnostics_after"]) == [("AIB302", BICEP_DUPLICATE_LINE)]
+    # Fix all renamed the duplicate customizer.
+    assert result["fix_all"] is True
+    after = result["lines_after_fix_all"]
+    assert after[BICEP_DUPLICATE_LINE].startswith("        name: 'setup")
+    assert after[BICEP_DUPLICATE_LINE] != result["lines"][BICEP_DUPLICATE_LINE]
 
 
 @pytest.mark.parametrize("build", ["0.7", "pypi"])

@@ -2,7 +2,7 @@
 
 The extension is packaged from editors/vscode (``npm ci`` + ``vsce package``), installed
 into a fresh code-server, and vscode_driver.js opens tests/e2e/fixtures/template.json
-the way a user would. The server is the real ``aiblint``, found on the user's PATH (no setting).
+(then template.bicep) the way a user would. The server is the real ``aiblint``, found on the user's PATH (no setting).
 """
 
 from __future__ import annotations
@@ -165,6 +165,19 @@ def test_template_session(tmp_path, vsix, code_server, node_modules, chromium, s
     assert "Trailing comma" in with_package  # VS Code's own JSON check sees package.json
     assert "AIB" not in with_package
 
+    # A Bicep template (no Bicep extension here: the document is in aiblint's own bicep language).
+    assert result["bicep_language"] == "Bicep"
+    problems = "\n".join(result["bicep_problems"])
+    assert "AIB201" in problems and "buildTimeOutInMinutes" in problems and "AIB302" in problems
+    assert "buildTimeoutInMinutes" in result["bicep_applied"]
+    original = (FIXTURES / "template.bicep").read_text().splitlines()
+    saved = result["bicep_saved"].splitlines()
+    assert original[13] == "    buildTimeOutInMinutes: 90"
+    assert saved[13] == "    buildTimeoutInMinutes: 90"
+    assert saved[:13] == original[:13] and saved[14:] == original[14:]
+    after = "\n".join(result["bicep_problems_after"])
+    assert "AIB201" not in after and "AIB302" in after
+
     if os.environ.get("AIBLINT_UPDATE_SCREENSHOT") == "1":
         shutil.copy(tmp_path / "screenshot.png", SCREENSHOT)
 
@@ -206,4 +219,8 @@ def test_package_contents(vsix):
     commands = {c["command"]: c["title"] for c in manifest["contributes"]["commands"]}
     assert commands == {"aiblint.restart": "Restart server", "aiblint.showOutput": "Show output",
                         "aiblint.fixAll": "Fix all problems"}
-    assert set(manifest["activationEvents"]) == {"onLanguage:json", "onLanguage:jsonc", "onLanguage:yaml"}
+    assert set(manifest["activationEvents"]) == {"onLanguage:json", "onLanguage:jsonc", "onLanguage:yaml",
+                                                 "onLanguage:bicep"}
+    # The bicep language for *.bicep (merged with the Bicep extension's when that is installed).
+    assert manifest["contributes"]["languages"] == [{"id": "bicep", "aliases": ["Bicep", "bicep"],
+                                                     "extensions": [".bicep"]}]

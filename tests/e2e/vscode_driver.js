@@ -33,17 +33,38 @@ async function goTo(page, line, column) {
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
 }
 
-function workspaceFile() {
-  return fs.readFileSync(`${process.env.WORKSPACE}/template.json`, 'utf8');
+function workspaceFile(name = 'template.json') {
+  return fs.readFileSync(`${process.env.WORKSPACE}/${name}`, 'utf8');
 }
 
 /** Wait until the template on disk satisfies `predicate`. */
-async function waitForFile(predicate, timeout = 10000) {
+async function waitForFile(predicate, timeout = 10000, name = 'template.json') {
   const end = Date.now() + timeout;
-  while (!predicate(workspaceFile())) {
-    if (Date.now() > end) throw new Error('template.json on disk did not change');
+  while (!predicate(workspaceFile(name))) {
+    if (Date.now() > end) throw new Error(`${name} on disk did not change`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Open the quick fixes at the cursor and apply the one whose label matches `pattern`; its label. */
+async function quickFix(page, pattern) {
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.waitFor({ timeout: 15000 });
+  const fix = menu.locator('.action-list-item, .monaco-list-row', { hasText: pattern }).first();
+  await fix.waitFor({ timeout: 15000 });
+  const offered = await menu.locator('.action-list-item, .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => r.textContent));
+  // Keyboard, not the mouse (a pointer-block layer covers the menu): focus the fix, Enter.
+  for (let i = 0; i < 10; i++) {
+    const focused = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
+    if (pattern.test(focused || '')) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  const applied = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+  return { offered, applied };
 }
 
 /** The rows of the Problems panel, as their accessible labels. */
@@ -111,22 +132,9 @@ async function session(page) {
 
   // 5. Quick fix on the trailing comma (line 33, column 8), then save.
   await goTo(page, 33, 8);
-  await page.keyboard.press('Control+.');
-  const menu = page.locator('.action-widget');
-  await menu.waitFor({ timeout: 15000 });
-  const fix = menu.locator('.action-list-item, .monaco-list-row', { hasText: /trailing comma/i }).first();
-  await fix.waitFor({ timeout: 15000 });
-  result.quick_fixes = await menu.locator('.action-list-item, .monaco-list-row').evaluateAll((rows) =>
-    rows.map((r) => r.textContent));
-  // Keyboard, not the mouse (a pointer-block layer covers the menu): focus the fix, Enter.
-  for (let i = 0; i < 10; i++) {
-    const focused = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
-    if (/trailing comma/i.test(focused || '')) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  result.applied = await menu.locator('.monaco-list-row.focused').getAttribute('aria-label');
-  await page.keyboard.press('Enter');
-  await menu.waitFor({ state: 'hidden' });
+  const comma = await quickFix(page, /trailing comma/i);
+  result.quick_fixes = comma.offered;
+  result.applied = comma.applied;
   await page.keyboard.press('Control+S');
   await waitForFile((text) => !/\},\s*\]/.test(text));
   // The diagnostic goes away once the server checked the fixed text.
@@ -156,6 +164,24 @@ async function session(page) {
   await page.waitForTimeout(1000);
   result.problems_with_package_json = await problems(page);
   step('package.json');
+
+  // 8. A Bicep template: the server's diagnostics, and a quick fix written in Bicep.
+  await openFile(page, 'template.bicep');
+  result.bicep_language = await page.locator('#status\\.editor\\.mode').innerText();
+  await problemRow('AIB201').waitFor({ timeout: 30000 });
+  await problemRow('AIB302').waitFor({ timeout: 10000 });
+  result.bicep_problems = await problems(page);
+  await page.locator('.monaco-editor[data-uri$="template.bicep"]').first().click({ position: { x: 400, y: 10 } });
+  await goTo(page, 14, 7);
+  const rename = await quickFix(page, /Rename to/);
+  result.bicep_quick_fixes = rename.offered;
+  result.bicep_applied = rename.applied;
+  await page.keyboard.press('Control+S');
+  await waitForFile((text) => text.includes('buildTimeoutInMinutes'), 10000, 'template.bicep');
+  await problemRow('AIB201').waitFor({ state: 'detached', timeout: 15000 });
+  result.bicep_problems_after = await problems(page);
+  result.bicep_saved = workspaceFile('template.bicep');
+  step('bicep');
 }
 
 async function missingServer(page) {
