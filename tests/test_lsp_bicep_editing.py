@@ -109,6 +109,7 @@ async def test_keys_of_a_source_follow_its_type(client: LanguageClient):
     assert "type" not in names and "imageVersionId" not in names and "sourceUri" not in names
     item = pick(items, "publisher")
     assert item.text_edit.new_text.startswith("publisher: '")
+    assert all(i.label_details.description == "Image Builder" for i in items)
     after = accept(text, item)
     assert "      publisher: ''\n" in after and parses(after)
 

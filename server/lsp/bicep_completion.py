@@ -199,7 +199,7 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
     b = Builder(ls, od, place)
     if place.kind == TYPE_STRING:
         complete_type_string(b, place)
-        return b.items
+        return _marked(b.items)
     version = api_version(od, place)
     schema = catalog.load().version(version)
     if place.kind == KEY:
@@ -208,4 +208,11 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
         complete_values(b, place, schema, version)
     elif place.kind == ITEM:
         complete_items(b, place, schema, version)
-    return b.items
+    return _marked(b.items)
+
+
+def _marked(items: list) -> list:
+    """Items marked as Image Builder's: the Bicep extension offers its own in the same list."""
+    for item in items:
+        item.label_details = types.CompletionItemLabelDetails(description="Image Builder")
+    return items
