@@ -134,3 +134,21 @@ def test_a_patched_tree_keeps_the_api_version_place():
     fresh = lint(Document(od.doc.text, od.path), settings).diagnostics
     assert "AIB207" in [d.code for d in fresh]
     assert keys(patched) == keys(fresh)
+
+
+def test_a_string_that_becomes_an_interpolation_is_rebuilt():
+    """Deleting the 'x' of '$x{a}' makes an interpolation: its value is no longer the literal text."""
+    from test_lsp_incremental import _tree
+
+    text = ("param a string = 'westus2'\n"
+            "resource one 'Microsoft.VirtualMachineImages/imageTemplates@2022-07-01' = {\n  name: '$x{a}'\n}\n"
+            "resource two 'Microsoft.VirtualMachineImages/imageTemplates@2022-07-01' = {\n  name: 'two'\n}\n")
+    for target, deleted in (("$x{a}", "x"), ("$x{a}", "a")):  # the second stays a plain literal
+        od = OpenDocument("file:///tmp/plain.bicep", text, 1, "bicep")
+        _ = od.doc.root
+        at = text.index(target) + target.index(deleted)
+        _change(od, at, at + 1, "")
+        fresh = Document(od.doc.text, od.path)
+        assert _tree(od.doc.root) == _tree(fresh.root)
+        assert [(t.version_node.span, t.version_node.value) for t in od.doc.root.declared_templates] == \
+            [(t.version_node.span, t.version_node.value) for t in fresh.root.declared_templates]

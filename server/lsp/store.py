@@ -158,7 +158,8 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     Typing inside a string value changes one scalar and moves the positions after
     it; rebuilding the whole value tree for that costs more than shifting spans.
     Only for a document that parsed cleanly before and after, and an edit that
-    touches no quote, backslash or control character. Returns False (nothing
+    touches no quote, backslash or control character (in Bicep: no ``$``, ``{`` or
+    ``}``, and the string must not become an interpolation). Returns False (nothing
     done) when it does not apply.
     """
     root = doc.__dict__.get("root")
@@ -190,6 +191,8 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     delta = len(inserted) - (b - a)
     start, end = node.span.start, node.span.end + delta
     raw = doc.data[start:end].decode("utf-8", "replace")
+    if bicep and "${" in raw:
+        return True  # e.g. the x of '$x{a}' deleted: now an interpolation, rebuilt when asked for
     _shift_tree(root, b, delta)
     node.span = Span(start, end)
     node.raw = raw
