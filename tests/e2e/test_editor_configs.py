@@ -3,7 +3,8 @@
 Each configuration is read from the README itself, so the documented text is what is
 tested: its exact command line is started (``aiblint`` resolved on PATH, as the editor
 would), gets ``initialize``, is told the configuration's settings the way that editor
-sends them, and publishes diagnostics for a template honouring those settings.
+sends them, and publishes diagnostics for a template honouring those settings, and for a
+Bicep template.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from e2eutil import ROOT
+from e2eutil import FIXTURES, ROOT
 
 README = ROOT / "editors" / "README.md"
 # A template with a comment (AIB104, ignored by every documented configuration) and a
@@ -171,6 +172,14 @@ def test_documented_command_starts_the_server(editor, tmp_path, server_dir):
         codes = sorted(d["code"] for d in published["params"]["diagnostics"])
         assert "AIB102" in codes
         assert "AIB104" not in codes  # the configuration's setting reached the server
+        # A Bicep template in the same session (the configurations cover the bicep language too).
+        bicep = (FIXTURES / "template.bicep").read_text()
+        buri = (tmp_path / "template.bicep").as_uri()
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": buri, "languageId": "bicep", "version": 1, "text": bicep}})
+        published = client.wait_for(lambda n: n["method"] == "textDocument/publishDiagnostics"
+                                    and n["params"]["uri"] == buri)
+        assert {"AIB201", "AIB302"} <= {d["code"] for d in published["params"]["diagnostics"]}
         assert client.request("shutdown", None).get("error") is None
         client.notify("exit", None)
         assert client.proc.wait(10) == 0
