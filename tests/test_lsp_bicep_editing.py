@@ -238,6 +238,15 @@ async def test_completion_in_half_typed_bicep(client: LanguageClient):
     assert "Shell" in labels(items)
 
 
+async def test_brackets_in_strings_comments_and_interpolations_do_not_count(client: LanguageClient):
+    body = ("customize: [\n      {\n        type: 'Shell'\n        // a comment with { and [\n"
+            "        inline: [\n          '''\n            echo '{' ]\n          '''\n"
+            "          'echo ${identityId} }' /* } */\n        ]\n        |\n      }\n    ]")
+    _, items = await complete(client, body)
+    names = labels(items)
+    assert "name" in names and "scriptUri" in names and "inline" not in names and "type" not in names
+
+
 @pytest.mark.parametrize("text", [
     "param location string = resource|Group().location\n" + BICEP % ("2022-07-01", ""),  # outside any resource
     "resource vnet 'Microsoft.Network/virtualNetworks@2023-04-01' = {\n  name: 'x'\n  properties: {\n    |\n  }\n}\n",

@@ -24,6 +24,11 @@ RESOURCE_TYPE = "microsoft.virtualmachineimages/imagetemplates"
 # A resource declaration up to its '=' (the type string is group 2, 'existing' group 3).
 _DECLARATION = re.compile(rb"(?m)^[ \t]*resource[ \t]+([A-Za-z_]\w*)[ \t]+'([^'\n]*)'[ \t]*(existing\b)?[ \t]*=?")
 _WORD = re.compile(rb"[A-Za-z0-9_$.\-]")
+_WORDS = re.compile(rb"[A-Za-z0-9_$.\-]+")
+_SKIP = re.compile(rb"(?:[ \t\r]+|//[^\n]*|/\*.*?(?:\*/|\Z))*", re.S)
+_STRING_STOP = re.compile(rb"[\\'\n]|\$\{")
+_ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r"}
+_GROUP_STOP = re.compile(rb"[\[\]{}()']|//|/\*")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Top-level members of an ARM resource that a Bicep resource body does not take (the type string
@@ -76,13 +81,23 @@ class BicepPlace:
 
 
 def declaration_at(data: bytes, off: int):
-    """The last imageTemplates resource declaration starting before ``off`` (a regex match), or None."""
+    """The last imageTemplates resource declaration starting before ``off`` (a regex match), or None.
+
+    Searched backwards from ``off``: the cost is the distance to the declaration, not the file's size.
+    """
+    end = off
     found = None
-    for m in _DECLARATION.finditer(data):
-        if m.start(1) >= off:
-            break
-        found = m
-    if found is None or found.group(3) is not None:
+    while found is None:
+        at = data.rfind(b"resource", 0, end)
+        if at < 0:
+            return None
+        line_start = data.rfind(b"\n", 0, at) + 1
+        if not data[line_start:at].strip(b" \t"):
+            m = _DECLARATION.match(data, line_start)
+            if m is not None and m.start(1) < off:
+                found = m
+        end = at
+    if found.group(3) is not None:
         return None
     rtype = found.group(2).decode("utf-8", "replace")
     if rtype.split("@", 1)[0].lower() != RESOURCE_TYPE:
@@ -178,19 +193,7 @@ class _Scanner:
     def next_token(self):
         """(kind, start, end, value) of the next token, skipping blanks and comments (newline is a token)."""
         data, n = self.data, len(self.data)
-        i = self.i
-        while i < n:
-            c = data[i]
-            if c in b" \t\r":
-                i += 1
-            elif data.startswith(b"//", i):
-                j = data.find(b"\n", i)
-                i = n if j < 0 else j
-            elif data.startswith(b"/*", i):
-                j = data.find(b"*/", i + 2)
-                i = n if j < 0 else j + 2
-            else:
-                break
+        i = _SKIP.match(data, self.i).end()
         if i >= n:
             self.i = n
             return None
@@ -207,12 +210,10 @@ class _Scanner:
             end, value = _string_end(data, i)
             self.i = end
             return ("string", i, end, value)
-        if _WORD.match(c):
-            j = i
-            while j < n and _WORD.match(data[j:j + 1]):
-                j += 1
-            self.i = j
-            return ("word", i, j, data[i:j].decode("utf-8", "replace"))
+        word = _WORDS.match(data, i)
+        if word is not None:
+            self.i = word.end()
+            return ("word", i, word.end(), word.group().decode("utf-8", "replace"))
         self.i = i + 1
         return ("punct", i, i + 1, c.decode("latin-1"))
 
@@ -300,19 +301,24 @@ def _string_end(data: bytes, i: int) -> tuple[int, str | None]:
     j = i + 1
     out = bytearray()
     literal = True
-    while j < n:
-        c = data[j]
-        if c == 0x5C and j + 1 < n:  # backslash escape
-            out += {ord("n"): b"\n", ord("t"): b"\t", ord("r"): b"\r"}.get(data[j + 1], data[j + 1:j + 2])
-            j += 2
-            continue
-        if c == 0x27:
-            return j + 1, out.decode("utf-8", "replace") if literal else None
-        if c == 0x0A:
-            return j, None
-        if data.startswith(b"${", j):
+    while True:
+        stop = _STRING_STOP.search(data, j)
+        if stop is None:
+            return n, None
+        k = stop.start()
+        out += data[j:k]
+        c = data[k]
+        if c == 0x5C:  # backslash escape
+            out += _ESCAPES.get(data[k + 1:k + 2], data[k + 1:k + 2])
+            j = k + 2
+        elif c == 0x27:
+            return k + 1, out.decode("utf-8", "replace") if literal else None
+        elif c == 0x0A:
+            return k, None
+        else:  # an interpolation: to its closing brace on this line (strings inside skipped)
             literal = False
             depth = 0
+            j = k
             while j < n and data[j] != 0x0A:
                 if data[j] == 0x7B:
                     depth += 1
@@ -320,15 +326,11 @@ def _string_end(data: bytes, i: int) -> tuple[int, str | None]:
                     depth -= 1
                     if depth == 0:
                         break
-                elif data[j] == 0x27:  # a string inside the interpolation
-                    k = data.find(b"'", j + 1)
-                    j = n if k < 0 else k
+                elif data[j] == 0x27:
+                    q = data.find(b"'", j + 1)
+                    j = n if q < 0 else q
                 j += 1
             j += 1
-            continue
-        out.append(c)
-        j += 1
-    return n, None
 
 
 def place_at(data: bytes, off: int) -> BicepPlace | None:
@@ -430,6 +432,15 @@ def _read_rest(scanner: _Scanner, top: Frame, place: BicepPlace) -> None:
             if nxt < len(data) and data[nxt] not in b"\r\n" and probe.indent_of(nxt) <= top.indent \
                     and not data.startswith(b"//", nxt):
                 break
+        if tok[0] == "punct" and tok[3] in "{[(" and len(probe.frames) == 1:
+            # A nested value says nothing about this object's members: skip it whole.
+            probe.feed(tok)
+            probe.i = _group_end(data, tok[1])
+            if tok[3] != "(":
+                probe.feed(("punct", probe.i, probe.i, "}"))
+            else:
+                probe.parens = 0
+            continue
         if not probe.feed(tok):
             break
     if inner.value_string is not None:
@@ -438,6 +449,40 @@ def _read_rest(scanner: _Scanner, top: Frame, place: BicepPlace) -> None:
         top.keys.setdefault(k, span)
     for k, v in inner.strings.items():
         top.strings.setdefault(k, v)
+
+
+def _group_end(data: bytes, i: int) -> int:
+    """The offset after the bracket that closes the one at ``i`` (strings and comments skipped; the end
+    of the text when it is not closed)."""
+    depth = 0
+    n = len(data)
+    while True:
+        m = _GROUP_STOP.search(data, i)
+        if m is None:
+            return n
+        i = m.start()
+        c = data[i:i + 1]
+        if c in b"{[(":
+            depth += 1
+            i += 1
+        elif c in b"}])":
+            depth -= 1
+            i += 1
+            if depth == 0:
+                return i
+        elif data.startswith(b"'''", i):
+            j = data.find(b"'''", i + 3)
+            if j < 0:
+                return n
+            i = j + 3
+        elif c == b"'":
+            i = _string_end(data, i)[0]
+        elif data.startswith(b"//", i):
+            j = data.find(b"\n", i)
+            i = n if j < 0 else j
+        else:  # /*
+            j = data.find(b"*/", i + 2)
+            i = n if j < 0 else j + 2
 
 
 def frame_node(frame: Frame) -> ObjectNode | None:
