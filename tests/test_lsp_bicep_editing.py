@@ -275,7 +275,8 @@ async def hover(client, text: str, needle: str, after: int = 1):
 
 async def test_hover_on_keys_and_type_values(client: LanguageClient):
     text = BICEP % ("2022-07-01", "source: {\n      type: 'PlatformImage'\n      publisher: 'Canonical'\n    }\n"
-                                  "    customize: [\n      {\n        type: 'Shell'\n        inline: []\n      }\n    ]")
+                                  "    customize: [\n      {\n        type: 'Shell'\n        inline: []\n      }\n"
+                                  "    ]")
     h = await hover(client, text, "publisher")
     assert h is not None and "publisher" in h.contents.value.lower()
     start = text.index("publisher")
