@@ -18,8 +18,9 @@ async function openFile(page, name) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(name);
-  // Enter before the result row exists does nothing: wait for it.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // Enter before the result row exists, or while the list still shows the recent files, opens
+  // nothing or another file: wait until the file's row is the selected one.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor();
   await page.waitForSelector('.monaco-editor .view-lines');
