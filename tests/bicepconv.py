@@ -4,7 +4,8 @@
 or None when the template uses something the two forms do not say alike
 (expression API versions, floats, ``[[`` escapes, copy loops). An ARM
 ``[parameters('p')]`` / ``[variables('v')]`` becomes the identifier; any other
-ARM expression becomes the opaque Bicep call ``any('<the expression>')``.
+ARM expression becomes the opaque Bicep call ``any('<the expression>')``
+(the writer is the benchmark's, :func:`aiblint.lsp.bench.arm_to_bicep`).
 :func:`locate` names where a diagnostic points (template, param or var, and the
 path of the node below it), so the two forms' findings can be compared.
 """
@@ -14,16 +15,13 @@ from __future__ import annotations
 import json
 import re
 
-from aiblint.document.bicep import key_text, quote
 from aiblint.document.nodes import ArrayNode, ObjectNode
+from aiblint.lsp.bench import BICEP_TYPES, arm_to_bicep
 
 RESOURCE = "Microsoft.VirtualMachineImages/imageTemplates"
-_REF = re.compile(r"^\[(parameters|variables)\('([A-Za-z_][A-Za-z0-9_]*)'\)\]$")
 _ANY_REF = re.compile(r"^\[(parameters|variables)\('([^']+)'\)\]$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEEP = ("name", "location", "tags", "identity", "properties")
-_TYPES = {"string": "string", "securestring": "string", "int": "int", "bool": "bool", "object": "object",
-          "secureobject": "object", "array": "array"}
 
 
 class Unsupported(Exception):
@@ -43,7 +41,7 @@ def forms(value, api_versions, version: str | None = None) -> tuple[str, str] | 
         if arm is None:
             return None
         _scan(arm)
-        return json.dumps(arm, indent=2, ensure_ascii=False), _bicep(arm)
+        return json.dumps(arm, indent=2, ensure_ascii=False), arm_to_bicep(arm, opaque=True)
     except Unsupported:
         return None
 
@@ -78,7 +76,7 @@ def _as_arm(value, versions, version: str | None = None) -> dict | None:
         body.setdefault("name", "image")
         out.append(body)
     params = {k: v for k, v in params.items() if _IDENT.match(k) and isinstance(v, dict)
-              and str(v.get("type", "")).lower() in _TYPES}
+              and str(v.get("type", "")).lower() in BICEP_TYPES}
     variables = {k: v for k, v in variables.items() if _IDENT.match(k) and k != "copy"}
     return {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
             "contentVersion": "1.0.0.0", "parameters": params, "variables": variables, "resources": out}
@@ -98,58 +96,6 @@ def _scan(value) -> None:
     elif isinstance(value, list):
         for v in value:
             _scan(v)
-
-
-def _bicep(arm: dict) -> str:
-    declared = set(arm["parameters"]) | set(arm["variables"])
-    lines = []
-    for name, p in arm["parameters"].items():
-        ptype = str(p["type"]).lower()
-        if ptype.startswith("secure"):
-            lines.append("@secure()")
-        if "allowedValues" in p:
-            lines.append(f"@allowed({_value(p['allowedValues'], '', declared)})")
-        default = f" = {_value(p['defaultValue'], '', declared)}" if "defaultValue" in p else ""
-        lines.append(f"param {name} {_TYPES[ptype]}{default}")
-    for name, v in arm["variables"].items():
-        lines.append(f"var {name} = {_value(v, '', declared)}")
-    for i, r in enumerate(arm["resources"]):
-        body = {k: v for k, v in r.items() if k not in ("type", "apiVersion")}
-        lines.append(f"resource template{i} '{RESOURCE}@{r['apiVersion']}' = {_value(body, '', declared)}")
-    return "\n".join(lines) + "\n"
-
-
-def _value(value, indent: str, declared: set[str]) -> str:
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        body = "".join(f"\n{inner}{_key(k, declared)}: {_value(v, inner, declared)}" for k, v in value.items())
-        return "{" + body + "\n" + indent + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[" + "".join(f"\n{inner}{_value(v, inner, declared)}" for v in value) + "\n" + indent + "]"
-    if isinstance(value, str):
-        if value.startswith("[") and value.endswith("]"):
-            m = _REF.match(value)
-            if m and m.group(2) in declared:
-                return m.group(2)
-            return f"any({quote(value)})"
-        return quote(value)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    return str(value)
-
-
-def _key(name: str, declared) -> str:
-    if name.startswith("[") and name.endswith("]"):
-        return "'${any(" + quote(name) + ")}'"
-    return key_text(name)
 
 
 # --------------------------------------------------------------------------

@@ -27,65 +27,69 @@ from pathlib import Path
 FILES = ("raw-200.aib.json", "arm-200.json", "arm-2000.json", "arm-20000.json")
 BICEP = "bicep-2000.bicep"
 BICEP_SOURCE = "arm-2000.json"  # the file whose templates bicep-2000.bicep holds
+BICEP_TYPES = {"string": "string", "securestring": "string", "int": "int", "bool": "bool", "object": "object",
+               "secureobject": "object", "array": "array"}  # an ARM parameter's type in Bicep
 _ARM_REF = re.compile(r"\b(?:parameters|variables)\('(\w+)'\)")
-_IDENT = re.compile(r"^[A-Za-z_]\w*$")
+_DECLARED_REF = re.compile(r"^\[(?:parameters|variables)\('([A-Za-z_][A-Za-z0-9_]*)'\)\]$")
 
 
-def bicep_expression(text: str) -> str:
-    """An ARM expression ``[...]`` as Bicep: ``parameters('x')``/``variables('x')`` become ``x``
-    (Bicep has the same functions, and the same single-quoted strings)."""
-    return _ARM_REF.sub(r"\1", text.strip()[1:-1])
+def arm_to_bicep(doc: dict, opaque: bool = False) -> str:
+    """An ARM deployment template as a Bicep file: ``param``, ``var``, one ``resource`` declaration per
+    resource, ``output``.
 
+    A reference to a declared parameter or variable becomes its name. Any other ARM expression is
+    written as Bicep with its references as names, or with ``opaque`` as ``any('<the ARM expression>')``,
+    which stands for any expression (for comparing the findings of the two forms).
+    """
+    from ..document.bicep import key_text, quote
 
-def bicep_value(value, indent: str = "") -> str:
-    """A JSON value of a generated template written as Bicep."""
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        lines = []
-        for k, v in value.items():
-            if k.startswith("["):
-                key = "'${%s}'" % bicep_expression(k)
-            else:
-                key = k if _IDENT.match(k) else bicep_string(k)
-            lines.append(f"{inner}{key}: {bicep_value(v, inner)}")
-        return "{\n" + "\n".join(lines) + f"\n{indent}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + "\n".join(inner + bicep_value(v, inner) for v in value) + f"\n{indent}]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return bicep_expression(value) if value.startswith("[") and value.endswith("]") else bicep_string(value)
-    return json.dumps(value)
+    params, variables = doc.get("parameters") or {}, doc.get("variables") or {}
+    declared = set(params) | set(variables)
 
+    def expression(text: str) -> str:
+        m = _DECLARED_REF.match(text)
+        if m and m.group(1) in declared:
+            return m.group(1)
+        return f"any({quote(text)})" if opaque else _ARM_REF.sub(r"\1", text.strip()[1:-1])
 
-def bicep_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${").replace("\n", "\\n")
-    return f"'{escaped}'"
+    def value(v, indent: str = "") -> str:
+        inner = indent + "  "
+        if isinstance(v, dict):
+            if not v:
+                return "{}"
+            members = "".join(f"\n{inner}{key(k)}: {value(x, inner)}" for k, x in v.items())
+            return "{" + members + "\n" + indent + "}"
+        if isinstance(v, list):
+            if not v:
+                return "[]"
+            return "[" + "".join(f"\n{inner}{value(x, inner)}" for x in v) + "\n" + indent + "]"
+        if isinstance(v, str):
+            return expression(v) if v.startswith("[") and v.endswith("]") else quote(v)
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return "null" if v is None else str(v)
 
+    def key(name: str) -> str:
+        return "'${" + expression(name) + "}'" if name.startswith("[") and name.endswith("]") else key_text(name)
 
-def arm_to_bicep(doc: dict) -> str:
-    """A generated ARM deployment template as a Bicep file: parameters, variables, one resource
-    declaration per imageTemplate, outputs."""
     out = []
-    types = {"string": "string", "int": "int", "bool": "bool", "object": "object", "array": "array"}
-    for name, p in doc.get("parameters", {}).items():
+    for name, p in params.items():
+        ptype = str(p["type"]).lower()
+        if ptype.startswith("secure"):
+            out.append("@secure()")
         if "allowedValues" in p:
-            out.append("@allowed(" + bicep_value(p["allowedValues"]) + ")")
-        default = f" = {bicep_value(p['defaultValue'])}" if "defaultValue" in p else ""
-        out.append(f"param {name} {types[p['type'].lower()]}{default}")
-    for name, v in doc.get("variables", {}).items():
-        out.append(f"var {name} = {bicep_value(v)}")
+            out.append(f"@allowed({value(p['allowedValues'])})")
+        default = f" = {value(p['defaultValue'])}" if "defaultValue" in p else ""
+        out.append(f"param {name} {BICEP_TYPES[ptype]}{default}")
+    for name, v in variables.items():
+        out.append(f"var {name} = {value(v)}")
     for i, r in enumerate(doc["resources"]):
         body = {k: v for k, v in r.items() if k not in ("type", "apiVersion", "comments")}
         out.append("")
-        out.append(f"resource template{i} '{r['type']}@{r['apiVersion']}' = {bicep_value(body)}")
+        out.append(f"resource template{i} '{r['type']}@{r['apiVersion']}' = {value(body)}")
     out.append("")
-    for name, o in doc.get("outputs", {}).items():
-        out.append(f"output {name} {types[o['type'].lower()]} = {bicep_value(o['value'])}")
+    for name, o in (doc.get("outputs") or {}).items():
+        out.append(f"output {name} {BICEP_TYPES[str(o['type']).lower()]} = {value(o['value'])}")
     return "\n".join(out) + "\n"
 
 
