@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .bicep_context import ITEM, KEY, NOT_IN_BICEP, TYPE_STRING, VALUE, bicep_string, key_text, place_at, resolve
+from ..document.bicep import key_text, quote
+from .bicep_context import ITEM, KEY, NOT_IN_BICEP, TYPE_STRING, VALUE, place_at, resolve
 from .completion import ESSENTIAL, ITEM_KINDS, REGION_ITEMS, TARGET_TITLES, Builder, _doc
 from .convert import offset
 
@@ -90,7 +91,7 @@ def complete_values(b: Builder, place, schema, version: str) -> None:
     at_root = len(place.frames) == 1
     if res.union is not None and key == res.union.discriminator:
         for value in res.union.variants:
-            _value(b, place, value, bicep_string(value), CIK.EnumMember, None,
+            _value(b, place, value, quote(value), CIK.EnumMember, None,
                    _doc(res.variant_location(value), version))
         return
     child = lookup.child(res, key)
@@ -112,7 +113,7 @@ def complete_values(b: Builder, place, schema, version: str) -> None:
         return
     if spec.enum:
         for value in spec.enum:
-            _value(b, place, value, bicep_string(value), CIK.EnumMember, None,
+            _value(b, place, value, quote(value), CIK.EnumMember, None,
                    _doc(child.location + ("=" + value,), version))
     elif spec.type == "boolean" and not place.quoted:
         for value in ("true", "false"):
@@ -126,7 +127,7 @@ def _regions(b: Builder, place, version: str, build_region: bool) -> None:
     supported = regions.aib_regions(version, extra) if build_region else None
     for r in supported or list(regions.BY_NAME.values()):
         lead = " " if place.space_before else ""
-        b.add(r.name, lead + bicep_string(r.name), CIK.Value, r.display_name,
+        b.add(r.name, lead + quote(r.name), CIK.Value, r.display_name,
               filter_text=("'" if place.quoted else "") + f"{r.name} {r.display_name}")
 
 
@@ -171,7 +172,7 @@ def union_snippets(union, location, kind: str, version: str):
             props = [(n, p) for n, p in props if p is not None]
             if "name" in variant.properties and "name" not in [n for n, _ in props]:
                 props.insert(0, ("name", variant.properties["name"]))
-            lines = [f"\t{key_text(union.discriminator)}: {bicep_string(value)}"]
+            lines = [f"\t{key_text(union.discriminator)}: {quote(value)}"]
             for i, (n, p) in enumerate(props, start=1):
                 lines.append(f"\t{key_text(n)}: " + _indented(placeholder(p.spec, i)))
             title = TARGET_TITLES.get(value) if kind == "target" else None

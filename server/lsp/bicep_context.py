@@ -29,7 +29,6 @@ _SKIP = re.compile(rb"(?:[ \t\r]+|//[^\n]*|/\*.*?(?:\*/|\Z))*", re.S)
 _STRING_STOP = re.compile(rb"[\\'\n]|\$\{")
 _ESCAPES = {b"n": b"\n", b"t": b"\t", b"r": b"\r"}
 _GROUP_STOP = re.compile(rb"[\[\]{}()']|//|/\*")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Top-level members of an ARM resource that a Bicep resource body does not take (the type string
 # holds type and API version; loops and conditions are Bicep syntax).
@@ -508,18 +507,6 @@ def resolve(schema, frames):
         if res is None:
             return None
     return res
-
-
-def key_text(name: str) -> str:
-    """``name`` as a Bicep object key: an identifier as is, anything else quoted."""
-    return name if _IDENT.match(name) else bicep_string(name)
-
-
-def bicep_string(value: str) -> str:
-    """A single-quoted Bicep string literal."""
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${")
-    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f"'{escaped}'"
 
 
 def token_place(data: bytes, off: int) -> BicepPlace | None:
