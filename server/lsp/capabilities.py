@@ -11,10 +11,12 @@ from __future__ import annotations
 from .. import __version__
 
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
+# JSON keys and values, and in Bicep a string's quote and the '@' before a resource type's API version.
+TRIGGER_CHARACTERS = ['"', ":", "{", ",", "'", "@"]
 
 CAPABILITIES = {
     "textDocumentSync": {"openClose": True, "change": 2, "save": True},
-    "completionProvider": {"triggerCharacters": ['"', ":", "{", ","], "resolveProvider": False},
+    "completionProvider": {"triggerCharacters": TRIGGER_CHARACTERS, "resolveProvider": False},
     "hoverProvider": True,
     "definitionProvider": True,
     "referencesProvider": True,

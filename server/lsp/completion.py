@@ -23,6 +23,7 @@ from lsprotocol import types
 from ..diagnostics import Span, TextEdit
 from ..document.nodes import ArrayNode, ObjectNode
 from ..templates import is_arm_template
+from .capabilities import TRIGGER_CHARACTERS
 from .context import EMPTY, ITEM, KEY, RESOURCE_TYPE, VALUE, place_at, resolve, template_for
 from .convert import lsp_range, offset, text_edit
 
@@ -421,7 +422,7 @@ def completions(ls, od, position) -> list[types.CompletionItem]:
 
 
 def setup(server) -> None:
-    options = types.CompletionOptions(trigger_characters=['"', ":", "{", ",", "'", "@"], resolve_provider=False)
+    options = types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
     def completion(ls, params: types.CompletionParams):
