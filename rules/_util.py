@@ -17,7 +17,8 @@ Walking a template:
 * :func:`duplicates` finds repeated names in an array (AIB302, AIB303).
 
 Building fixes, written by the document's carrier (in YAML only scalar
-replacements, else ``None``):
+replacements, else ``None``; never in a value built by an ARM expression, see
+:func:`built`):
 
 * :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
   object, with the comma and indentation of its neighbours;
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
+from aiblint.armexpr import is_synthetic
 from aiblint.diagnostics import Related, TextEdit
 from aiblint.document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
 
@@ -205,12 +207,19 @@ def source_os(ctx) -> str | None:
 # Fix edits
 
 
+def built(node: Node | None) -> bool:
+    """True for a value built by an ARM expression: it has no text of its own that a fix could edit."""
+    return is_synthetic(node)
+
+
 def replace_value(ctx, node: Node, value) -> TextEdit | None:
     """Replace ``node`` (a value) with ``value`` (a Python value, written in the document's syntax).
 
     A string starting with ``[`` is an ARM expression: pass it already escaped
     (``"[[..."``) if a literal is meant.
     """
+    if built(node):
+        return None
     return ctx.document.carrier.replace_value(ctx.document, node, value)
 
 
@@ -222,16 +231,22 @@ def rename_key(ctx, member: Member, name: str) -> TextEdit | None:
 def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None = None) -> TextEdit | None:
     """Add ``name: value`` to ``obj`` after member ``after`` (default: after the last member),
     laid out like its neighbours. ``value`` is a Python value."""
+    if built(obj):
+        return None
     return ctx.document.carrier.insert_member(ctx.document, obj, name, value, after)
 
 
 def remove_member(ctx, obj: ObjectNode, member: Member) -> TextEdit | None:
     """Delete ``member`` from ``obj`` (with its separating comma where the syntax has one)."""
+    if built(obj):
+        return None
     return ctx.document.carrier.remove_member(ctx.document, obj, member)
 
 
 def insert_item(ctx, after: Node, value) -> TextEdit | None:
     """Add ``value`` (a Python value) to an array right after its item ``after``, laid out like it."""
+    if built(after) or not isinstance(after.parent, ArrayNode) or built(after.parent):
+        return None
     return ctx.document.carrier.insert_item(ctx.document, after, value)
 
 

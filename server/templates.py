@@ -68,6 +68,8 @@ class Template:
     # How the versions were found, for messages ("API version 2019-05-01-preview from
     # azuredeploy.parameters.json"); None when the template writes its version.
     version_note: str | None = None
+    # The document's expression evaluator (ARM templates; shared by its templates).
+    arm: object | None = None
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -144,8 +146,13 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
     if rtype is not None and rtype.lower() == IMAGE_TEMPLATES:
         return [_make(root, "raw", None, known_versions, default_version)]
     if is_arm_template(root):
+        from .armexpr import Evaluator
+
         found: list[Template] = []
         _scan_arm(root, known_versions, default_version, found, depth=0)
+        evaluator = Evaluator(root)
+        for t in found:
+            t.arm = evaluator
         return found
     if looks_like_raw_body(root):
         return [_make(root, "raw", None, known_versions, default_version)]
