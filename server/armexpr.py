@@ -98,6 +98,10 @@ def is_synthetic(node) -> bool:
     return isinstance(node, Synthetic)
 
 
+def _built_null(node) -> bool:
+    return isinstance(node, SynScalar) and node.kind == "null"
+
+
 def is_opaque(node) -> bool:
     return isinstance(node, Opaque)
 
@@ -257,6 +261,10 @@ def _str(node) -> str | None:
     return node.value if isinstance(node, ScalarNode) and node.kind == "string" else None
 
 
+def _is_true(node) -> bool:
+    return isinstance(node, ScalarNode) and node.kind == "boolean" and node.value is True
+
+
 def _resources(arm: ObjectNode) -> list[Node]:
     res = arm.get("resources")
     if isinstance(res, ArrayNode):
@@ -366,12 +374,12 @@ class Evaluator:
             except Unknown:
                 candidates = []
             for value in candidates:
-                if not isinstance(value, Opaque):
+                if not isinstance(value, Opaque) and not _built_null(value):
                     yield value, node
             return
         value = self.evaluate(node)
         # An expression that comes to null leaves the property out (ARM sends it as absent).
-        if not isinstance(value, Opaque) and not (isinstance(value, SynScalar) and value.kind == "null"):
+        if not isinstance(value, Opaque) and not _built_null(value):
             yield value, node
 
     def evaluate(self, node: Node) -> Node:
@@ -548,7 +556,11 @@ class Evaluator:
         name, args = tree[1], tree[2]
 
         def arg(i: int) -> Node:
-            return self.resolve(self._eval(args[i], scope, env, span, text))
+            # An argument that cannot be known is an opaque value: the call may not need it.
+            try:
+                return self.resolve(self._eval(args[i], scope, env, span, text))
+            except Unknown as u:
+                return self._opaque(span, text, u.reason)
 
         special = _SPECIAL.get(name)
         if special is not None:
@@ -603,6 +615,8 @@ class Evaluator:
         if all_values and isinstance(allowed, ArrayNode):
             out.extend(self.resolve(item) for item in allowed.items
                        if not (isinstance(item, ScalarNode) and item.is_expression))
+        if not out and _is_true(decl.get("nullable")):
+            out.append(self.scalar(None, decl.span))  # an optional parameter left out is null
         if not out:
             raise Unknown(f"the parameter '{name}' has no default value and no value is passed to it")
         return out
