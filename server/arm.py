@@ -1,10 +1,10 @@
-"""ARM template expressions: recognising them and resolving the literal ones."""
+"""ARM template expressions: recognising them, their values, and what of a template could be checked."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
-from .document.nodes import Node, ScalarNode
+from .document.nodes import Node, ObjectNode, ScalarNode
 
 
 def is_expression(node: Node | None) -> bool:
@@ -25,3 +25,81 @@ def literal_values(node: Node, evaluator) -> Iterator[tuple[Node, Node | None]]:
         return
     if evaluator is not None:
         yield from evaluator.values(node)
+
+
+# The parts of a template body that a check needs, and how messages name them.
+PARTS = {
+    "properties": "The template's properties are",
+    "source": "The source image ('source') is",
+    "customize": "The customizers ('customize') are",
+    "distribute": "The distribution targets ('distribute') are",
+}
+
+
+class Part(NamedTuple):
+    """Whether one part of a template could be checked."""
+
+    name: str  # "properties", "source", "customize" or "distribute"
+    checked: bool
+    where: Node  # the value as written, or the opaque value it comes to
+    reason: str | None  # why it was not checked
+
+
+def known_value(template, node: Node) -> tuple[Node | None, str | None]:
+    """The first known value of ``node`` (through ARM expressions), or None and why it is not known."""
+    from .armexpr import Opaque
+
+    if isinstance(node, Opaque):
+        return None, node.reason
+    if not is_expression(node):
+        return node, None
+    evaluator = template.arm
+    if evaluator is None:
+        return None, "ARM expressions are evaluated only in deployment templates"
+    for value, _ref in evaluator.values(node):
+        return value, None
+    value = evaluator.evaluate(node)
+    return None, (value.reason if isinstance(value, Opaque) else "the expression comes to null")
+
+
+def coverage(template) -> list[Part]:
+    """Which of the template's properties, source, customize and distribute could be checked.
+
+    A part written as an ARM expression is checked in its value when that is known
+    without Azure; otherwise it is not checked, and the reason says why. A part
+    that is absent is not listed (the schema check reports it where it is required).
+    """
+    node = template.node.get("properties")
+    if node is None:
+        return []
+    props, reason = known_value(template, node)
+    if not isinstance(props, ObjectNode):
+        if props is not None:
+            return [Part("properties", True, node, None)]  # not an object: the schema check says so
+        return [Part("properties", False, node, reason)]
+    parts = [Part("properties", True, node, None)]
+    for name in ("source", "customize", "distribute"):
+        member = props.get(name)
+        if member is None:
+            continue
+        value, reason = known_value(template, member)
+        if value is None:
+            parts.append(Part(name, False, member, reason))
+        else:
+            parts.append(Part(name, True, member, None))
+    return parts
+
+
+def template_label(template) -> str:
+    """How ``--verbose`` names a template: its name when known, its form and its API version."""
+    name, _ = known_value(template, template.node.get("name")) if template.node.get("name") is not None else (None, None)
+    shown = f"image template '{name.value}'" if isinstance(name, ScalarNode) and name.kind == "string" \
+        else "image template"
+    if template.form == "raw":
+        form = "raw body"
+    elif template.arm_root is not None and template.arm_root.parent is not None:
+        form = "ARM, in a nested deployment"
+    else:
+        form = "ARM"
+    version = template.api_version + (" assumed" if template.version_assumed else "")
+    return f"{shown} ({form}, API version {version})"

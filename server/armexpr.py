@@ -334,6 +334,7 @@ class Evaluator:
         self._steps = 0
         self._depth = 0
         self._over: str | None = None
+        self._weights: dict[int, int] = {}
         # Spans of the expressions that built synthetic values (fixes must not edit them).
         self.sites: set[Span] = set()
 
@@ -462,6 +463,18 @@ class Evaluator:
             return SynScalar(span, "string", value, json.dumps(value))
         raise Unknown("not a value")
 
+    def _weigh(self, node: Node, children) -> None:
+        """Record the size of a built value as walked as a tree (shared parts counted each time)."""
+        total = 1
+        for child in children:
+            weight = self._weights.get(id(child))
+            if weight is None:
+                weight = 1 if isinstance(child, ScalarNode) else max(1, (child.span.end - child.span.start) // 16)
+            total += weight
+        if total > MAX_VALUES:
+            raise Unknown("the template's expressions build a value that is too large")
+        self._weights[id(node)] = total
+
     def obj(self, members: list[tuple[str, Node]], span: Span) -> SynObject:
         self._made_one()
         self.sites.add(span)
@@ -472,6 +485,7 @@ class Evaluator:
             node.members.append(Member(name, span, value, span))
             if isinstance(value, Synthetic) and value.parent is None:
                 value.parent, value.key, value.key_span = node, name, span
+        self._weigh(node, (m.value for m in node.members))
         return node
 
     def arr(self, items: list[Node], span: Span) -> SynArray:
@@ -480,6 +494,7 @@ class Evaluator:
             raise Unknown("an array built by the template is too long")
         self.sites.add(span)
         node = SynArray(span, list(items))
+        self._weigh(node, node.items)
         return node
 
     def make(self, value, span: Span) -> Node:
@@ -494,6 +509,7 @@ class Evaluator:
         """The plain Python value of ``node`` (raises :class:`Unknown` when any part is opaque)."""
         if depth > MAX_DEPTH:
             raise Unknown("a value is nested too deeply")
+        self._tick()
         node = self.resolve(node)
         if isinstance(node, Opaque):
             raise Unknown(node.reason)

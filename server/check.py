@@ -344,6 +344,8 @@ class Run:
 
                 traceback.print_exc()
             return None
+        if self.args.verbose:
+            self._list_templates(path, doc, result.templates)
         diagnostics = list(result.diagnostics)
         is_template = bool(result.templates) or (doc.has_syntax_error and MARKER in data.lower())
         if not result.templates:
@@ -370,6 +372,21 @@ class Run:
         if self.args.verbose:
             print(f"{_display(path)}: skipped: {reason}", file=sys.stderr)
         return None
+
+    def _list_templates(self, path: str, doc, templates) -> None:
+        """``--verbose``: every template found, and which of its parts were checked."""
+        from .arm import coverage, template_label
+
+        for t in templates:
+            pos = doc.lines.position(t.node.span.start)
+            parts = coverage(t)
+            checked = [p.name for p in parts if p.checked]
+            line = f"{_display(path)}:{pos.line + 1}:{pos.character + 1}: {template_label(t)}: "
+            line += f"checked {', '.join(checked)}" if checked else "nothing checked"
+            for p in parts:
+                if not p.checked:
+                    line += f"; not checked: {p.name} ({p.reason})"
+            print(line, file=sys.stderr)
 
     def _lint(self, doc, prof: Profile):
         from .engine import lint
