@@ -59,7 +59,21 @@ def known_value(template, node: Node) -> tuple[Node | None, str | None]:
     for value, _ref in evaluator.values(node):
         return value, None
     value = evaluator.evaluate(node)
-    return None, (value.reason if isinstance(value, Opaque) else "the expression comes to null")
+    if isinstance(value, Opaque):
+        return None, value.reason
+    return None, "the expression comes to null"
+
+
+def unknown_origin(template, node: Node) -> Node:
+    """Where the value of ``node`` became unknown: the opaque value's own place (e.g. a passed
+    ``reference()``), else ``node``."""
+    from .armexpr import Opaque
+
+    evaluator = template.arm
+    if isinstance(node, Opaque) or evaluator is None or not is_expression(node):
+        return node
+    value = evaluator.evaluate(node)
+    return value if isinstance(value, Opaque) else node
 
 
 def coverage(template) -> list[Part]:
@@ -76,7 +90,7 @@ def coverage(template) -> list[Part]:
     if not isinstance(props, ObjectNode):
         if props is not None:
             return [Part("properties", True, node, None)]  # not an object: the schema check says so
-        return [Part("properties", False, node, reason)]
+        return [Part("properties", False, unknown_origin(template, node), reason)]
     parts = [Part("properties", True, node, None)]
     for name in ("source", "customize", "distribute"):
         member = props.get(name)
@@ -84,7 +98,7 @@ def coverage(template) -> list[Part]:
             continue
         value, reason = known_value(template, member)
         if value is None:
-            parts.append(Part(name, False, member, reason))
+            parts.append(Part(name, False, unknown_origin(template, member), reason))
         else:
             parts.append(Part(name, True, member, None))
     return parts
