@@ -67,10 +67,19 @@ def properties(ctx) -> ObjectNode | None:
 
 
 def _object(ctx, node: Node | None) -> ObjectNode | None:
-    for value, _ref in ctx.values(node):
+    return _object_ref(ctx, node)[0]
+
+
+def _object_ref(ctx, node: Node | None) -> tuple[ObjectNode | None, Node | None]:
+    """The object ``node`` stands for, with the ARM expression that led to it (None for a literal)."""
+    for value, ref in ctx.values(node):
         if isinstance(value, ObjectNode):
-            return value
-    return None
+            return value, ref
+    return None, None
+
+
+def _properties_ref(ctx) -> tuple[ObjectNode | None, Node | None]:
+    return _object_ref(ctx, ctx.template.node.get("properties")) if ctx.template else (None, None)
 
 
 def string_values(ctx, node: Node | None) -> Iterator[tuple[ScalarNode, Node | None]]:
@@ -92,34 +101,35 @@ def member_string(ctx, obj: ObjectNode, name: str) -> str | None:
     return string_value(ctx, obj.get(name))
 
 
-def _elements(ctx, array_node: Node | None) -> Iterator[Element]:
+def _elements(ctx, array_node: Node | None, via: Node | None = None) -> Iterator[Element]:
+    """The objects of an array; ``via`` is the expression that built the object holding the array."""
     for array, ref in ctx.values(array_node):
         if not isinstance(array, ArrayNode):
             continue
         for index, item in enumerate(array.items):
             for obj, item_ref in ctx.values(item):
                 if isinstance(obj, ObjectNode):
-                    yield Element(obj, member_string(ctx, obj, "type"), array, index, item_ref or ref)
+                    yield Element(obj, member_string(ctx, obj, "type"), array, index, item_ref or ref or via)
                     break
 
 
 def customizers(ctx) -> Iterator[Element]:
     """The items of ``properties.customize``."""
-    props = properties(ctx)
-    return _elements(ctx, props.get("customize") if props else None)
+    props, via = _properties_ref(ctx)
+    return _elements(ctx, props.get("customize") if props else None, via)
 
 
 def validators(ctx) -> Iterator[Element]:
     """The items of ``properties.validate.inVMValidations``."""
-    props = properties(ctx)
-    validate = _object(ctx, props.get("validate")) if props else None
-    return _elements(ctx, validate.get("inVMValidations") if validate else None)
+    props, via = _properties_ref(ctx)
+    validate, ref = _object_ref(ctx, props.get("validate")) if props else (None, None)
+    return _elements(ctx, validate.get("inVMValidations") if validate else None, ref or via)
 
 
 def distributors(ctx) -> Iterator[Element]:
     """The items of ``properties.distribute``."""
-    props = properties(ctx)
-    return _elements(ctx, props.get("distribute") if props else None)
+    props, via = _properties_ref(ctx)
+    return _elements(ctx, props.get("distribute") if props else None, via)
 
 
 def copy_inputs(ctx, obj: ObjectNode | None, array_name: str) -> Iterator[ObjectNode]:

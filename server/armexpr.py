@@ -107,11 +107,17 @@ def is_opaque(node) -> bool:
 
 
 class Unknown(Exception):
-    """Raised inside evaluation when a needed value is opaque; ``reason`` says why."""
+    """Raised inside evaluation when a needed value is opaque; ``reason`` says why, ``origin``
+    is where that value is written (None: the expression being evaluated)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, origin: Span | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.origin = origin
+
+
+def _unknown(node: "Opaque") -> Unknown:
+    return Unknown(node.reason, node.span)
 
 
 # --------------------------------------------------------------------------
@@ -435,7 +441,7 @@ class Evaluator:
             except ExprSyntaxError:
                 value = self._opaque(node.span, node.value, "the expression does not parse")
             except Unknown as u:
-                value = self._opaque(node.span, node.value, u.reason)
+                value = self._opaque(u.origin or node.span, node.value, u.reason)
         finally:
             self._busy.discard(key)
         if not self._over:
@@ -512,7 +518,7 @@ class Evaluator:
         self._tick()
         node = self.resolve(node)
         if isinstance(node, Opaque):
-            raise Unknown(node.reason)
+            raise _unknown(node)
         if isinstance(node, ObjectNode):
             return {m.name: self.py(m.value, depth + 1) for m in node.members if m.value is not None}
         if isinstance(node, ArrayNode):
@@ -545,7 +551,7 @@ class Evaluator:
 
     def _member(self, target: Node, name: str, strict: bool) -> Node:
         if isinstance(target, Opaque):
-            raise Unknown(target.reason)
+            raise _unknown(target)
         if not isinstance(target, ObjectNode):
             if strict:
                 raise Unknown(f"'.{name}' of a value that is not an object")
@@ -559,7 +565,7 @@ class Evaluator:
 
     def _index(self, target: Node, index) -> Node:
         if isinstance(target, Opaque):
-            raise Unknown(target.reason)
+            raise _unknown(target)
         if isinstance(target, ArrayNode) and isinstance(index, int) and not isinstance(index, bool):
             if not 0 <= index < len(target.items):
                 raise Unknown("an index outside the array")
@@ -576,7 +582,7 @@ class Evaluator:
             try:
                 return self.resolve(self._eval(args[i], scope, env, span, text))
             except Unknown as u:
-                return self._opaque(span, text, u.reason)
+                return self._opaque(u.origin or span, text, u.reason)
 
         special = _SPECIAL.get(name)
         if special is not None:
@@ -663,7 +669,7 @@ class Evaluator:
                     try:
                         return self._parameter(outer, tree[2][0][1], all_values=True)
                     except Unknown as u:
-                        return [self._opaque(value.span, value.value, u.reason)]
+                        return [self._opaque(u.origin or value.span, value.value, u.reason)]
         return [self.resolve(value)]
 
     def _variable(self, scope: Scope, name: str, span: Span) -> Node:
@@ -700,7 +706,7 @@ class Evaluator:
             except ExprSyntaxError:
                 return self._opaque(node.span, node.value, "the expression does not parse")
             except Unknown as u:
-                return self._opaque(node.span, node.value, u.reason)
+                return self._opaque(u.origin or node.span, node.value, u.reason)
         if isinstance(node, ObjectNode) and not isinstance(node, Synthetic):
             return self.obj([(m.name, self._materialize(m.value, scope, env, span))
                              for m in node.members if m.value is not None], node.span)
@@ -744,7 +750,7 @@ def _f_coalesce(ev, args, arg, scope, env, span, text):
     for i in range(len(args)):
         value = arg(i)
         if isinstance(value, Opaque):
-            raise Unknown(value.reason)
+            raise _unknown(value)
         if not (isinstance(value, ScalarNode) and value.kind == "null"):
             return value
     return ev.scalar(None, span)
@@ -782,7 +788,7 @@ def _lambda_arg(ev, value) -> Lambda:
 
 def _array_arg(ev, value) -> ArrayNode:
     if isinstance(value, Opaque):
-        raise Unknown(value.reason)
+        raise _unknown(value)
     if not isinstance(value, ArrayNode):
         raise Unknown("an array was expected")
     return value
@@ -827,7 +833,7 @@ _SPECIAL: dict[str, Callable] = {
 
 def _kind(node: Node) -> str:
     if isinstance(node, Opaque):
-        raise Unknown(node.reason)
+        raise _unknown(node)
     if isinstance(node, (ObjectNode, ArrayNode)):
         return node.kind
     if isinstance(node, Lambda):
@@ -1152,7 +1158,7 @@ def _fn_try_get(ev, args, span):
     for key in args[1:]:
         k = ev.py(key)
         if isinstance(node, Opaque):
-            raise Unknown(node.reason)
+            raise _unknown(node)
         if isinstance(node, ObjectNode) and isinstance(k, str):
             member = node.get_ci(k)
             node = ev.resolve(member.value) if member is not None and member.value is not None else None
