@@ -112,7 +112,11 @@ def template_label(template) -> str:
     if template.form == "raw":
         form = "raw body"
     elif template.arm_root is not None and template.arm_root.parent is not None:
-        form = "ARM, in a nested deployment"
+        from .modules import module_call
+
+        version = module_call(template.node)
+        form = f"ARM, made by the verified image-template module {version}" if version \
+            else "ARM, in a nested deployment"
     else:
         form = "ARM"
     version = template.api_version + (" assumed" if template.version_assumed else "")

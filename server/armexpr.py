@@ -714,6 +714,23 @@ class Evaluator:
             return self.arr([self._materialize(i, scope, env, span) for i in node.items], node.span)
         return node
 
+    def copy_items(self, loop: ObjectNode) -> list[Node]:
+        """The items that a property copy loop (``{"name", "count", "input"}``) makes (opaque ones included)."""
+        self._start()
+        name = _str(loop.get("name")) or ""
+        try:
+            count = self.py(loop.get("count"))
+            if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 800:
+                return []
+            body = loop.get("input")
+            if body is None:
+                return []
+            scope = self.scope_of(loop)
+            return [self._materialize(body, scope, {"copy:" + name.lower(): i, "copy:": i}, loop.span)
+                    for i in range(count)]
+        except Unknown:
+            return []
+
     def apply(self, fn: Lambda, args: list[Node], span: Span, text: str) -> Node:
         env = dict(fn.env)
         for name, value in zip(fn.names, args):

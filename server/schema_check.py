@@ -29,10 +29,12 @@ Decisions (also in the rule documentation):
 * The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
   the value of ``identity.type`` to AIB311 (single-identity); their type is
   still checked here.
-* A resource ID, object or array given as ``[parameters('p')]`` or
-  ``[variables('v')]`` is checked in the parameter's default and allowed
-  values, or the variable's value, where they are literal and not empty (the
-  finding on that value, with the use as related information).
+* A resource ID, object or array given as an ARM expression is checked in
+  its value where that is known (:mod:`aiblint.armexpr`): the value a nested
+  deployment passes to a parameter, else the parameter's default and allowed
+  values, a variable's value, or what template functions build; not when it is
+  empty (the finding on the literal the value came from, with the innermost use
+  as related information; no fix on a value built by an expression).
 * A missing ``sha256Checksum`` in an ISO source is left to AIB301
   (missing-sha256), so that it is reported once.
 """
