@@ -14,7 +14,8 @@ IDENTITY = {"type": "UserAssigned", "userAssignedIdentities": {
 
 
 def image_template(customize) -> dict:
-    return {"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01", "name": "img",
+    return {"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01",
+            "name": "[format('img-{0}', uniqueString(deployment().name))]",
             "location": "westeurope", "identity": IDENTITY,
             "properties": {"source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "ubuntu-24_04-lts",
                                       "sku": "server", "version": "latest"},

@@ -42,5 +42,5 @@ def test_verbose_names_the_module_version_of_a_compiled_call(corpus_dir, tmp_pat
     target.write_text(compiled(module_call("image-002", checksum=True, module=module)))
     r = run("--check", "--verbose", str(target))
     assert r.code == 0, r
-    assert "image template 'image-002-0' (ARM, made by the verified image-template module 0.6, API version " \
+    assert "image template (ARM, made by the verified image-template module 0.6, API version " \
            "2024-02-01): checked properties, source, customize, distribute" in r.err

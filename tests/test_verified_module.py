@@ -84,7 +84,7 @@ MODULE = {
 def module_call(name: str, *, checksum: bool, scripts: bool = True, module: dict | None = None) -> dict:
     """The nested deployment that ``bicep build`` makes of one module call (PSRule's Image Builder case, rewritten)."""
     params = {
-        "name": {"value": name}, "baseTime": {"value": "0"},
+        "name": {"value": name},
         "distributions": {"value": [{"type": "ManagedImage", "imageName": name}]},
         "imageSource": {"value": {"type": "PlatformImage", "publisher": "canonical", "offer": "ubuntu-24_04-lts",
                                   "sku": "server", "version": "latest"}},
