@@ -423,6 +423,8 @@ class Evaluator:
         """``node`` with an expression string replaced by its value (evaluated where it sits)."""
         if node is None:
             raise Unknown("a value is missing")
+        if isinstance(node, Lambda):
+            raise Unknown("a lambda is not a value")
         if isinstance(node, Synthetic) or not (isinstance(node, ScalarNode) and node.is_expression):
             return node
         key = id(node)
@@ -437,7 +439,7 @@ class Evaluator:
             text = expression_text(node)
             try:
                 tree = parse(text)
-                value = self._eval(tree, scope, {}, node.span, node.value)
+                value = self.resolve(self._eval(tree, scope, {}, node.span, node.value))
             except ExprSyntaxError:
                 value = self._opaque(node.span, node.value, "the expression does not parse")
             except Unknown as u:

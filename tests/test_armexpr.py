@@ -191,3 +191,36 @@ def test_a_value_shared_many_times_is_cut_where_it_grows_too_large():
         stack.extend(getattr(n, "items", ()))
     assert count < 2 * MAX_VALUES
     assert reasons == {"the template's expressions build a value that is too large"}
+
+
+HOSTILE = [
+    "[", "[]", "[)]", "[concat(]", "['unterminated]", "[parameters(]", "[parameters('x'", "[a.b.c.d()]",
+    "[createObject('a')]", "[createArray()[0]]", "[json('{')]", "[json('[1,2')]", "[format('{99}', 1)]",
+    "[range(0, -1)]", "[split('a', '')]", "[replace('a', '', 'b')]", "[substring('abc', 5)]",
+    "[int('99999999999999999999999999')]", "[skip(createArray(1), -5)]", "[map(createArray(1), 5)]",
+    "[filter(createArray(1), lambda('x', 'not a bool'))]", "[reduce(createArray(1), 0)]",
+    "[lambda('x', lambdaVariables('x'))]", "[createObject('a', lambda('x', 1))]", "[items(createArray())]",
+    "[union(createObject(), createArray())]", "[shallowMerge(createArray(1, 2))]", "[variables('copy')]",
+    "[parameters('p').missing.deeper]", "[createArray(1)['k']]", "[div(-9223372036854775808, -1)]",
+    "[string(json('1e400'))]", "[padLeft('x', 100000000)]", "[\u0000]", "[concat('\ud800')]",
+    "[" + "(" * 5000 + "]", "[" + "concat(" * 3000 + "'a'" + ")" * 3000 + "]",
+    "[" + ",".join(["'a'"] * 20000) + "]", "[concat(" + ",".join(["'x'"] * 20000) + ")]",
+]
+
+
+@pytest.mark.parametrize("expression", HOSTILE)
+def test_hostile_expressions_are_opaque_or_a_value_never_a_crash(expression, caplog):
+    from aiblint.engine import lint
+
+    params = {"p": {"type": "object", "defaultValue": {"a": 1}}}
+    value = value_of(expression, parameters=params)
+    assert value is not None
+    props = {"source": expression, "customize": expression, "distribute": [{"type": "VHD", "runOutputName": expression}]}
+    doc = Document(json.dumps({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                               "parameters": params, "variables": {"copy": [{"name": "v", "count": expression}]},
+                               "resources": [{"type": "Microsoft.VirtualMachineImages/imageTemplates",
+                                              "apiVersion": "2024-02-01", "name": expression, "location": expression,
+                                              "properties": props}]}))
+    with caplog.at_level("WARNING"):
+        lint(doc)
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
