@@ -142,3 +142,18 @@ def test_values_known_only_at_deployment_are_not_checked_and_say_so():
     text = json.dumps(template([linked]), indent=2)
     assert [f.message for f in lint(text, codes="AIB001")] == [
         "The customizers ('customize') are not checked: parameter 'steps' comes from a linked parameter file"]
+
+
+def test_values_built_by_functions_are_reported_on_the_expression_without_fixes():
+    built = "[createArray(createObject('type', 'Shell', 'name', 'setup', 'scriptUri', 'https://example.com/setup.sh'))]"
+    text = json.dumps(template([image_template(built)]), indent=2)
+    (d,) = diagnostics(text, "AIB301")
+    assert d.message == MISSING and not d.fixes
+    assert text.encode()[d.span.start:d.span.end] == json.dumps(built).encode()
+    # A wrongly cased type built by an expression: found, but nothing to rewrite in place.
+    wrong = "[createArray(createObject('type', 'shell', 'name', 'setup', 'inline', createArray('ls')))]"
+    text = json.dumps(template([image_template(wrong)]), indent=2)
+    found = [d for d in diagnostics(text, "AIB204")]
+    assert [d.message for d in found] == [
+        "'shell' should be written 'Shell'; values are case-sensitive from API version 2024-02-01"]
+    assert not found[0].fixes
