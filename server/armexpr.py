@@ -134,7 +134,8 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<punct>[(),.\[\]])
   )""", re.X)
 
-# AST: ("s", text) | ("n", int) | ("call", lower name, args) | ("prop", target, name) | ("idx", target, expr)
+# AST: ("s", text) | ("n", int) | ("call", lower name, args, name as written) | ("prop", target, name)
+#      | ("idx", target, expr)
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
@@ -196,7 +197,7 @@ def parse(text: str):
                     pos += 1
                     args.append(expr(depth + 1))
             take("punct", ")")
-            node = ("call", name.lower(), tuple(args))
+            node = ("call", name.lower(), tuple(args), name)
         else:
             raise ExprSyntaxError("expected a value")
         while True:
@@ -577,7 +578,7 @@ class Evaluator:
         raise Unknown("an index of the wrong kind")
 
     def _call(self, tree, scope, env, span, text) -> Node:
-        name, args = tree[1], tree[2]
+        key, args, name = tree[1], tree[2], tree[3]
 
         def arg(i: int) -> Node:
             # An argument that cannot be known is an opaque value: the call may not need it.
@@ -586,7 +587,7 @@ class Evaluator:
             except Unknown as u:
                 return self._opaque(u.origin or span, text, u.reason)
 
-        special = _SPECIAL.get(name)
+        special = _SPECIAL.get(key)
         if special is not None:
             try:
                 return special(self, args, arg, scope, env, span, text)
@@ -595,9 +596,9 @@ class Evaluator:
             except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError,
                     AttributeError):
                 raise Unknown(f"{name}() could not be evaluated") from None
-        fn = _FUNCTIONS.get(name)
+        fn = _FUNCTIONS.get(key)
         if fn is None:
-            what = _DEPLOYMENT_ONLY.get(name)
+            what = _DEPLOYMENT_ONLY.get(key)
             if what:
                 raise Unknown(f"{name}() depends on {what}, known only at deployment")
             raise Unknown(f"the function {name}() is not evaluated by aiblint")

@@ -30,10 +30,10 @@ def value_of(expression: str, **kw):
 def test_grammar():
     assert parse("'it''s'") == ("s", "it's")
     assert parse("concat('a', parameters('p').name[0]['k'])") == (
-        "call", "concat", (("s", "a"), ("idx", ("idx", ("prop", ("call", "parameters", (("s", "p"),)), "name"),
-                                                  ("n", 0)), ("s", "k"))))
-    assert parse("ns.fn(1, -2)") == ("call", "ns.fn", (("n", 1), ("n", -2)))
-    assert parse(" createArray( ) ") == ("call", "createarray", ())
+        "call", "concat", (("s", "a"), ("idx", ("idx", ("prop", ("call", "parameters", (("s", "p"),), "parameters"),
+                                                           "name"), ("n", 0)), ("s", "k"))), "concat")
+    assert parse("ns.fn(1, -2)") == ("call", "ns.fn", (("n", 1), ("n", -2)), "ns.fn")
+    assert parse(" createArray( ) ") == ("call", "createarray", (), "createArray")
     for bad in ("concat('a'", "'open", "a", "f(1,)", "f(1) g()", "f(1).", "f(#)"):
         with pytest.raises(ExprSyntaxError):
             parse(bad)
@@ -117,7 +117,7 @@ def test_unknowable_values_are_opaque(expression):
 
 def test_opaque_reasons_say_why():
     assert "known only at deployment" in value_of("[resourceGroup().location]").reason
-    assert value_of("[someFutureFunction(1)]").reason == "the function somefuturefunction() is not evaluated by aiblint"
+    assert value_of("[someFutureFunction(1)]").reason == "the function someFutureFunction() is not evaluated by aiblint"
     missing = value_of("[parameters('p')]", parameters={"p": {"type": "string"}})
     assert missing.reason == "the parameter 'p' has no default value (it is given at deployment)"
 
