@@ -643,7 +643,7 @@ class Evaluator:
         if not out and _is_true(decl.get("nullable")):
             out.append(self.scalar(None, decl.span))  # an optional parameter left out is null
         if not out and scope.deployment is None:
-            raise Unknown(f"the parameter '{name}' has no default value (it is given at deployment)")
+            raise Unknown(f"the parameter '{name}' has no default value; it is given at deployment")
         if not out:
             raise Unknown(f"the parameter '{name}' has no default value and no value is passed to it")
         return out

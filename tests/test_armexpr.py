@@ -119,7 +119,7 @@ def test_opaque_reasons_say_why():
     assert "known only at deployment" in value_of("[resourceGroup().location]").reason
     assert value_of("[someFutureFunction(1)]").reason == "the function someFutureFunction() is not evaluated by aiblint"
     missing = value_of("[parameters('p')]", parameters={"p": {"type": "string"}})
-    assert missing.reason == "the parameter 'p' has no default value (it is given at deployment)"
+    assert missing.reason == "the parameter 'p' has no default value; it is given at deployment"
 
 
 def test_opaque_parts_stay_inside_a_known_value():

@@ -39,11 +39,11 @@ def test_each_part_says_what_was_not_checked_and_why():
               "The source image ('source') is not checked: reference() depends on a deployed resource, "
               "known only at deployment"),
         Found("AIB001", at(text, "\"[parameters('steps')]\"", 1),
-              "The customizers ('customize') are not checked: the parameter 'steps' has no default value "
-              "(it is given at deployment)"),
+              "The customizers ('customize') are not checked: the parameter 'steps' has no default value; "
+              "it is given at deployment"),
         Found("AIB001", at(text, "\"[json(parameters('targetsText'))]\""),
               "The distribution targets ('distribute') are not checked: the parameter 'targetsText' has no default "
-              "value (it is given at deployment)"),
+              "value; it is given at deployment"),
     ]
 
 

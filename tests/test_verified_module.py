@@ -163,7 +163,7 @@ def test_a_module_parameter_known_only_at_deployment_is_reported_as_not_checked(
                        "variables": {"targets": "[parameters('targets')]"}, "resources": [call]}, indent=2)
     assert [(f.code, f.message) for f in lint(text)] == [
         ("AIB001", "The distribution targets ('distribute') are not checked: the parameter 'targets' has no "
-                   "default value (it is given at deployment)"),
+                   "default value; it is given at deployment"),
         ("AIB301", missing("customizer", "Install tools")),
         ("AIB301", missing("validator", "Validate tools")),
     ]
