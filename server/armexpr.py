@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterator
 
@@ -336,7 +337,8 @@ class Evaluator:
         self._cache: dict[int, Node] = {}
         self._busy: set[int] = set()
         self._time_limit = time_limit
-        self._deadline: float | None = None
+        self._spent = 0.0  # seconds spent evaluating so far
+        self._entered: float | None = None  # when the evaluation under way began
         self._made = 0
         self._steps = 0
         self._depth = 0
@@ -375,42 +377,45 @@ class Evaluator:
         except ExprSyntaxError:
             return
         if tree[0] == "call" and tree[1] == "parameters" and len(tree[2]) == 1 and tree[2][0][0] == "s":
-            self._start()
             scope = self.scope_of(node)
-            try:
-                candidates = self._parameter(scope, tree[2][0][1], all_values=True) if scope else []
-            except Unknown:
-                candidates = []
-            for value in candidates:
-                if not isinstance(value, Opaque) and not _built_null(value):
-                    yield value, node
-            return
-        value = self.evaluate(node)
-        # An expression that comes to null leaves the property out (ARM sends it as absent).
-        if not isinstance(value, Opaque) and not _built_null(value):
-            yield value, node
+            with self._timed():
+                try:
+                    candidates = self._parameter(scope, tree[2][0][1], all_values=True) if scope else []
+                except Unknown:
+                    candidates = []
+        else:
+            candidates = [self.evaluate(node)]
+        for value in candidates:
+            # An expression that comes to null leaves the property out (ARM sends it as absent).
+            if not isinstance(value, Opaque) and not _built_null(value):
+                yield value, node
 
     def evaluate(self, node: Node) -> Node:
         """The value of ``node``: itself for a literal, else its expression's value (maybe opaque)."""
-        self._start()
-        return self.resolve(node)
-
-    def reason(self, node: Node) -> str | None:
-        """Why the value of ``node`` is not known (None when it is)."""
-        value = self.evaluate(node)
-        return value.reason if isinstance(value, Opaque) else None
+        with self._timed():
+            return self.resolve(node)
 
     # -- machinery -----------------------------------------------------------
 
-    def _start(self) -> None:
-        if self._deadline is None:
-            self._deadline = time.monotonic() + self._time_limit
+    @contextmanager
+    def _timed(self):
+        """Count the time spent evaluating (not the checks' time between evaluations) against the limit."""
+        outermost = self._entered is None
+        if outermost:
+            self._entered = time.monotonic()
+        try:
+            yield
+        finally:
+            if outermost:
+                self._spent += time.monotonic() - self._entered
+                self._entered = None
 
     def _tick(self) -> None:
         if self._over:
             raise Unknown(self._over)
         self._steps += 1
-        if self._steps % 512 == 0 and time.monotonic() > self._deadline:
+        if self._steps % 512 == 0 and self._entered is not None and \
+                self._spent + time.monotonic() - self._entered > self._time_limit:
             self._over = "evaluating the template's expressions took too long"
             raise Unknown(self._over)
 
@@ -721,7 +726,10 @@ class Evaluator:
 
     def copy_items(self, loop: ObjectNode) -> list[Node]:
         """The items that a property copy loop (``{"name", "count", "input"}``) makes (opaque ones included)."""
-        self._start()
+        with self._timed():
+            return self._copy_items(loop)
+
+    def _copy_items(self, loop: ObjectNode) -> list[Node]:
         name = _str(loop.get("name")) or ""
         try:
             count = self.py(loop.get("count"))

@@ -224,3 +224,12 @@ def test_hostile_expressions_are_opaque_or_a_value_never_a_crash(expression, cap
     with caplog.at_level("WARNING"):
         lint(doc)
     assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+def test_only_time_spent_evaluating_counts_against_the_limit():
+    doc = Document(json.dumps({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                               "variables": {"a": "[toUpper('x')]", "b": "[toLower('Y')]"}, "resources": []}))
+    ev = Evaluator(doc.root, time_limit=0.05)
+    assert ev.evaluate(doc.root.get("variables").get("a")).value == "X"
+    time.sleep(0.1)  # the checks' own work between two evaluations
+    assert ev.evaluate(doc.root.get("variables").get("b")).value == "y"
