@@ -103,10 +103,6 @@ def _built_null(node) -> bool:
     return isinstance(node, SynScalar) and node.kind == "null"
 
 
-def is_opaque(node) -> bool:
-    return isinstance(node, Opaque)
-
-
 class Unknown(Exception):
     """Raised inside evaluation when a needed value is opaque; ``reason`` says why, ``origin``
     is where that value is written (None: the expression being evaluated)."""
