@@ -3,7 +3,8 @@
 ## What it does
 Reports, as information, an image template whose `properties` (or their
 `source`, `customize` or `distribute`) is an ARM expression that aiblint cannot
-evaluate, and says why: a function whose result exists only at deployment
+evaluate (or, in Bicep, an expression other than a reference to a `param` or
+`var`), and says why: a function whose result exists only at deployment
 (`reference()`, `resourceGroup()`, `utcNow()`, ...), a parameter that has no
 default and that no enclosing deployment passes, a parameter read from a key
 vault or a linked parameter file, or a function aiblint does not evaluate.
@@ -45,6 +46,7 @@ functions reference: https://learn.microsoft.com/azure/azure-resource-manager/te
 from __future__ import annotations
 
 from aiblint.arm import PARTS, coverage
+from aiblint.schema_check import near_broken
 
 CODE = "AIB001"
 NAME = "not-checked"
@@ -53,6 +55,8 @@ SUMMARY = "A part of the template is an ARM expression known only at deployment,
 
 
 def check(ctx):
+    broken = ctx.document.broken_spans
     for part in coverage(ctx.template):
-        if not part.checked:
+        # Next to syntax the parser could not read, the value is a guess: the syntax error says enough.
+        if not part.checked and not (broken and near_broken(ctx.template.node, broken, part.where.span)):
             yield ctx.diagnostic(part.where, f"{PARTS[part.name]} not checked: {part.reason}")

@@ -111,6 +111,8 @@ def template_label(template) -> str:
         else "image template"
     if template.form == "raw":
         form = "raw body"
+    elif template.form == "bicep":
+        form = "Bicep"
     elif template.arm_root is not None and template.arm_root.parent is not None:
         from .modules import module_call
 

@@ -43,7 +43,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from .diagnostics import Span
-from .document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
+from .document.nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode
 
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
@@ -218,7 +218,7 @@ def parse(text: str):
 
 def expression_text(node: Node | None) -> str | None:
     """The text inside the brackets of an ARM expression string, else None."""
-    if isinstance(node, ScalarNode) and not isinstance(node, Synthetic) and node.is_expression:
+    if isinstance(node, ScalarNode) and not isinstance(node, (Synthetic, ForeignExpression)) and node.is_expression:
         text = node.value.strip()
         return text[1:-1]
     return None
@@ -327,8 +327,11 @@ _DEPLOYMENT_ONLY = {
 class Evaluator:
     """Evaluates the ARM expressions of one document (``root``: its value tree)."""
 
-    def __init__(self, root: Node | None, time_limit: float = TIME_LIMIT):
+    def __init__(self, root: Node | None, time_limit: float = TIME_LIMIT, document: Node | None = None):
         self.root = root
+        # A document whose nodes all sit in the scope of ``root`` when ``root`` is a view beside it
+        # (a Bicep file's ``arm_view``).
+        self.document = document
         self._scopes: dict[int, Scope] | None = None
         self._cache: dict[int, Node] = {}
         self._busy: set[int] = set()
@@ -348,6 +351,8 @@ class Evaluator:
     def scope_of(self, node: Node | None) -> Scope | None:
         if self._scopes is None:
             self._scopes = _build_scopes(self.root) if isinstance(self.root, ObjectNode) else {}
+            if self.document is not None and id(self.root) in self._scopes:
+                self._scopes[id(self.document)] = self._scopes[id(self.root)]
         n = node
         while n is not None:
             found = self._scopes.get(id(n))
@@ -429,6 +434,8 @@ class Evaluator:
             raise Unknown("a lambda is not a value")
         if isinstance(node, Synthetic) or not (isinstance(node, ScalarNode) and node.is_expression):
             return node
+        if isinstance(node, ForeignExpression):
+            return self._opaque(node.span, node.value, "aiblint does not evaluate Bicep expressions")
         key = id(node)
         cached = self._cache.get(key)
         if cached is not None:

@@ -68,7 +68,7 @@ class Template:
     # How the versions were found, for messages ("API version 2019-05-01-preview from
     # azuredeploy.parameters.json"); None when the template writes its version.
     version_note: str | None = None
-    # The document's expression evaluator (ARM templates; shared by its templates).
+    # The document's expression evaluator (ARM templates and Bicep files; shared by its templates).
     arm: object | None = None
 
     @property
@@ -140,7 +140,14 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
         return []
     declared = getattr(root, "declared_templates", None)
     if declared is not None:  # Bicep: the carrier found the resource declarations
-        return [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
+        from .armexpr import Evaluator
+
+        found = [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
+        if found:
+            evaluator = Evaluator(root.arm_view, document=root)
+            for t in found:
+                t.arm = evaluator
+        return found
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".
     if rtype is not None and rtype.lower() == IMAGE_TEMPLATES:

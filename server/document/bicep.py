@@ -16,7 +16,9 @@ resolves Bicep references unchanged: a reference to a param or var is written
 into the tree as ``[parameters('p')]`` / ``[variables('v')]`` (with the span of
 the Bicep identifier), and every other expression (interpolation, calls,
 ternaries, property access, loops, lambdas, spreads) as the opaque expression
-``[<Bicep text>]`` that checks skip.
+``[<Bicep text>]`` that checks skip: a :class:`~aiblint.document.nodes.ForeignExpression`,
+which the ARM evaluator (:mod:`aiblint.armexpr`) never reads as ARM and takes as
+known only at deployment.
 
 Syntax the grammar cannot read is never reported (the Bicep compiler owns
 syntax); checks stay quiet next to it, and fixes are applied only while the
@@ -31,7 +33,7 @@ import time
 
 from ..diagnostics import Span, TextEdit
 from .carrier import Carrier, Problem
-from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
+from .nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode, attach
 from .treesitter import error_spans, ts_parser
 
 IMAGE_TEMPLATES = b"microsoft.virtualmachineimages/imagetemplates@"
@@ -149,11 +151,11 @@ def escape(text: str) -> str:
 # Building the value tree
 
 
-def _expression(ts, data: bytes) -> ScalarNode:
-    """An opaque expression: a string ``[<text>]`` that every check treats as unknown."""
+def _expression(ts, data: bytes) -> ForeignExpression:
+    """An opaque expression: a string ``[<text>]`` that every check treats as unknown (never evaluated as ARM)."""
     raw = data[ts.start_byte:ts.end_byte].decode("utf-8", "replace")
     text = " ".join(raw.split())
-    return ScalarNode(Span(ts.start_byte, ts.end_byte), "string", "[" + (" " if text.startswith("[") else "")
+    return ForeignExpression(Span(ts.start_byte, ts.end_byte), "string", "[" + (" " if text.startswith("[") else "")
                       + text + "]", raw)
 
 

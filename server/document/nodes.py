@@ -87,6 +87,17 @@ class ScalarNode(Node):
         return f"ScalarNode({self.kind}, {self.value!r})"
 
 
+class ForeignExpression(ScalarNode):
+    """An expression of the carrier's own language (a Bicep expression), held as the string ``[<text>]``.
+
+    It counts as an expression everywhere (checks skip it), but it is not ARM: the
+    ARM evaluator never reads its text (``['${prefix}-vm']`` would be the literal
+    ``${prefix}-vm`` in ARM) and takes its value as known only at deployment.
+    """
+
+    __slots__ = ()
+
+
 class Member:
     """One ``"key": value`` pair of an object; ``value`` is None while it is missing."""
 
