@@ -46,6 +46,7 @@ functions reference: https://learn.microsoft.com/azure/azure-resource-manager/te
 from __future__ import annotations
 
 from aiblint.arm import PARTS, coverage
+from aiblint.modules import Built
 from aiblint.schema_check import near_broken
 
 CODE = "AIB001"
@@ -58,5 +59,7 @@ def check(ctx):
     broken = ctx.document.broken_spans
     for part in coverage(ctx.template):
         # Next to syntax the parser could not read, the value is a guess: the syntax error says enough.
-        if not part.checked and not (broken and near_broken(ctx.template.node, broken, part.where.span)):
+        if part.checked or isinstance(part.where, Built):  # what a module builds: no param of the user's writes it
+            continue
+        if not (broken and near_broken(ctx.template.node, broken, part.where.span)):
             yield ctx.diagnostic(part.where, f"{PARTS[part.name]} not checked: {part.reason}")

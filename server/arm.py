@@ -111,6 +111,10 @@ def template_label(template) -> str:
         else "image template"
     if template.form == "raw":
         form = "raw body"
+    elif template.form == "bicep" and template.module_call is not None:
+        call, used = template.module_call, template.module_version
+        written = call.version or "from a local path"
+        form = f"Bicep, made by the verified image-template module {written}, mapped as {used.label}"
     elif template.form == "bicep":
         form = "Bicep"
     elif template.arm_root is not None and template.arm_root.parent is not None:

@@ -39,6 +39,7 @@ from .settings import Settings
 
 MARKER = b"virtualmachineimages"
 BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
+BICEP_MODULE_MARKER = b"virtual-machine-images/image-template"  # the verified image-template module
 # A file whose checking takes longer than this is given up (a bug, never expected: 10 MB take ~6 s).
 FILE_TIME_LIMIT = 60
 
@@ -121,7 +122,7 @@ def _may_hold_template(data: bytes, path: str = "") -> bool:
     """Cheap pre-filter for walked files: could this text be a template at all?"""
     low = data.lower()
     if path.lower().endswith(".bicep"):
-        return BICEP_MARKER in low
+        return BICEP_MARKER in low or BICEP_MODULE_MARKER in low
     return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
 
 

@@ -156,6 +156,15 @@ KNOWN = [
 ]
 
 
+def _api_version(module: dict) -> str | None:
+    """The API version of the module's imageTemplates resource (what a call of the module deploys)."""
+    resources = module.get("resources", [])
+    for res in resources.values() if isinstance(resources, dict) else resources:
+        if str(res.get("type", "")).lower() == "microsoft.virtualmachineimages/imagetemplates":
+            return res.get("apiVersion")
+    return None
+
+
 def build(sources: list[tuple[str, Path, str]]) -> dict:
     versions = {}
     for label, path, note in sources:
@@ -165,6 +174,7 @@ def build(sources: list[tuple[str, Path, str]]) -> dict:
             "note": note,
             "name": module.get("metadata", {}).get("name"),
             "templateHash": generator.get("templateHash"),
+            "apiVersion": _api_version(module),
             "parameters": sorted(module.get("parameters", {})),
             "map": derive(module),
         }

@@ -10,7 +10,9 @@ published module does, not what its documentation says.
 A compiled call (a nested deployment with the module's template inline) needs no
 mapping: the evaluator runs the module. :func:`identify` names the module
 version of such a call; :func:`nearest` gives the mapping for a module reference
-(``br/public:...:<version>``) for carriers that only see the call.
+(``br/public:...:<version>``) for carriers that only see the call, and
+:func:`module_template` builds, for a Bicep module call, the template the module
+creates from the user's params.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..document.nodes import Node, ObjectNode, ScalarNode
+from ..armexpr import Opaque, SynObject
+from ..diagnostics import Span
+from ..document.nodes import Member, Node, ObjectNode, ScalarNode, attach
 
 
 class Version(NamedTuple):
@@ -78,3 +82,83 @@ def module_call(node: Node | None) -> str | None:
                 return label
         node = node.parent
     return None
+
+
+# --------------------------------------------------------------------------
+# A Bicep call of the module: the template it creates, built from its params
+
+# Parts of the template that the module always builds itself: opaque (known only at deployment).
+_BUILT = {
+    "name": "the module builds it from 'name' and 'baseTime'",
+    "identity": "the module builds it from 'managedIdentities'",
+    "properties.distribute": "the module builds them from 'distributions'",
+}
+
+
+class Built(Opaque):
+    """A part of the template that the module builds: opaque; AIB001 does not report it (no param writes it)."""
+
+    __slots__ = ()
+
+
+class ModuleTemplate(NamedTuple):
+    body: ObjectNode  # the template's body: the user's params where the mapping puts them
+    version: Version  # the mapping used
+    api_version: str  # the API version of the imageTemplates resource the module deploys
+
+
+def module_template(call, parent: Node) -> ModuleTemplate:
+    """The template that the Bicep module call ``call`` (:class:`aiblint.document.bicep.ModuleCall`)
+    creates: each param value the mapping places unchanged (``same``) is the user's own node at its
+    place in the body (so findings and fixes are on the user's params); the parts the module builds
+    are opaque; the body's containers are synthetic (no fix edits them). ``parent`` becomes the body's
+    parent (the file's root: the scope the params' expressions are evaluated in)."""
+    version = nearest(call.version) if call.version else latest()
+    params = call.node.get("params")
+    span = params.span if isinstance(params, ObjectNode) else call.node.span
+    tree: dict = {}
+    for path, reason in _BUILT.items():
+        _put(tree, path.split("."), (Built(span, "string", "[module()]", reason), None))
+    if isinstance(params, ObjectNode):
+        if params.get("location") is None:
+            reason = "the module's default location is the resource group's"
+            _put(tree, ["location"], (Built(span, "string", "[resourceGroup().location]", reason), None))
+        for member in params.members:
+            if member.value is None:
+                continue
+            for target in version.map.get(member.name, ()):
+                to = target["to"]
+                if target["how"] == "same" and "[" not in to and "{" not in to:
+                    _put(tree, to.split("."), (member.value, member.key_span))
+
+    def build(entries: dict, at: Span) -> ObjectNode:
+        obj = SynObject(at, [])
+        for name, entry in entries.items():
+            if isinstance(entry, dict):
+                child = build(entry, at)
+                child_key = None
+            else:
+                child, child_key = entry
+            obj.members.append(Member(name, child_key or at, child, child_key or at))
+            attach(obj, child, name, child_key)
+        return obj
+
+    body = build(tree, span)
+    attach(parent, body, call.name, None)
+    return ModuleTemplate(body, version, data()["versions"][version.label]["apiVersion"])
+
+
+def _put(tree: dict, path: list[str], entry) -> None:
+    for step in path[:-1]:
+        nxt = tree.get(step)
+        if not isinstance(nxt, dict):
+            nxt = tree[step] = {}
+        tree = nxt
+    if path[-1] not in tree or not isinstance(tree[path[-1]], dict):
+        tree[path[-1]] = entry
+
+
+def latest() -> Version:
+    """The mapping of the newest known module version (for a call whose version is not written)."""
+    label = max(data()["versions"], key=_key)
+    return Version(label, False, data()["versions"][label]["map"])
