@@ -27,3 +27,21 @@ async def test_a_module_parameter_is_checked_where_written_and_rechecked_when_ed
         change(client, uri, 2, (end_line, end_col, end_line, end_col, f', "sha256Checksum": "{SHA}"'))
         items = await diagnostics(client, uri, 2)
         assert [(d.code, d.range.start.line) for d in items] == [("AIB301", pos(text, '"scriptUri"', nth=1)[0])]
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+async def test_a_bicep_module_call_is_checked_on_its_params_and_rechecked_when_edited(preset):
+    from test_bicep_module import HEAD, call
+
+    text = HEAD + call("image-001", checksum=False)
+    uri = f"file:///tmp/aiblint-lsp-module-{preset}.bicep"
+    async with session(preset) as client:
+        open_doc(client, uri, text, language="bicep")
+        items = await diagnostics(client, uri, 1)
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in items] == [
+            ("AIB301", *pos(text, "scriptUri")), ("AIB301", *pos(text, "scriptUri", nth=1))]
+        # Give the customizer its checksum in the params: its finding goes, the validator's stays.
+        end_line, end_col = pos(text, "/install-tools.sh'", after=len("/install-tools.sh'"))
+        change(client, uri, 2, (end_line, end_col, end_line, end_col, f"\n        sha256Checksum: '{SHA}'"))
+        items = await diagnostics(client, uri, 2)
+        assert [(d.code, d.range.start.line) for d in items] == [("AIB301", pos(text, "scriptUri", nth=1)[0] + 1)]
