@@ -156,6 +156,8 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
             evaluator = Evaluator(root.arm_view, document=root)
             for t in found:
                 t.arm = evaluator
+                if t.module_call is not None:  # the body's containers (spanning the params) are not text to fix
+                    evaluator.sites.add(t.node.span)
         return found
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".

@@ -149,3 +149,26 @@ def test_verbose_names_the_module_version(tmp_path):
     assert ("image template (Bicep, made by the verified image-template module 0.6.1, mapped as 0.6, API version "
             "2024-02-01): checked properties, source, customize; not checked: distribute (the module builds them "
             "from 'distributions')") in r.out + r.err
+
+
+def test_params_written_as_an_expression_are_not_checked_and_said_so():
+    text = "var base = {}\n" + HEAD + call("image-001", checksum=False).split("  params: {")[0] \
+        + "  params: union(base, {})\n}\n"
+    assert lint(text, "main.bicep") == [Found(
+        "AIB001", at(text, "union(base, {})"),
+        "The template's properties are not checked: the module's params are not written as an object, "
+        "and aiblint does not evaluate Bicep expressions")]
+
+
+def test_a_missing_image_source_is_reported_on_the_params():
+    text = HEAD + call("image-002", checksum=True)
+    start = text.index("    imageSource: {")
+    text = text[:start] + text[text.index("    distributions:"):]
+    params = text.index("{", text.index("params:"))
+    line = text.count("\n", 0, params)
+    found = lint(text, "main.bicep")
+    # On the params object (the module requires imageSource); no fix: the body around the params is not text.
+    assert [(f.code, f.range[:2], f.message) for f in found] == [
+        ("AIB203", (line, params - text.rfind("\n", 0, params) - 1), "Missing required property 'source' in 'properties'")]
+    result = run(text, "main.bicep")
+    assert apply_text(result.document.text, choose(result.diagnostics, unsafe=True))[0] == result.document.text

@@ -115,14 +115,18 @@ def module_template(call, parent: Node) -> ModuleTemplate:
     parent (the file's root: the scope the params' expressions are evaluated in)."""
     version = nearest(call.version) if call.version else latest()
     params = call.node.get("params")
-    span = params.span if isinstance(params, ObjectNode) else call.node.span
+    span = params.span if params is not None else call.node.span
     tree: dict = {}
+    if not isinstance(params, ObjectNode):
+        # Params given as an expression: the properties are unknown (AIB001 says so).
+        reason = "the module's params are not written as an object, and aiblint does not evaluate Bicep expressions"
+        _put(tree, ["properties"], (Opaque(span, "string", "[params()]", reason), None))
     for path, reason in _BUILT.items():
         _put(tree, path.split("."), (Built(span, "string", "[module()]", reason), None))
+    if not isinstance(params, ObjectNode) or params.get("location") is None:
+        reason = "the module's default location is the resource group's"
+        _put(tree, ["location"], (Built(span, "string", "[resourceGroup().location]", reason), None))
     if isinstance(params, ObjectNode):
-        if params.get("location") is None:
-            reason = "the module's default location is the resource group's"
-            _put(tree, ["location"], (Built(span, "string", "[resourceGroup().location]", reason), None))
         for member in params.members:
             if member.value is None:
                 continue
@@ -149,13 +153,13 @@ def module_template(call, parent: Node) -> ModuleTemplate:
 
 
 def _put(tree: dict, path: list[str], entry) -> None:
+    """Place ``entry`` at ``path`` in ``tree`` (nested dicts); a place already taken, or under a value, is kept."""
     for step in path[:-1]:
-        nxt = tree.get(step)
+        nxt = tree.setdefault(step, {})
         if not isinstance(nxt, dict):
-            nxt = tree[step] = {}
+            return
         tree = nxt
-    if path[-1] not in tree or not isinstance(tree[path[-1]], dict):
-        tree[path[-1]] = entry
+    tree.setdefault(path[-1], entry)
 
 
 def latest() -> Version:
