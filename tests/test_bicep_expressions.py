@@ -156,3 +156,12 @@ def test_a_param_without_default_is_given_at_deployment():
     found = [f for f in lint(text, "main.bicep") if f.code == "AIB001"]
     assert found == [Found("AIB001", at(text, "steps", 2), "The customizers ('customize') are not checked: "
                            "the parameter 'steps' has no default value; it is given at deployment")]
+
+
+def test_a_string_literal_that_reads_as_an_arm_expression_is_not_evaluated():
+    # In Bicep '[toLower('X')]' is text (ARM would write it "[[toLower('X')]"); read as ARM it would be "x".
+    text = OPAQUE.replace("name: '${prefix}-vm'", "name: '[toLower(\\'CONTOSO-VM\\')]'")
+    (t,) = run(text, "main.bicep").templates
+    name = t.node.get("name")
+    assert name.value == "[toLower('CONTOSO-VM')]" and isinstance(t.arm.evaluate(name), Opaque)
+    assert [f.code for f in lint(text, "main.bicep")] == ["AIB001"]

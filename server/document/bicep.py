@@ -33,7 +33,7 @@ import time
 
 from ..diagnostics import Span, TextEdit
 from .carrier import Carrier, Problem
-from .nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode, attach
+from .nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode, attach, is_expression_text
 from .treesitter import error_spans, ts_parser
 
 IMAGE_TEMPLATES = b"microsoft.virtualmachineimages/imagetemplates@"
@@ -370,6 +370,9 @@ class _Builder:
             if (b"${" not in raw or not self._interpolated(cursor)) and not n.has_error:
                 text = raw.decode("utf-8", "replace")
                 value = text[1:-1] if b"\\" not in raw and not raw.startswith(b"'''") else decode_string(text)
+                if b"[" in raw and is_expression_text(value):
+                    # Text that reads as an ARM expression (ARM would write it "[[..."): never evaluated as one.
+                    return ForeignExpression(Span(s, e), "string", value, text)
                 return ScalarNode(Span(s, e), "string", value, text)
         elif kid == k.number:
             raw = data[s:e].decode("ascii", "replace")

@@ -88,7 +88,8 @@ class ScalarNode(Node):
 
 
 class ForeignExpression(ScalarNode):
-    """An expression of the carrier's own language (a Bicep expression), held as the string ``[<text>]``.
+    """An expression of the carrier's own language (a Bicep expression), held as the string ``[<text>]``
+    (or a Bicep string literal whose text reads as an ARM expression).
 
     It counts as an expression everywhere (checks skip it), but it is not ARM: the
     ARM evaluator never reads its text (``['${prefix}-vm']`` would be the literal
