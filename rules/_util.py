@@ -17,7 +17,8 @@ Walking a template:
 * :func:`duplicates` finds repeated names in an array (AIB302, AIB303).
 
 Building fixes, written by the document's carrier (in YAML only scalar
-replacements, else ``None``):
+replacements, else ``None``; never in a value built by an ARM expression, see
+:func:`built`):
 
 * :func:`insert_member` — a :class:`TextEdit` adding ``"name": value`` to an
   object, with the comma and indentation of its neighbours;
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
+from aiblint.armexpr import is_synthetic
 from aiblint.diagnostics import Related, TextEdit
 from aiblint.document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
 
@@ -65,10 +67,19 @@ def properties(ctx) -> ObjectNode | None:
 
 
 def _object(ctx, node: Node | None) -> ObjectNode | None:
-    for value, _ref in ctx.values(node):
+    return _object_ref(ctx, node)[0]
+
+
+def _object_ref(ctx, node: Node | None) -> tuple[ObjectNode | None, Node | None]:
+    """The object ``node`` stands for, with the ARM expression that led to it (None for a literal)."""
+    for value, ref in ctx.values(node):
         if isinstance(value, ObjectNode):
-            return value
-    return None
+            return value, ref
+    return None, None
+
+
+def _properties_ref(ctx) -> tuple[ObjectNode | None, Node | None]:
+    return _object_ref(ctx, ctx.template.node.get("properties")) if ctx.template else (None, None)
 
 
 def string_values(ctx, node: Node | None) -> Iterator[tuple[ScalarNode, Node | None]]:
@@ -90,34 +101,35 @@ def member_string(ctx, obj: ObjectNode, name: str) -> str | None:
     return string_value(ctx, obj.get(name))
 
 
-def _elements(ctx, array_node: Node | None) -> Iterator[Element]:
+def _elements(ctx, array_node: Node | None, via: Node | None = None) -> Iterator[Element]:
+    """The objects of an array; ``via`` is the expression that built the object holding the array."""
     for array, ref in ctx.values(array_node):
         if not isinstance(array, ArrayNode):
             continue
         for index, item in enumerate(array.items):
             for obj, item_ref in ctx.values(item):
                 if isinstance(obj, ObjectNode):
-                    yield Element(obj, member_string(ctx, obj, "type"), array, index, item_ref or ref)
+                    yield Element(obj, member_string(ctx, obj, "type"), array, index, item_ref or ref or via)
                     break
 
 
 def customizers(ctx) -> Iterator[Element]:
     """The items of ``properties.customize``."""
-    props = properties(ctx)
-    return _elements(ctx, props.get("customize") if props else None)
+    props, via = _properties_ref(ctx)
+    return _elements(ctx, props.get("customize") if props else None, via)
 
 
 def validators(ctx) -> Iterator[Element]:
     """The items of ``properties.validate.inVMValidations``."""
-    props = properties(ctx)
-    validate = _object(ctx, props.get("validate")) if props else None
-    return _elements(ctx, validate.get("inVMValidations") if validate else None)
+    props, via = _properties_ref(ctx)
+    validate, ref = _object_ref(ctx, props.get("validate")) if props else (None, None)
+    return _elements(ctx, validate.get("inVMValidations") if validate else None, ref or via)
 
 
 def distributors(ctx) -> Iterator[Element]:
     """The items of ``properties.distribute``."""
-    props = properties(ctx)
-    return _elements(ctx, props.get("distribute") if props else None)
+    props, via = _properties_ref(ctx)
+    return _elements(ctx, props.get("distribute") if props else None, via)
 
 
 def copy_inputs(ctx, obj: ObjectNode | None, array_name: str) -> Iterator[ObjectNode]:
@@ -205,12 +217,19 @@ def source_os(ctx) -> str | None:
 # Fix edits
 
 
+def built(node: Node | None) -> bool:
+    """True for a value built by an ARM expression: it has no text of its own that a fix could edit."""
+    return is_synthetic(node)
+
+
 def replace_value(ctx, node: Node, value) -> TextEdit | None:
     """Replace ``node`` (a value) with ``value`` (a Python value, written in the document's syntax).
 
     A string starting with ``[`` is an ARM expression: pass it already escaped
     (``"[[..."``) if a literal is meant.
     """
+    if built(node):
+        return None
     return ctx.document.carrier.replace_value(ctx.document, node, value)
 
 
@@ -222,16 +241,22 @@ def rename_key(ctx, member: Member, name: str) -> TextEdit | None:
 def insert_member(ctx, obj: ObjectNode, name: str, value, after: Member | None = None) -> TextEdit | None:
     """Add ``name: value`` to ``obj`` after member ``after`` (default: after the last member),
     laid out like its neighbours. ``value`` is a Python value."""
+    if built(obj):
+        return None
     return ctx.document.carrier.insert_member(ctx.document, obj, name, value, after)
 
 
 def remove_member(ctx, obj: ObjectNode, member: Member) -> TextEdit | None:
     """Delete ``member`` from ``obj`` (with its separating comma where the syntax has one)."""
+    if built(obj):
+        return None
     return ctx.document.carrier.remove_member(ctx.document, obj, member)
 
 
 def insert_item(ctx, after: Node, value) -> TextEdit | None:
     """Add ``value`` (a Python value) to an array right after its item ``after``, laid out like it."""
+    if built(after) or not isinstance(after.parent, ArrayNode) or built(after.parent):
+        return None
     return ctx.document.carrier.insert_item(ctx.document, after, value)
 
 

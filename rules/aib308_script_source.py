@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from aiblint.diagnostics import Fix
 
-from ._util import api_at_least, customizers, insert_member, remove_member, rename_key, validators
+from ._util import api_at_least, built, customizers, insert_member, remove_member, rename_key, validators
 
 CODE = "AIB308"
 NAME = "script-source"
@@ -101,7 +101,7 @@ def check(ctx):
                         old.key_span,
                         f'{where} has no {uri_name} or inline: "{old_name}" is called "{uri_name}" '
                         f"in API version {ctx.api_version}",
-                        fixes=(fix,),
+                        fixes=() if built(obj) else (fix,),
                     )
                     continue
                 empty = [m for m in (obj.member(uri_name), obj.member("inline")) if m is not None]

@@ -39,6 +39,7 @@ from .settings import Settings
 
 MARKER = b"virtualmachineimages"
 BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
+BICEP_MODULE_MARKER = b"virtual-machine-images/image-template"  # the verified image-template module
 # A file whose checking takes longer than this is given up (a bug, never expected: 10 MB take ~6 s).
 FILE_TIME_LIMIT = 60
 
@@ -121,7 +122,7 @@ def _may_hold_template(data: bytes, path: str = "") -> bool:
     """Cheap pre-filter for walked files: could this text be a template at all?"""
     low = data.lower()
     if path.lower().endswith(".bicep"):
-        return BICEP_MARKER in low
+        return BICEP_MARKER in low or BICEP_MODULE_MARKER in low
     return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
 
 
@@ -344,6 +345,8 @@ class Run:
 
                 traceback.print_exc()
             return None
+        if self.args.verbose:
+            self._list_templates(path, doc, result.templates)
         diagnostics = list(result.diagnostics)
         is_template = bool(result.templates) or (doc.has_syntax_error and MARKER in data.lower())
         if not result.templates:
@@ -370,6 +373,21 @@ class Run:
         if self.args.verbose:
             print(f"{_display(path)}: skipped: {reason}", file=sys.stderr)
         return None
+
+    def _list_templates(self, path: str, doc, templates) -> None:
+        """``--verbose``: every template found, and which of its parts were checked."""
+        from .arm import coverage, template_label
+
+        for t in templates:
+            pos = doc.lines.position(t.node.span.start)
+            parts = coverage(t)
+            checked = [p.name for p in parts if p.checked]
+            line = f"{_display(path)}:{pos.line + 1}:{pos.character + 1}: {template_label(t)}: "
+            line += f"checked {', '.join(checked)}" if checked else "nothing checked"
+            for p in parts:
+                if not p.checked:
+                    line += f"; not checked: {p.name} ({p.reason})"
+            print(line, file=sys.stderr)
 
     def _lint(self, doc, prof: Profile):
         from .engine import lint

@@ -82,10 +82,14 @@ class Context:
     def values(self, node: Node | None) -> Iterator[tuple[Node, Node | None]]:
         """The literal values ``node`` stands for, each with the node that refers to it.
 
-        A literal yields itself (reference None). ``[parameters('p')]`` yields the
-        parameter's ``defaultValue`` and each of its ``allowedValues``;
-        ``[variables('v')]`` yields the variable's value; both with ``node`` as the
-        reference (for related information). Other ARM expressions yield nothing.
+        A literal yields itself (reference None). An ARM expression yields its
+        value as far as it is known without Azure (:mod:`aiblint.armexpr`), with
+        ``node`` as the reference (for related information): a bare
+        ``[parameters('p')]`` the value an enclosing deployment passes, else the
+        default and each of the ``allowedValues``; ``[variables('v')]`` the
+        variable's value; anything else its one value. A value built by an
+        expression is synthetic (no fix may edit it); a value known only at
+        deployment yields nothing.
         """
         if node is None:
             return iter(())
@@ -93,7 +97,7 @@ class Context:
             return iter(((node, None),))  # a literal stands for itself
         from .arm import literal_values
 
-        return literal_values(node, self.template.arm_root if self.template else None)
+        return literal_values(node, self.template.arm if self.template else None)
 
     def text(self, span: Span) -> str:
         return self.document.slice(span)

@@ -29,10 +29,12 @@ Decisions (also in the rule documentation):
 * The range of ``buildTimeoutInMinutes`` is left to AIB305 (build-timeout) and
   the value of ``identity.type`` to AIB311 (single-identity); their type is
   still checked here.
-* A resource ID, object or array given as ``[parameters('p')]`` or
-  ``[variables('v')]`` is checked in the parameter's default and allowed
-  values, or the variable's value, where they are literal and not empty (the
-  finding on that value, with the use as related information).
+* A resource ID, object or array given as an ARM expression is checked in
+  its value where that is known (:mod:`aiblint.armexpr`): the value a nested
+  deployment passes to a parameter, else the parameter's default and allowed
+  values, a variable's value, or what template functions build; not when it is
+  empty (the finding on the literal the value came from, with the innermost use
+  as related information; no fix on a value built by an expression).
 * A missing ``sha256Checksum`` in an ISO source is left to AIB301
   (missing-sha256), so that it is reported once.
 """
@@ -81,6 +83,8 @@ REQUIRED_CHECKED_ELSEWHERE = frozenset({("source", "ISO", "sha256Checksum")})
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 _EXPRESSION = re.compile(r"^\s*\[(?!\[).*\]\s*$", re.S)
+# How many expressions inside each other's values are followed at most.
+MAX_FOLLOWED = 32
 _patterns: dict[str, re.Pattern | None] = {}
 
 
@@ -226,6 +230,7 @@ class _Checker:
         self.out: list[Diagnostic] = []
         self.broken = ctx.document.broken_spans
         self.via: Node | None = None  # the expression whose parameter/variable value is being checked
+        self.following: set[int] = set()  # the expressions whose values are being checked
 
     # -- output ---------------------------------------------------------------
 
@@ -253,8 +258,15 @@ class _Checker:
             message += self.suffix
         if self.via is not None and not related:
             related = (Related(self.via.span, "value used here"),)
+        if fix is not None and self.built(span):
+            fix = None  # the value was built by an ARM expression: there is no literal to edit
         self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity,
                                    fixes=(fix,) if fix else (), related=related))
+
+    def built(self, span: Span) -> bool:
+        """Whether ``span`` is an ARM expression whose value was built by evaluating it."""
+        arm = self.template.arm
+        return arm is not None and span in arm.sites
 
     def case_severity(self) -> Severity:
         return ERROR if self.strict else WARNING
@@ -332,7 +344,7 @@ class _Checker:
         if _is_expression(node):
             if spec.type == "string" and spec.resource_id:
                 self.referred_resource_ids(node, spec.resource_id, label)
-            elif spec.type in ("object", "map", "array") and self.via is None:
+            elif spec.type in ("object", "map", "array"):
                 self.referred_value(node, spec, steps, label)
             return
         kind = spec.type
@@ -453,19 +465,26 @@ class _Checker:
         self.emit("AIB208", span, message[0].upper() + message[1:], related=related)
 
     def referred_value(self, node: ScalarNode, spec, steps: tuple, label: str) -> None:
-        """An object or array given as ``[parameters('p')]``/``[variables('v')]``: checked where it is written.
+        """An object or array given as an ARM expression: checked in its value, where that is written.
 
-        An empty default (``{}``, ``[]``) means "no default": the deployment passes the value.
+        A parameter's value is checked in the literal passed to it or in its default; an
+        object or array built by template functions in what they build (the literals inside
+        keep their own place). An empty default (``{}``, ``[]``) means "no default": the
+        deployment passes the value. Related information points at the innermost use.
         """
+        if id(node) in self.following or len(self.following) > MAX_FOLLOWED:
+            return  # a value that contains its own use, or a chain too long to follow
         for value, ref in self.ctx.values(node):
             if ref is None or _is_expression(value) or isinstance(value, (ObjectNode, ArrayNode)) and \
                     not (value.members if isinstance(value, ObjectNode) else value.items):
                 continue
-            self.via = node
+            outer, self.via = self.via, node
+            self.following.add(id(node))
             try:
                 self.value(value, spec, steps, label)
             finally:
-                self.via = None
+                self.via = outer
+                self.following.discard(id(node))
 
     def referred_resource_ids(self, node: ScalarNode, form_name: str, label: str) -> None:
         """A resource ID given as ``[parameters('p')]``/``[variables('v')]``: their literal values."""

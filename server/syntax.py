@@ -50,7 +50,7 @@ def duplicate_keys(document) -> Iterator[Diagnostic]:
                 names = [m.name for m in members]
                 if len(set(names)) != len(names):
                     yield from _duplicates(members, _in_parameter_declaration(node))
-        stack.extend(c for c in children if c is not None and type(c) is not ScalarNode)
+        stack.extend(c for c in children if c is not None and not isinstance(c, ScalarNode))
 
 
 def _in_parameter_declaration(node: ObjectNode) -> bool:

@@ -12,7 +12,10 @@ Four places hold an imageTemplate body:
 * nested deployments (``Microsoft.Resources/deployments`` with an inline
   ``properties.template``), searched recursively;
 * a Bicep ``resource`` declaration of that type (found by the Bicep carrier,
-  :mod:`aiblint.document.bicep`; its version is in the type string).
+  :mod:`aiblint.document.bicep`; its version is in the type string), and a Bicep
+  call of the verified image-template module (``br/public:avm/res/virtual-machine-images/image-template:<v>``):
+  the template it creates, built from its ``params`` by the module's mapping
+  (:func:`aiblint.modules.module_template`).
 
 For each template the API version is resolved: a literal ``apiVersion``, or
 ``[parameters('x')]`` / ``[variables('y')]`` whose default is a literal; anything
@@ -51,7 +54,8 @@ class Template:
     node: ObjectNode
     form: str  # "raw", "arm" or "bicep"
     api_version: str
-    # How the version was found: "literal", "parameter", "variable" or "default".
+    # How the version was found: "literal", "parameter", "variable", "module" (the one a module deploys)
+    # or "default".
     version_source: str
     # The ``apiVersion`` value node (None when absent).
     version_node: Node | None = None
@@ -68,6 +72,12 @@ class Template:
     # How the versions were found, for messages ("API version 2019-05-01-preview from
     # azuredeploy.parameters.json"); None when the template writes its version.
     version_note: str | None = None
+    # The document's expression evaluator (ARM templates and Bicep files; shared by its templates).
+    arm: object | None = None
+    # For a Bicep call of the verified image-template module: the call and the mapping version used
+    # (the body is then built from the call's params, see aiblint.modules.module_template).
+    module_call: object | None = None
+    module_version: object | None = None
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -138,14 +148,29 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
         return []
     declared = getattr(root, "declared_templates", None)
     if declared is not None:  # Bicep: the carrier found the resource declarations
-        return [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
+        from .armexpr import Evaluator
+
+        found = [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
+        found += [_module_call(c, root, known_versions, default_version) for c in root.module_calls]
+        if found:
+            evaluator = Evaluator(root.arm_view, document=root)
+            for t in found:
+                t.arm = evaluator
+                if t.module_call is not None:  # the body's containers (spanning the params) are not text to fix
+                    evaluator.sites.add(t.node.span)
+        return found
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".
     if rtype is not None and rtype.lower() == IMAGE_TEMPLATES:
         return [_make(root, "raw", None, known_versions, default_version)]
     if is_arm_template(root):
+        from .armexpr import Evaluator
+
         found: list[Template] = []
         _scan_arm(root, known_versions, default_version, found, depth=0)
+        evaluator = Evaluator(root)
+        for t in found:
+            t.arm = evaluator
         return found
     if looks_like_raw_body(root):
         return [_make(root, "raw", None, known_versions, default_version)]
@@ -389,3 +414,14 @@ def _declared(d, arm_view: ObjectNode, known, default: str) -> Template:
     t = Template(node=d.node, form="bicep", api_version=default, version_source="literal",
                  version_node=d.version_node, arm_root=arm_view)
     return _take_version(t, text, known, default)
+
+
+def _module_call(call, root: ObjectNode, known, default: str) -> Template:
+    """The template a Bicep call of the verified image-template module creates (its API version is the
+    one the module deploys)."""
+    from .modules import module_template
+
+    made = module_template(call, root)
+    t = Template(node=made.body, form="bicep", api_version=default, version_source="module",
+                 arm_root=root.arm_view, module_call=call, module_version=made.version)
+    return _take_version(t, made.api_version or "", known, default)

@@ -320,6 +320,8 @@ def test_verbose_names_skipped_files_and_the_config(tmp_path):
         f"aiblint: using configuration {tmp_path / '.aiblint.yaml'}",
         "d/data.json: skipped: no Image Builder template",
         "d/package.json: skipped: no Image Builder template",
+        "d/t.json:1:1: image template (raw body, API version 2024-02-01): "
+        "checked properties, source, customize, distribute",
     ]
     assert run("--check", "d", cwd=tmp_path).err == ""
 

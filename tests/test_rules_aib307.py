@@ -89,5 +89,9 @@ def test_arm_parameters_decide_the_os_only_when_all_values_agree():
     mixed = {"publisher": {"type": "string", "defaultValue": "MicrosoftWindowsServer",
                            "allowedValues": ["MicrosoftWindowsServer", "Canonical"]}}
     assert lint(arm(props, parameters=mixed, variables={"offer": "WindowsServer"}), codes="AIB307") == []
+    # A publisher computed from known values is evaluated; one known only at deployment decides nothing.
     computed = dict(source, publisher="[toLower('MicrosoftWindowsServer')]")
-    assert lint(arm(dict(props, source=computed), variables={"offer": "WindowsServer"}), codes="AIB307") == []
+    assert [f.code for f in lint(arm(dict(props, source=computed), variables={"offer": "WindowsServer"}),
+                                 codes="AIB307")] == ["AIB307"]
+    deployed = dict(source, publisher="[reference('img').publisher]")
+    assert lint(arm(dict(props, source=deployed), variables={"offer": "WindowsServer"}), codes="AIB307") == []

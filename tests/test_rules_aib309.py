@@ -80,7 +80,14 @@ def test_arm_parameter_default_and_allowed_values():
     (d,) = diagnostics(text, "AIB309")
     assert [r.message for r in d.related] == ["value used here"]
     assert not d.fixes  # a parameter's value may serve other uses
-    assert lint(arm(dict(props, customize=[file_step("[concat('/srv/', 'a')]")])), codes="AIB309") == []
+    # A destination built from known values is evaluated and reported on the expression (no fix);
+    # one that depends on the deployment is not judged.
+    text = arm(dict(props, customize=[file_step("[concat('/srv/', 'a')]")]))
+    (d,) = diagnostics(text, "AIB309")
+    assert d.span.start == text.encode().index(b'"[concat(') and not d.fixes
+    assert "/srv/a" in d.message
+    assert lint(arm(dict(props, customize=[file_step("[concat('/srv/', reference('x').name)]")])),
+                codes="AIB309") == []
 
 
 def test_versions_without_file_step_are_left_to_the_schema_check():

@@ -16,7 +16,9 @@ resolves Bicep references unchanged: a reference to a param or var is written
 into the tree as ``[parameters('p')]`` / ``[variables('v')]`` (with the span of
 the Bicep identifier), and every other expression (interpolation, calls,
 ternaries, property access, loops, lambdas, spreads) as the opaque expression
-``[<Bicep text>]`` that checks skip.
+``[<Bicep text>]`` that checks skip: a :class:`~aiblint.document.nodes.ForeignExpression`,
+which the ARM evaluator (:mod:`aiblint.armexpr`) never reads as ARM and takes as
+known only at deployment.
 
 Syntax the grammar cannot read is never reported (the Bicep compiler owns
 syntax); checks stay quiet next to it, and fixes are applied only while the
@@ -31,10 +33,17 @@ import time
 
 from ..diagnostics import Span, TextEdit
 from .carrier import Carrier, Problem
-from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
+from .nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode, attach, is_expression_text
 from .treesitter import error_spans, ts_parser
 
 IMAGE_TEMPLATES = b"microsoft.virtualmachineimages/imagetemplates@"
+# The verified image-template module (avm/res/virtual-machine-images/image-template), lower-case.
+IMAGE_TEMPLATE_MODULE = b"virtual-machine-images/image-template"
+# Its references: from a registry (``br/public:``, a ``br/<alias>:`` or ``br:<registry>/...``, with the
+# module version) or a local path to its source.
+_MODULE_REFERENCE = re.compile(
+    r"br(?:/[\w.-]+)?:(?:[^:']*/)?virtual-machine-images/image-template:(?P<version>[\w.-]+)"
+    r"|(?:[^:']*/)?virtual-machine-images/image-template(?:/main\.(?:bicep|json))?/?", re.I)
 MAX_DEPTH = 128
 # tree-sitter-bicep's error recovery is slow on garbage (200 KB of random text takes ~40 s): parsing
 # is cancelled after this long, and the file reported as unreadable.
@@ -58,17 +67,37 @@ class Declared:
         self.name = name
 
 
+class ModuleCall:
+    """One call of the verified image-template module: the module's value (with ``params``), the
+    reference string, and the module version written in it (None for a local path)."""
+
+    __slots__ = ("node", "reference", "version", "name")
+
+    def __init__(self, node: ObjectNode, reference: ScalarNode, version: str | None, name: str):
+        self.node = node
+        self.reference = reference
+        self.version = version
+        self.name = name
+
+
 class BicepRoot(ObjectNode):
     """The value tree of a Bicep file (see the module docstring)."""
 
-    __slots__ = ("declared_templates", "arm_view", "other_resources")
+    __slots__ = ("declared_templates", "module_calls", "arm_view", "other_resources")
 
     def __init__(self, span: Span, members: list[Member]):
         super().__init__(span, members)
         self.declared_templates: list[Declared] = []
+        self.module_calls: list[ModuleCall] = []
         self.arm_view = ObjectNode(span, [])
         # The file's other resource declarations in ARM shape, by symbolic name (the view's ``resources``).
         self.other_resources: list[Member] = []
+
+
+def module_reference(text: str) -> tuple[bool, str | None]:
+    """Whether the module path ``text`` is the verified image-template module, and its version."""
+    m = _MODULE_REFERENCE.fullmatch(text.strip())
+    return (m is not None, m.group("version") if m else None)
 
 
 # --------------------------------------------------------------------------
@@ -149,11 +178,11 @@ def escape(text: str) -> str:
 # Building the value tree
 
 
-def _expression(ts, data: bytes) -> ScalarNode:
-    """An opaque expression: a string ``[<text>]`` that every check treats as unknown."""
+def _expression(ts, data: bytes) -> ForeignExpression:
+    """An opaque expression: a string ``[<text>]`` that every check treats as unknown (never evaluated as ARM)."""
     raw = data[ts.start_byte:ts.end_byte].decode("utf-8", "replace")
     text = " ".join(raw.split())
-    return ScalarNode(Span(ts.start_byte, ts.end_byte), "string", "[" + (" " if text.startswith("[") else "")
+    return ForeignExpression(Span(ts.start_byte, ts.end_byte), "string", "[" + (" " if text.startswith("[") else "")
                       + text + "]", raw)
 
 
@@ -194,6 +223,8 @@ class _Builder:
                     root.members.append(member)
             elif c.type == "resource_declaration":
                 self.resource(c, root)
+            elif c.type == "module_declaration":
+                self.module(c, root)
             if c.type != "comment":
                 decorators = None
         for m in root.members:
@@ -300,6 +331,27 @@ class _Builder:
         root.other_resources.append(Member(self.text(name), Span(name.start_byte, name.end_byte), resource,
                                            Span(ts.start_byte, ts.end_byte)))
 
+    def module(self, ts, root: BicepRoot) -> None:
+        """A call of the verified image-template module (its template is built by :mod:`aiblint.modules`)."""
+        ref = next((c for c in ts.children if c.type == "string"), None)
+        if ref is None or b"${" in self.data[ref.start_byte:ref.end_byte]:
+            return
+        raw = self.text(ref)
+        if raw.startswith("'''") or len(raw) < 2 or not raw.endswith("'"):
+            return
+        found, version = module_reference(raw[1:-1])
+        if not found:
+            return
+        node = self.body(ts)
+        if node is None:
+            return
+        name = _first(ts, "identifier")
+        label = self.text(name) if name is not None else "module"
+        key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
+        root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
+        reference = ScalarNode(Span(ref.start_byte, ref.end_byte), "string", raw[1:-1], raw)
+        root.module_calls.append(ModuleCall(node, reference, version, label))
+
     def value(self, ts, depth: int) -> Node:
         """The value node of the tree-sitter node ``ts`` (walked with a cursor: no child lists)."""
         return self._value(ts.walk(), depth)
@@ -318,6 +370,9 @@ class _Builder:
             if (b"${" not in raw or not self._interpolated(cursor)) and not n.has_error:
                 text = raw.decode("utf-8", "replace")
                 value = text[1:-1] if b"\\" not in raw and not raw.startswith(b"'''") else decode_string(text)
+                if b"[" in raw and is_expression_text(value):
+                    # Text that reads as an ARM expression (ARM would write it "[[..."): never evaluated as one.
+                    return ForeignExpression(Span(s, e), "string", value, text)
                 return ScalarNode(Span(s, e), "string", value, text)
         elif kid == k.number:
             raw = data[s:e].decode("ascii", "replace")
@@ -441,6 +496,7 @@ class _Kinds:
         self.string, self.number, self.boolean, self.null = one("string"), one("number"), one("boolean"), one("null")
         self.interpolation = one("interpolation")
         self.resource_declaration = one("resource_declaration")
+        self.module_declaration = one("module_declaration")
         self.colon = lang.id_for_node_kind(":", False)
         self.identifiers = frozenset(ids["identifier"])
         self.comments = frozenset(ids["comment"] | ids["diagnostic_comment"])
@@ -592,22 +648,31 @@ def key_text(name: str) -> str:
 
 
 def template_declarations(tree, data: bytes) -> list[tuple[int, int]]:
-    """(start, end) of each top-level imageTemplates resource declaration that is not ``existing``."""
+    """(start, end) of each top-level imageTemplates resource declaration that is not ``existing``, and of
+    each call of the verified image-template module."""
     out = []
     resource = _kinds().resource_declaration
+    module = _kinds().module_declaration
     cursor = tree.walk()
     if not cursor.goto_first_child():
         return out
     while True:
         n = cursor.node
-        if n.kind_id == resource:
+        if n.kind_id == resource or n.kind_id == module:
             start, end = n.start_byte, n.end_byte
             equals = data.find(b"=", start, end)
-            head = data[start:equals if equals >= 0 else end]
-            if IMAGE_TEMPLATES in head.lower() and b" existing" not in head:
+            head = data[start:equals if equals >= 0 else end].lower()
+            if (IMAGE_TEMPLATES in head and b" existing" not in head) if n.kind_id == resource \
+                    else IMAGE_TEMPLATE_MODULE in head:
                 out.append((start, end))
         if not cursor.goto_next_sibling():
             return out
+
+
+def declares_templates(data: bytes) -> bool:
+    """Whether Bicep text may declare an imageTemplates resource or call the verified image-template module."""
+    low = data.lower()
+    return IMAGE_TEMPLATES in low or IMAGE_TEMPLATE_MODULE in low
 
 
 class BicepCarrier(Carrier):
@@ -616,7 +681,7 @@ class BicepCarrier(Carrier):
     def parse(self, data: bytes, old_tree=None):
         """The syntax tree; None for a file that declares no imageTemplates resource (nothing to check)
         or that the grammar could not read within :data:`PARSE_SECONDS`."""
-        if IMAGE_TEMPLATES not in data.lower():
+        if not declares_templates(data):
             return None
         parser = ts_parser("bicep")
         deadline = time.monotonic() + PARSE_SECONDS
@@ -637,7 +702,7 @@ class BicepCarrier(Carrier):
 
     def build(self, doc):
         if doc.tree is None:
-            if IMAGE_TEMPLATES not in doc.data.lower():
+            if not declares_templates(doc.data):
                 return None, []
             return None, [Problem("AIB100", f"The Bicep file could not be read within {PARSE_SECONDS:g} s (its syntax "
                                   "is too broken); nothing was checked", Span(0, 0))]
@@ -664,7 +729,7 @@ class BicepCarrier(Carrier):
         if not root.has_error:
             return False
         data = doc.data
-        return any((c.has_error or c.is_missing) and IMAGE_TEMPLATES in data[c.start_byte:c.end_byte].lower()
+        return any((c.has_error or c.is_missing) and declares_templates(data[c.start_byte:c.end_byte])
                    for c in root.children)
 
     def comment_spans(self, doc):

@@ -87,6 +87,18 @@ class ScalarNode(Node):
         return f"ScalarNode({self.kind}, {self.value!r})"
 
 
+class ForeignExpression(ScalarNode):
+    """An expression of the carrier's own language (a Bicep expression), held as the string ``[<text>]``
+    (or a Bicep string literal whose text reads as an ARM expression).
+
+    It counts as an expression everywhere (checks skip it), but it is not ARM: the
+    ARM evaluator never reads its text (``['${prefix}-vm']`` would be the literal
+    ``${prefix}-vm`` in ARM) and takes its value as known only at deployment.
+    """
+
+    __slots__ = ()
+
+
 class Member:
     """One ``"key": value`` pair of an object; ``value`` is None while it is missing."""
 

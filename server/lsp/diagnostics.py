@@ -58,9 +58,10 @@ class _Skip(Exception):
 
 
 def might_be_template(data: bytes) -> bool:
-    """False when the text cannot hold a template (no ``source`` key and no imageTemplates type)."""
+    """False when the text cannot hold a template (no ``source`` key, no imageTemplates type and no call
+    of the verified image-template module)."""
     low = data.lower()
-    return b"imagetemplates" in low or b'"source"' in low
+    return b"imagetemplates" in low or b'"source"' in low or b"virtual-machine-images/image-template" in low
 
 
 def lsp_items(ls, od) -> list[dict]:
