@@ -41,9 +41,33 @@ def section(doc: str, title: str) -> str:
     return split(doc)[1].get(title, "")
 
 
+_RST_LITERAL = re.compile(r"(?<!`)``(?!`)(.+?)(?<!`)``(?!`)")
+
+
+def markdown(doc: str) -> str:
+    """A docstring as plain Markdown: reStructuredText ````literal```` markers become `` `literal` ``.
+
+    Fenced code blocks are left as they are.
+    """
+    out, fence = [], False
+    for line in doc.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+        elif not fence:
+            line = _RST_LITERAL.sub(lambda m: f"`{m.group(1)}`", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def severity_line(info) -> str:
+    """The default severity, and how the severity depends on the API version or the finding when it does."""
+    text = f"default severity: {info.severity.label}"
+    return f"{text}; {info.severity_note}" if info.severity_note else text
+
+
 def explain(info) -> str:
     """What ``aiblint --explain`` prints for a rule."""
-    return f"{info.code} {info.name} (default: {info.severity.label})\n\n{info.doc.strip()}\n"
+    return f"{info.code} {info.name} ({severity_line(info)})\n\n{markdown(info.doc.strip())}\n"
 
 
 def render_rules(registry) -> str:
@@ -62,11 +86,14 @@ def render_rules(registry) -> str:
     ]
     rules = list(registry)
     for r in rules:
-        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |")
+        default = r.severity.label + (" (varies)" if r.severity_note else "")
+        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {default} | {r.summary} |")
     for r in rules:
-        head, sections = split(r.doc)
+        head, sections = split(markdown(r.doc))
         first, _, rest = head.partition("\n")
         out += ["", f"## {r.code} {r.name}", "", f"Default severity: **{r.severity.label}**. {r.summary.rstrip('.')}."]
+        if r.severity_note:
+            out += ["", f"Severity: {r.severity_note}."]
         intro = rest.strip() if first.strip().upper().startswith(r.code) else head
         if intro:
             out += ["", intro]

@@ -12,6 +12,9 @@ import pytest
 
 from cliutil import BAD_REGION, BAD_REGION_AT, DUPLICATE, DUPLICATE_AT, GOOD, NOT_TEMPLATE, command, run, write
 
+from aiblint.docs import markdown
+from aiblint.rule import registry
+
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>AIB\d{3}) \[(?P<sev>error|warning|info)\] (?P<msg>.+)$")
 
 
@@ -46,7 +49,7 @@ def test_text_matches_json(tmp_path):
     text = run("--check", "t.json", cwd=tmp_path)
     rows = run("--check", "t.json", "--format", "json", cwd=tmp_path).json()
     expected = [f"t.json:{r['range']['start']['line'] + 1}:{r['range']['start']['character'] + 1}: "
-                f"{r['code']} [{r['severity']}] {r['message']}" for r in rows]
+                f"{r['code']} [{r['severity']}] {'[*] ' if r['fixable'] else ''}{r['message']}" for r in rows]
     assert text.out.splitlines()[:-1] == expected
     assert {r["code"] for r in rows} >= {"AIB300", "AIB303"}
     assert text.out.splitlines()[-1].startswith(f"{len(rows)} problems (")
@@ -177,8 +180,13 @@ def test_list_rules():
     lines = r.out.splitlines()
     assert re.match(r"^AIB000  not-a-template +info +", lines[0])
     assert any(re.match(r"^AIB105  unused-suppression +info +", x) for x in lines)
-    codes = [x.split()[0] for x in lines]
-    assert codes == sorted(codes)
+    codes = [x.split()[0] for x in lines if x.startswith("AIB")]
+    assert codes == sorted(codes) and len(codes) == len(list(registry()))
+    # A rule whose severity depends on the API version says how, on the line below it.
+    at = next(i for i, x in enumerate(lines) if x.startswith("AIB302"))
+    assert re.match(r"^AIB302  duplicate-customizer-name +error\* +", lines[at])
+    assert lines[at + 1].strip() == "* " + registry().get("AIB302").severity_note
+    assert "before API version 2021-10-01" in lines[at + 1] and "warning from 2021-10-01" in lines[at + 1]
 
 
 def test_explain_prints_the_rule_docstring():
@@ -186,8 +194,12 @@ def test_explain_prints_the_rule_docstring():
 
     r = run("--explain", "AIB105")
     assert r.code == 0
-    assert r.out.startswith("AIB105 unused-suppression (default: info)\n\n")
-    assert mod.__doc__.strip() in r.out
+    assert r.out.startswith("AIB105 unused-suppression (default severity: info)\n\n")
+    assert markdown(mod.__doc__.strip()) in r.out
+    r302 = run("--explain", "AIB302").out
+    assert r302.startswith("AIB302 duplicate-customizer-name (default severity: error; error for customizers before "
+                           "API version 2021-10-01")
+    assert "``" not in r302.replace("```", "") and "`name`" in r302
     assert run("--explain", "unused-suppression").out == r.out
     bad = run("--explain", "AIB999")
     assert bad.code == 2 and "no rule 'AIB999'" in bad.err

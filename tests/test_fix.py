@@ -129,7 +129,7 @@ def test_diff_writes_nothing(tmp_path):
     assert r.out.splitlines()[:3] == ["--- t.json", "+++ t.json", "@@ -23,7 +23,7 @@"]
     assert '-      { "type": "VHD", "runOutputName": "ubuntu-vhd" }\n' in r.out
     assert '+      { "type": "VHD", "runOutputName": "ubuntu-vhd-2" }\n' in r.out
-    assert r.err == "1 fix would be applied to 1 file\n"
+    assert r.err == "Would fix 1 problem in 1 file\n"
     r = run("--check", "--diff", "t.json", "--select", "AIB300", cwd=tmp_path)
     assert (r.code, r.out, r.err) == (0, "", "No fixes to apply\n")
 
