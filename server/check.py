@@ -296,7 +296,7 @@ class Run:
         args = self.args
         self._setup()
         # Working out what --fix fixes costs a re-check of each fixable file: only when the output shows it.
-        summary = not args.quiet and (args.format in LOG_FORMATS or args.statistics)
+        summary = not args.quiet and args.format in LOG_FORMATS
         self.counts_fixes = args.fix or args.diff or summary or args.statistics or args.format in ("text", "json")
         self.counts_unsafe = not args.unsafe_fixes and (summary or args.diff)
         paths = args.paths or ["."]

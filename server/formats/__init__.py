@@ -26,8 +26,9 @@ from ..diagnostics import Diagnostic, Fix, Span
 FORMATS = ("text", "json", "sarif", "github", "azure", "gitlab", "junit", "pylint")
 # Formats whose output is a build log: the run's summary goes there too.
 LOG_FORMATS = ("text", "github", "azure")
-# The name file and run errors carry where a rule code would be.
+# The names file errors and errors of the whole run carry where a rule's name would be.
 FILE_ERROR = "file-error"
+RUN_ERROR = "run-error"
 
 
 @dataclass
@@ -83,3 +84,8 @@ def first_fix(d: Diagnostic) -> Fix | None:
 def error_path(report: FileReport) -> str:
     """Where a file or run error is shown: the file, or ``.`` for the run."""
     return report.path if report.path is not None else "."
+
+
+def error_name(report: FileReport) -> str:
+    """``file-error`` for a file that could not be read or checked, ``run-error`` for the whole run."""
+    return FILE_ERROR if report.path is not None else RUN_ERROR

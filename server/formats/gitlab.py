@@ -16,7 +16,7 @@ import json
 import os
 from collections import Counter
 
-from . import FILE_ERROR, error_path
+from . import error_name, error_path
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -40,8 +40,8 @@ def render(reports, registry, out, color: bool = False) -> None:
     for report in reports:
         if report.error is not None:
             path = _relative(error_path(report))
-            issues.append({"description": report.error, "check_name": FILE_ERROR,
-                           "fingerprint": fingerprint(path, FILE_ERROR, report.error), "severity": "critical",
+            issues.append({"description": report.error, "check_name": error_name(report),
+                           "fingerprint": fingerprint(path, error_name(report), report.error), "severity": "critical",
                            "location": {"path": path, "lines": {"begin": 1}}})
             continue
         path = _relative(report.path)

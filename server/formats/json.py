@@ -8,21 +8,22 @@ as the text output prints it. ``fix`` is null or ``{title, safe, edits:
 fixes the problem (the text output's ``[*]``); ``related`` lists the other places a diagnostic refers
 to. A file that could not be read or checked is a row with ``code`` null,
 ``name`` ``"file-error"``, severity ``error`` and null positions; an error of the
-whole run (usage, configuration) is such a row with ``path`` null.
+whole run (usage, configuration) is such a row with ``path`` null and ``name``
+``"run-error"``.
 """
 
 from __future__ import annotations
 
 import json
 
-from . import FILE_ERROR, first_fix, fix_json, lsp_range
+from . import error_name, first_fix, fix_json, lsp_range
 
 
 def render(reports, registry, out, color: bool = False) -> None:
     rows = []
     for report in reports:
         if report.error is not None:
-            rows.append({"path": report.path, "code": None, "name": FILE_ERROR, "severity": "error",
+            rows.append({"path": report.path, "code": None, "name": error_name(report), "severity": "error",
                          "message": report.error, "range": None, "line": None, "column": None, "endLine": None,
                          "endColumn": None, "fix": None, "fixable": False, "related": []})
             continue

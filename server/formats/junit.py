@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from . import error_name
+
 
 
 def render(reports, registry, out, color: bool = False) -> None:
@@ -24,7 +26,7 @@ def render(reports, registry, out, color: bool = False) -> None:
         counts = {"tests": 0, "failures": 0, "errors": 0}
         if report.error is not None:
             case = ET.SubElement(suite, "testcase", name="read", classname=name)
-            ET.SubElement(case, "error", type="file-error", message=report.error).text = report.error
+            ET.SubElement(case, "error", type=error_name(report), message=report.error).text = report.error
             counts["tests"], counts["errors"] = 1, 1
         elif not report.diagnostics:
             ET.SubElement(suite, "testcase", name="aiblint", classname=report.path, file=report.path)

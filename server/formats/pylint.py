@@ -1,17 +1,18 @@
 """Pylint's parseable format: ``path:line: [CODE] message`` (1-based lines), for editors and tools that read it.
 
-A file that could not be read is ``path:1: [file-error] message``; an error of the whole run uses ``.`` as path.
+A file that could not be read is ``path:1: [file-error] message``; an error of the whole run is
+``.:1: [run-error] message``.
 """
 
 from __future__ import annotations
 
-from . import FILE_ERROR, error_path
+from . import error_name, error_path
 
 
 def render(reports, registry, out, color: bool = False) -> None:
     for report in reports:
         if report.error is not None:
-            out.write(f"{error_path(report)}:1: [{FILE_ERROR}] {report.error}\n")
+            out.write(f"{error_path(report)}:1: [{error_name(report)}] {report.error}\n")
             continue
         for d in report.diagnostics:
             sl, _, _, _ = report.range(d.span)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..docs import markdown, section
-from . import FILE_ERROR
+from . import error_name
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -77,7 +77,7 @@ def build(reports, registry) -> dict:
     notifications = []
     for report in reports:
         if report.error is not None:
-            note: dict = {"level": "error", "message": {"text": report.error}, "descriptor": {"id": FILE_ERROR}}
+            note: dict = {"level": "error", "message": {"text": report.error}, "descriptor": {"id": error_name(report)}}
             if report.path is not None:
                 note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(report.path)}}}]
             notifications.append(note)
