@@ -341,3 +341,16 @@ def test_terminal_that_cannot_show_a_character(tmp_path):
     r = run("--check", "t.json", cwd=tmp_path, env={"PYTHONIOENCODING": "ascii"})
     assert r.code == 1 and r.err == ""
     assert '"vhd-\\xe9"' in r.out
+
+
+def test_cli_and_check_do_not_import_each_other_at_module_level():
+    import ast
+
+    from cliutil import ROOT
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((ROOT / "server" / f"{name}.py").read_text(encoding="utf-8"))
+        return {node.module.lstrip(".") for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
+
+    assert "check" not in imports("cli") and "cli" not in imports("check")
+    assert "runerrors" in imports("cli") and "runerrors" in imports("check")
