@@ -47,9 +47,9 @@ exit status: 0 no problem at or above --fail-level (or --exit-zero); 1 problems 
              changes); 2 usage, configuration or file error (a file that cannot be read, a
              template over 10 MB).
 """
-# Options of the language server (aiblint --stdio/--tcp/serve), with whether each takes a value.
-SERVER_OPTIONS = {"--stdio": False, "--tcp": False, "--host": True, "--port": True, "--log-file": True,
-                  "--log-level": True, "--verbose": False, "-v": False, "--help": False, "-h": False}
+# Options of the language server (aiblint --stdio/--tcp/serve).
+SERVER_OPTIONS = ("--stdio", "--tcp", "--host", "--port", "--log-file", "--log-level", "--verbose", "-v", "--help",
+                  "-h")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="files or folders to check ('-' reads standard input); default: the current folder")
     act = p.add_argument_group("actions")
     act.add_argument("--check", action="store_true", help="check templates (the default action when paths are given)")
-    act.add_argument("--list-rules", action="store_true", help="list every rule: code, name, default severity")
+    act.add_argument("--list-rules", action="store_true", help="list every rule: code, name, default severity (* and a note when it depends on the "
+                          "API version)")
     act.add_argument("--explain", metavar="CODE", help="print a rule's documentation (code or name)")
     act.add_argument("--schema", metavar="VERSION", help="print the JSON Schema of an API version")
     act.add_argument("--show-settings", nargs="?", const=".", metavar="PATH",
@@ -73,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--stdio", action="store_true",
                      help="run the language server on stdin/stdout ('--tcp --host H --port P' for TCP)")
     chk = p.add_argument_group("checking")
-    chk.add_argument("--format", "--output-format", choices=FORMATS, default="text",
+    chk.add_argument("--format", "--output-format", choices=FORMATS, default="text", metavar="FORMAT",
                      help="output format (default: text): text, json, sarif, github (Actions annotations), azure "
                           "(Pipelines logging commands), gitlab (code quality), junit, pylint")
     chk.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of standard output")
@@ -98,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="colored text output (auto: on a terminal unless NO_COLOR is set)")
     fix = p.add_argument_group("fixing")
     fix.add_argument("--fix", action="store_true", help="apply the safe fixes and write the files")
-    fix.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: also apply fixes that insert placeholders")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: also apply the unsafe fixes (placeholders to fill in, a missing comma "
+                          "or colon)")
     fix.add_argument("--diff", action="store_true", help="print the fixes as unified diffs; write nothing")
     return p
 
@@ -141,15 +143,16 @@ def main(argv=None) -> int:
 
 
 def _check_server_arguments(argv: list[str]) -> None:
-    """The language server takes only its own options: anything else (``--check x``) is a usage error."""
-    args = iter(argv[1:] if argv[0] == "serve" else argv)
-    for arg in args:
+    """Options of the other actions (``--stdio --check x``) are a usage error with the language server.
+
+    Options aiblint does not know are left to the server, which ignores them (clients add some of their own).
+    """
+    known = {opt for action in build_parser()._actions for opt in action.option_strings}
+    for arg in argv:
         name = arg.split("=", 1)[0]
-        if name not in SERVER_OPTIONS:
-            raise UsageError(f"'{arg}' cannot be used with the language server (--stdio, --tcp or serve); "
+        if name in known and name not in SERVER_OPTIONS:
+            raise UsageError(f"'{name}' cannot be used with the language server (--stdio, --tcp or serve); "
                              "its options are " + ", ".join(o for o in SERVER_OPTIONS if o.startswith("--")))
-        if SERVER_OPTIONS[name] and "=" not in arg:
-            next(args, None)
 
 
 # Options that only a check run uses, and those that choose its settings (also used by --show-settings).

@@ -350,7 +350,8 @@ def test_show_settings(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--stdio", "--check", "x.json"], "'--check' cannot be used with the language server"),
-    (["serve", "x.json"], "'x.json' cannot be used with the language server"),
+    (["serve", "--format=json"], "'--format' cannot be used with the language server"),
+    (["--tcp", "--port", "2087", "--list-rules"], "'--list-rules' cannot be used with the language server"),
     (["--list-rules", "--explain", "AIB300"], "--list-rules and --explain cannot be used together"),
     (["--explain", "AIB300", "t.json"], "--explain and --check cannot be used together"),
     (["--version", "--schema", "2024-02-01"], "--schema and --version cannot be used together"),
