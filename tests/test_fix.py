@@ -75,6 +75,10 @@ def test_choose_respects_safety_and_syntax_mode():
     assert choose(ds) == [safe, ds[2].fixes[0]]
     assert choose(ds, unsafe=True) == [safe, unsafe, ds[2].fixes[0]]
     assert choose(ds, unsafe=True, syntax_only=True) == [ds[2].fixes[0]]
+    # The parser's own repairs (AIB100) apply to a document that does not parse: the unsafe ones on request.
+    comma = diag("AIB100", fix((3, 3, ","), safe=False))
+    assert choose([comma], syntax_only=True) == []
+    assert choose([comma], unsafe=True, syntax_only=True) == [comma.fixes[0]]
 
 
 def test_choose_prefers_the_preferred_fix():
