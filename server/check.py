@@ -623,6 +623,15 @@ class Run:
             where = " + ".join(origins) if key == "ignore" and len(origins) > 1 else (origins[-1] if origins else
                                                                                      "default")
             out.write(f"{key:<{width}} = {json.dumps(value, ensure_ascii=False)}  # {where}\n")
+        if not os.path.isdir(path):  # what the settings mean for this one file
+            from types import SimpleNamespace
+
+            from .suppress import ignored_codes
+
+            excluded = discover.is_excluded(path, settings.exclude, settings.root)
+            off = sorted(ignored_codes(SimpleNamespace(path=os.path.abspath(path)), prof.selection, settings))
+            out.write(f"this file is {'excluded (exclude)' if excluded else 'checked'}"
+                      + (f"; per-file-ignores turn off {', '.join(off)}" if off else "") + "\n")
         return 0
 
 

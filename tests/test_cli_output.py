@@ -334,7 +334,8 @@ def test_show_settings(tmp_path):
     lines = r.out.splitlines()
     assert lines[0] == "Settings for sub/t.json"
     assert lines[1] == f"configuration: {tmp_path / 'sub' / '.aiblint.yaml'} (nearest configuration file)"
-    settings = {x.split("=", 1)[0].strip(): x.split("=", 1)[1].strip() for x in lines[2:]}
+    assert lines[-1] == "this file is checked"
+    settings = {x.split("=", 1)[0].strip(): x.split("=", 1)[1].strip() for x in lines[2:-1]}
     assert settings["fail-level"] == '"warning"  # .aiblint.yaml:1'
     assert settings["severity"] == '{"AIB303": "warning"}  # .aiblint.yaml:2'
     assert settings["ignore"] == '["AIB313"]  # --ignore'
@@ -344,6 +345,11 @@ def test_show_settings(tmp_path):
     settings = {x.split("=", 1)[0].strip(): x.split("=", 1)[1].strip() for x in r.out.splitlines()[2:]}
     assert settings["ignore"] == '["AIB317"]  # pyproject.toml:5'
     assert settings["default-api-version"] == '"2022-07-01"  # pyproject.toml:6'
+    write(tmp_path, "pyproject.toml", '[tool.aiblint]\nexclude = ["gen/**"]\nper-file-ignores = { "legacy/*.json" = ["AIB2"] }\n')
+    write(tmp_path, "legacy/a.json", GOOD)
+    last = run("--show-settings", "legacy/a.json", cwd=tmp_path).out.splitlines()[-1]
+    assert last.startswith("this file is checked; per-file-ignores turn off AIB200, AIB201, ")
+    assert run("--show-settings", "gen/x.json", cwd=tmp_path).out.splitlines()[-1] == "this file is excluded (exclude)"
     r = run("--show-settings", ".", "--no-config", "--default-api-version", "2024-02-01", cwd=tmp_path)
     assert "configuration: none (--no-config)" in r.out and '"2024-02-01"  # --default-api-version' in r.out
 
