@@ -66,3 +66,22 @@ def test_hook_in_a_repository_with_a_large_lock_file_and_bicep(hook_env):
     r = try_repo(repo, env, "package-lock.json", "package.json", "infra/storage.bicep", "templates/good.json")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout
+
+
+def test_a_pinned_commit_and_autoupdate(tmp_path):
+    """The README's pre-commit setup: a commit as rev (there are no tags); `pre-commit autoupdate` moves it."""
+    source = tmp_path / "aiblint"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(ROOT), str(source)], check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True).stdout.strip()
+    older = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=source, capture_output=True, text=True).stdout.strip()
+    assert subprocess.run(["git", "tag"], cwd=source, capture_output=True, text=True).stdout == ""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(f"repos:\n  - repo: {source}\n    rev: {older}\n    hooks:\n      - id: aiblint\n")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "PRE_COMMIT_COLOR": "never"}
+    r = subprocess.run(pre_commit() + ["autoupdate", "--repo", str(source)], cwd=repo, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"rev: {head}" in config.read_text()
