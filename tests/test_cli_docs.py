@@ -94,3 +94,15 @@ def test_severity_notes_cover_the_corpus(corpus_dir):
     paths = [p for p in sorted((corpus_dir / "real").rglob("*")) if p.suffix.lower() in (".json", ".jsonc", ".yaml", ".yml")
              and p.is_file() and p.stat().st_size < 10 * 1024 * 1024]
     _assert_notes_cover(_severities_reported(paths))
+
+
+def test_rules_that_choose_a_severity_have_a_note():
+    """A rule module that passes its own severity to a diagnostic reports more than one: it must say how."""
+    import inspect
+
+    for info in registry():
+        if info.check is None:
+            continue
+        source = inspect.getsource(inspect.getmodule(info.check))
+        if "severity=" in source:
+            assert info.severity_note, f"{info.code} chooses severities: add SEVERITY_NOTE"
