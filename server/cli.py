@@ -3,8 +3,8 @@
 ``aiblint --check [PATH|-]...`` checks files and folders (the current folder
 when no path is given) and prints one line per problem; ``--fix``/``--diff``
 apply or show the fixes. ``aiblint --stdio`` (or ``serve``, ``--tcp``) starts
-the language server; ``--list-rules``, ``--explain``, ``--schema`` and
-``--version`` print reference information.
+the language server; ``--list-rules``, ``--explain``, ``--schema``,
+``--show-settings`` and ``--version`` print reference information.
 
 Exit status: 0 when no problem is at or above ``--fail-level`` (or with
 ``--exit-zero``), 1 when there is one (or ``--diff`` has changes to show), 2
