@@ -275,19 +275,37 @@ class Run:
 
     # -- the run ----------------------------------------------------------
 
+    def _open_output(self) -> None:
+        if self.args.output_file:
+            try:
+                self.out = open(self.args.output_file, "w", encoding="utf-8", errors="backslashreplace")
+            except OSError as exc:
+                raise SetupError(f"cannot write --output-file {self.args.output_file!r}: {exc.strerror or exc}") \
+                    from None
+
     def execute(self) -> int:
         args = self.args
-        if args.output_file:
-            try:
-                self.out = open(args.output_file, "w", encoding="utf-8", errors="backslashreplace")
-            except OSError as exc:
-                raise SetupError(f"cannot write --output-file {args.output_file!r}: {exc.strerror or exc}") from None
+        self._open_output()
         try:
             return self._execute()
         except (UsageError, SetupError) as exc:
             if not args.diff and not args.statistics and args.format != "text":
                 self._render([FileReport(None, None, error=str(exc))], self.out)
             raise
+        finally:
+            if self.out is not sys.stdout:
+                self.out.close()
+
+    def report_usage_error(self, message: str) -> None:
+        """A usage error found before the run, in the output format asked for (text: standard error only)."""
+        if self.args.format == "text":
+            return
+        try:
+            self._open_output()
+        except SetupError:
+            return
+        try:
+            self._render([FileReport(None, None, error=message)], self.out)
         finally:
             if self.out is not sys.stdout:
                 self.out.close()

@@ -196,7 +196,13 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    _check_combination(parser, args)
+    try:
+        _check_combination(parser, args)
+    except UsageError as exc:
+        from .check import Run
+
+        Run(args).report_usage_error(str(exc))
+        raise
     if args.version:
         print(f"aiblint {__version__}")
         return 0

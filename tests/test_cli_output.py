@@ -177,6 +177,8 @@ def test_a_usage_or_configuration_error_shows_in_machine_formats(tmp_path, fmt):
     if fmt == "sarif":
         [inv] = json.loads(r.out)["runs"][0]["invocations"]
         assert inv["executionSuccessful"] is False and "locations" not in inv["toolExecutionNotifications"][0]
+    r = run("--check", "t.json", "--fix", "--diff", "--format", fmt, cwd=tmp_path)
+    assert r.code == 2 and "--fix and --diff exclude each other" in r.out
     write(tmp_path, ".aiblint.yaml", "ignore: [AIB999]\n")
     r = run("--check", "t.json", "--format", fmt, cwd=tmp_path)
     assert r.code == 2 and ".aiblint.yaml:1: ignore[0]: no rule matches 'AIB999'" in r.out
