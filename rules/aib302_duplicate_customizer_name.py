@@ -60,10 +60,6 @@ CODE = "AIB302"
 NAME = "duplicate-customizer-name"
 SEVERITY = "warning"
 SUMMARY = "Two customizers (or two validators) with the same name"
-SEVERITY_NOTE = (
-    "error for customizers before API version 2021-10-01, whose documentation requires unique names; "
-    "warning from 2021-10-01 and for validators"
-)
 
 
 def check(ctx):

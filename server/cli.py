@@ -234,6 +234,9 @@ def _list_rules() -> int:
         print(f"{r.code}  {r.name:<{width}}  {severity:<8}  {r.summary}")
         if r.severity_note:
             print(f"{'':6}  {'':<{width}}  * {r.severity_note}")
+    from .docs import PLAUSIBLE_VERSIONS
+
+    print(f"\n{PLAUSIBLE_VERSIONS}")
     return 0
 
 

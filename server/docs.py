@@ -59,6 +59,12 @@ def markdown(doc: str) -> str:
     return "\n".join(out)
 
 
+# How any rule's severity depends on the API version when a template does not give one (the engine's rule).
+PLAUSIBLE_VERSIONS = ("When a template does not give its API version, it is checked under each plausible "
+                      "version; a finding that holds under only some of them is one step milder (an error "
+                      "becomes a warning) and names those versions.")
+
+
 def severity_line(info) -> str:
     """The default severity, and how the severity depends on the API version or the finding when it does."""
     text = f"default severity: {info.severity.label}"
@@ -67,7 +73,8 @@ def severity_line(info) -> str:
 
 def explain(info) -> str:
     """What ``aiblint --explain`` prints for a rule."""
-    return f"{info.code} {info.name} ({severity_line(info)})\n\n{markdown(info.doc.strip())}\n"
+    return (f"{info.code} {info.name} ({severity_line(info)})\n\n{markdown(info.doc.strip())}\n\n"
+            f"{PLAUSIBLE_VERSIONS}\n")
 
 
 def render_rules(registry) -> str:
@@ -79,7 +86,9 @@ def render_rules(registry) -> str:
         "",
         "Every diagnostic has a code and a name; both work in `--select`, `--ignore`,",
         "the configuration and suppression comments. `aiblint --explain CODE` prints one",
-        "rule's documentation in the terminal.",
+        "rule's documentation in the terminal. A default severity marked (varies) depends",
+        "on the API version or the kind of finding, as the rule's section says.",
+        PLAUSIBLE_VERSIONS,
         "",
         "| code | name | default | summary |",
         "|---|---|---|---|",

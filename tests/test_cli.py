@@ -183,10 +183,11 @@ def test_list_rules():
     codes = [x.split()[0] for x in lines if x.startswith("AIB")]
     assert codes == sorted(codes) and len(codes) == len(list(registry()))
     # A rule whose severity depends on the API version says how, on the line below it.
-    at = next(i for i, x in enumerate(lines) if x.startswith("AIB302"))
-    assert re.match(r"^AIB302  duplicate-customizer-name +error\* +", lines[at])
-    assert lines[at + 1].strip() == "* " + registry().get("AIB302").severity_note
-    assert "before API version 2021-10-01" in lines[at + 1] and "warning from 2021-10-01" in lines[at + 1]
+    at = next(i for i, x in enumerate(lines) if x.startswith("AIB200"))
+    assert re.match(r"^AIB200  unknown-property +error\* +", lines[at])
+    assert lines[at + 1].strip() == "* " + registry().get("AIB200").severity_note
+    assert "error from API version 2024-02-01" in lines[at + 1] and "warning before" in lines[at + 1]
+    assert lines[-1].startswith("When a template does not give its API version")
 
 
 def test_explain_prints_the_rule_docstring():
@@ -196,10 +197,11 @@ def test_explain_prints_the_rule_docstring():
     assert r.code == 0
     assert r.out.startswith("AIB105 unused-suppression (default severity: info)\n\n")
     assert markdown(mod.__doc__.strip()) in r.out
-    r302 = run("--explain", "AIB302").out
-    assert r302.startswith("AIB302 duplicate-customizer-name (default severity: error; error for customizers before "
-                           "API version 2021-10-01")
-    assert "``" not in r302.replace("```", "") and "`name`" in r302
+    r200 = run("--explain", "AIB200").out
+    assert r200.startswith("AIB200 unknown-property (default severity: error; error from API version 2024-02-01, "
+                           "where the service rejects unknown properties")
+    assert r200.rstrip().endswith("one step milder (an error becomes a warning) and names those versions.")
+    assert "``" not in r200.replace("```", "")
     assert run("--explain", "unused-suppression").out == r.out
     bad = run("--explain", "AIB999")
     assert bad.code == 2 and "no rule 'AIB999'" in bad.err

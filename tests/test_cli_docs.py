@@ -72,7 +72,8 @@ def _severities_reported(paths) -> dict[str, set[str]]:
     for path in paths:
         doc = Document(path.read_text(encoding="utf-8", errors="replace"), str(path), language_for(str(path)) or "json")
         for d in lint(doc).diagnostics:
-            found.setdefault(d.code, set()).add(d.severity.label)
+            if "(only with API version" not in d.message:  # milder as it holds under some plausible versions only
+                found.setdefault(d.code, set()).add(d.severity.label)
     return found
 
 
@@ -85,9 +86,7 @@ def _assert_notes_cover(found: dict[str, set[str]]) -> None:
 
 
 def test_severity_notes_cover_the_examples():
-    found = _severities_reported(sorted((ROOT / "examples").rglob("*.json")))
-    assert "warning" in found["AIB302"]  # a rule whose default is error, reported as a warning here
-    _assert_notes_cover(found)
+    _assert_notes_cover(_severities_reported(sorted((ROOT / "examples").rglob("*.json"))))
 
 
 def test_severity_notes_cover_the_corpus(corpus_dir):
@@ -106,3 +105,5 @@ def test_rules_that_choose_a_severity_have_a_note():
         source = inspect.getsource(inspect.getmodule(info.check))
         if "severity=" in source:
             assert info.severity_note, f"{info.code} chooses severities: add SEVERITY_NOTE"
+        else:
+            assert not info.severity_note, f"{info.code} reports one severity: its SEVERITY_NOTE is stale"
