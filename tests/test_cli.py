@@ -356,3 +356,15 @@ def test_cli_and_check_do_not_import_each_other_at_module_level():
 
     assert "check" not in imports("cli") and "cli" not in imports("check")
     assert "runerrors" in imports("cli") and "runerrors" in imports("check")
+
+
+def test_the_readme_first_command_on_the_examples():
+    """What the README says of `aiblint --check examples/`: exit 1, errors only in examples/bad/."""
+    from cliutil import ROOT
+
+    r = run("--check", "examples/", cwd=ROOT)
+    assert r.code == 1
+    problems = problem_lines(r.out)
+    assert {m["path"].split("/")[1] for m in problems if m["sev"] in ("error", "warning")} == {"bad"}
+    assert re.match(r"^\d+ problems \(\d+ errors, \d+ warnings?, \d+ info\) in \d of \d files; \d+ fixable with --fix "
+                    r"\(\d+ more with --unsafe-fixes\)$", r.out.splitlines()[-1])

@@ -217,6 +217,14 @@ def test_stdin_yaml_is_recognised_without_a_file_name(tmp_path):
     assert "AIB100" not in {row["code"] for row in sniffed.json()}
     assert [(r["code"], r["line"]) for r in sniffed.json()] == [(r["code"], r["line"]) for r in by_name.json()]
     assert "AIB300" in {row["code"] for row in sniffed.json()}
+    # Bicep is recognised by its image template resource declaration.
+    from cliutil import ROOT
+
+    bicep = ROOT / "examples" / "bad" / "typos-and-mistakes.bicep"
+    named = run("--check", str(bicep), "--format", "json", cwd=tmp_path).json()
+    piped = run("--check", "-", "--format", "json", stdin=bicep.read_text(encoding="utf-8"), cwd=tmp_path).json()
+    assert named and [(r["code"], r["line"], r["column"]) for r in piped] == [
+        (r["code"], r["line"], r["column"]) for r in named]
     # JSON (also JSON with comments) stays JSON.
     assert run("--check", "-", stdin=DUPLICATE, cwd=tmp_path).out.startswith("<stdin>:26:41: AIB303")
     assert "\n<stdin>:27:41: AIB303 [error]" in run("--check", "-", stdin="// c\n" + DUPLICATE, cwd=tmp_path).out
