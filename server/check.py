@@ -35,6 +35,7 @@ problems" are one number: the problems shown that the fixes make go away.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -324,8 +325,10 @@ class Run:
         checked = [self._failed(path, message) for path, message in walk_errors]
         if "-" in paths:
             checked.append(self._check_stdin())
-        for f in files:
-            checked.append(self._check_file(f))
+        from .pool import check_files, worker_count
+
+        workers = worker_count(len(files))
+        checked.extend(check_files(self, files, workers) if workers else map(self.check_candidate, files))
         checked = [c for c in checked if c is not None]
 
         stdin_fix = args.fix and "-" in paths
@@ -361,7 +364,7 @@ class Run:
         self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
         return self._timed(self.args.stdin_filename or "<stdin>", data, True, True)
 
-    def _check_file(self, f: Candidate) -> Checked | None:
+    def check_candidate(self, f: Candidate) -> Checked | None:
         """Read and check one file: everything a run does per file (so that it can run elsewhere)."""
         self.looked_at += 1
         try:
@@ -377,6 +380,9 @@ class Run:
         return self._timed(f.path, data, f.named, False)
 
     def _timed(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
+        # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
+        # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
+        gc.freeze()
         try:
             with _watchdog(FILE_TIME_LIMIT):
                 return self._check(path, data, named, is_stdin)
@@ -404,7 +410,7 @@ class Run:
             return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, source.problem, Span(0, 0), prof)),
                            source, path, threshold=prof.threshold)
         try:
-            doc = Document(source.text, path, language)
+            doc = Document(source.text, path, language, lazy=True)
             result = self._lint(doc, prof)
         except RecursionError:
             if not named and MARKER not in data.lower():
@@ -474,7 +480,7 @@ class Run:
             applied = fixes.apply(doc.data, chosen)
             if not applied.applied:
                 break
-            new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language)
+            new_doc = Document(applied.data.decode("utf-8", "surrogatepass"), doc.path, doc.language, lazy=True)
             if new_doc.has_syntax_error and not doc.has_syntax_error:
                 break  # a fix must never break a document that parsed
             doc, result = new_doc, self._lint(new_doc, prof)

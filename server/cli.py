@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     try:
         if "--stdio" in argv or "--tcp" in argv or (argv and argv[0] == "serve"):
             _check_server_arguments(argv)
-            from .lsp.server import main as serve
+            from .lsp.front import main as serve
 
             return serve(argv)
         return _main(argv)

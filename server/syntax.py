@@ -36,6 +36,8 @@ def check(document, templates) -> Iterator[Diagnostic]:
 def duplicate_keys(document) -> Iterator[Diagnostic]:
     """AIB103: a key that appears again in the same object (reported on the later one)."""
     root = document.root
+    if document.duplicate_free:
+        return
     stack = [root] if isinstance(root, (ObjectNode, ArrayNode)) else []
     while stack:
         node = stack.pop()

@@ -256,7 +256,7 @@ def test_check_imports_no_server_or_heavy_packages(tmp_path):
         "import sys\n"
         "from aiblint.cli import main\n"
         "code = main(['--check', 't.json'])\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol', 'pydantic', 'jsonschema', 'ruamel'})\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol', 'pydantic', 'jsonschema', 'ruamel', 'multiprocessing'})\n"
         "print('HEAVY', heavy, code)\n"
     )
     r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)

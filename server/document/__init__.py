@@ -56,12 +56,20 @@ class Document:
     """One template file's text, parsed.
 
     ``path`` is a file path or a URI (used for messages and config matching);
-    ``language`` is ``json``, ``jsonc``, ``yaml`` or ``bicep``.
+    ``language`` is ``json``, ``jsonc``, ``yaml`` or ``bicep``. A ``lazy`` document builds
+    the parts of its value tree that are walked, as they are walked, when that
+    provably changes no finding (see :func:`aiblint.document.json.lazy_safe`): a large
+    ARM file then costs the resources that are checked, not the whole file.
+    The language server keeps whole trees, which it edits in place.
     """
 
-    def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None):
+    def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None,
+                 lazy: bool = False):
         if text.startswith(BOM):
             text = text[1:]
+        self.lazy = lazy
+        # True when it is known that no object of the document repeats a key.
+        self.duplicate_free = False
         self.path = path
         self.language = language or language_for(path) or "json"
         self.carrier = carrier_for(self.language)
@@ -78,6 +86,7 @@ class Document:
         self.data = text.encode("utf-8", "surrogatepass")
         for attr in ("lines", "root", "broken_spans"):
             self.__dict__.pop(attr, None)
+        self.duplicate_free = False
 
     @cached_property
     def lines(self) -> LineIndex:

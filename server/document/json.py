@@ -576,6 +576,19 @@ def number_value(raw: str):
 
 
 _KINDS: dict[str, int] | None = None
+_COMMENTS = None
+
+
+def _comment_query():
+    """A query cursor for the comment nodes of a tree-sitter-json tree (the query is made once)."""
+    global _COMMENTS
+    import tree_sitter
+
+    if _COMMENTS is None:
+        import tree_sitter_json
+
+        _COMMENTS = tree_sitter.Query(tree_sitter.Language(tree_sitter_json.language()), "(comment) @comment")
+    return tree_sitter.QueryCursor(_COMMENTS)
 
 
 def _kinds() -> dict[str, int]:
@@ -791,8 +804,12 @@ class JsonCarrier(Carrier):
         return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
 
     def build(self, doc):
+        ts_root = doc.tree.root_node
+        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, doc.data):
+            doc.duplicate_free = True
+            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), doc.data), []
         builder = JsonTreeBuilder(doc.data)
-        root = builder.build(doc.tree.root_node)
+        root = builder.build(ts_root)
         return root, builder.problems
 
     def broken_spans(self, doc):
@@ -802,8 +819,15 @@ class JsonCarrier(Carrier):
         return doc.tree.root_node.has_error
 
     def comment_spans(self, doc):
+        root = doc.tree.root_node
+        if not root.has_error:
+            # A clean tree: outside its strings, a slash can only start a comment.
+            if b"/" not in doc.data or b"/" not in _without_strings(doc.data):
+                return []
+            nodes = _comment_query().captures(root).get("comment", [])
+            return sorted((Span(n.start_byte, n.end_byte) for n in nodes), key=lambda s: s.start)
         spans: list[Span] = []
-        stack = [doc.tree.root_node]
+        stack = [root]
         while stack:
             n = stack.pop()
             if n.type == "comment":
@@ -874,3 +898,147 @@ class JsonCarrier(Carrier):
 
 
 CARRIER = JsonCarrier()
+
+
+# --------------------------------------------------------------------------
+# Building the tree lazily, one container at a time
+
+_STRING_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+_last_without_strings: tuple[bytes, bytes] = (b"", b"")
+
+
+def _without_strings(data: bytes) -> bytes:
+    """``data`` with its string tokens cut out (kept for the last text asked about: two checks use it)."""
+    global _last_without_strings
+    last = _last_without_strings
+    if last[0] is data:
+        return last[1]
+    result = _STRING_TOKEN.sub(b"", data)
+    _last_without_strings = (data, result)
+    return result
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    if len(pairs) > 1 and len({k for k, _ in pairs}) != len(pairs):
+        raise _Duplicate
+    return None
+
+
+def lazy_safe(text: str, data: bytes) -> bool:
+    """True when building ``data`` (parsed cleanly by tree-sitter) finds no syntax problem at all.
+
+    That is: it is strict JSON (one value, no comments, no raw control character or
+    bad escape in a string), no object repeats a key, and nothing nests near
+    :data:`MAX_DEPTH` levels deep. Then no check needs the parts of the tree that
+    nobody asks for.
+    """
+    try:
+        json.loads(text, object_pairs_hook=_no_duplicates)
+    except (ValueError, _Duplicate, RecursionError):
+        return False
+    skeleton = _without_strings(data).translate(None, _NOT_BRACKET)
+    if skeleton.count(b"{") + skeleton.count(b"[") < MAX_DEPTH - 1:
+        return True
+    depth = deepest = 0
+    for c in skeleton:
+        depth += 1 if c in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest < MAX_DEPTH - 1
+
+
+def build_lazy(ts_value, data: bytes) -> Node:
+    """The value of an error-free tree-sitter value node whose containers read their contents on first use.
+
+    Only for text that :func:`lazy_safe` accepted: the result is then the same as
+    :meth:`JsonTreeBuilder.build_clean`'s, built only as far as it is walked.
+    """
+    return _lazy_value(ts_value, data, _kinds())
+
+
+class _LazySource:
+    """The syntax node of a container not read yet (see :func:`build_lazy`)."""
+
+    __slots__ = ("ts", "data")
+
+    def __init__(self, ts, data: bytes):
+        self.ts = ts
+        self.data = data
+
+    def fill(self, node: Node) -> None:
+        """Read the members or items of ``node`` (its child containers stay lazy)."""
+        data = self.data
+        k = _kinds()
+        if isinstance(node, ObjectNode):
+            members: list[Member] = []
+            for pair in self.ts.named_children:
+                # Strict JSON (lazy_safe): a pair is key, colon, value, with no comment between them.
+                key, value = pair.child(0), pair.child(2)
+                s, e = key.start_byte, key.end_byte
+                raw = data[s:e].decode("utf-8", "replace")
+                name = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+                key_span = _span(s, e)
+                member = Member(name, key_span, None, _span(pair.start_byte, pair.end_byte))
+                child = _lazy_value(value, data, k)
+                child.parent = node
+                child.key = name
+                child.key_span = key_span
+                member.value = child
+                members.append(member)
+            node.members = members
+        else:
+            items: list[Node] = []
+            for item in self.ts.named_children:
+                child = _lazy_value(item, data, k)
+                child.parent = node
+                child.key = len(items)
+                items.append(child)
+            node.items = items
+
+
+_new = object.__new__
+_set_start = Span.start.__set__
+_set_end = Span.end.__set__
+
+
+def _span(start: int, end: int) -> Span:
+    """``Span(start, end)`` without the frozen dataclass's ``__init__``."""
+    span = _new(Span)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
+
+
+def _lazy_value(n, data: bytes, k: dict) -> Node:
+    kid = n.kind_id
+    s = n.start_byte
+    e = n.end_byte
+    if kid == k["string"]:
+        raw = data[s:e].decode("utf-8", "replace")
+        node = _new(ScalarNode)
+        node.span = _span(s, e)
+        node.kind = "string"
+        node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
+        node.raw = raw
+        node.parent = node.key = node.key_span = None
+        return node
+    if kid == k["object"] or kid == k["array"]:
+        node = _new(ObjectNode if kid == k["object"] else ArrayNode)
+        node.span = _span(s, e)
+        node.parent = node.key = node.key_span = None
+        if kid == k["object"]:
+            node._index = None
+        node._source = _LazySource(n, data)
+        return node
+    if kid == k["number"]:
+        raw = data[s:e].decode()
+        return ScalarNode(_span(s, e), "number", number_value(raw), raw)
+    if kid == k["true"] or kid == k["false"]:
+        return ScalarNode(_span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
+    return ScalarNode(_span(s, e), "null", None, "null")

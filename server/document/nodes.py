@@ -79,7 +79,9 @@ class ScalarNode(Node):
     @property
     def is_expression(self) -> bool:
         """True for an ARM template expression such as ``"[parameters('x')]"``."""
-        return self.kind == "string" and isinstance(self.value, str) and bool(_EXPRESSION.match(self.value))
+        value = self.value
+        # The pattern needs a "[": most strings are ruled out without running it.
+        return self.kind == "string" and isinstance(value, str) and "[" in value and bool(_EXPRESSION.match(value))
 
     def __repr__(self) -> str:
         return f"ScalarNode({self.kind}, {self.value!r})"
@@ -101,15 +103,27 @@ class Member:
 
 
 class ObjectNode(Node):
-    """A JSON object; members keep source order and duplicates."""
+    """A JSON object; members keep source order and duplicates.
 
-    __slots__ = ("members", "_index")
+    A lazily built object holds in ``_source`` what reads its members (an object
+    with a ``fill(node)`` method) and reads them the first time they are asked for.
+    """
+
+    __slots__ = ("members", "_index", "_source")
     kind = "object"
 
     def __init__(self, span: Span, members: list[Member]):
         super().__init__(span)
         self.members = members
         self._index: dict[str, Member] | None = None
+        self._source = None
+
+    def __getattr__(self, name: str):
+        # Only called for a slot not set yet: the members of a lazily built object.
+        if name == "members" and self._source is not None:
+            _fill(self)
+            return self.members
+        raise AttributeError(name)
 
     def _lookup(self) -> dict[str, Member]:
         if self._index is None:
@@ -151,12 +165,20 @@ class ObjectNode(Node):
 class ArrayNode(Node):
     """A JSON array."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "_source")
     kind = "array"
 
     def __init__(self, span: Span, items: list[Node]):
         super().__init__(span)
         self.items = items
+        self._source = None
+
+    def __getattr__(self, name: str):
+        # Only called for a slot not set yet: the items of a lazily built array.
+        if name == "items" and self._source is not None:
+            _fill(self)
+            return self.items
+        raise AttributeError(name)
 
     def to_python(self):
         return [i.to_python() for i in self.items]
@@ -168,6 +190,12 @@ class ArrayNode(Node):
 def is_expression_text(text: str) -> bool:
     """True for the text of an ARM expression (``[...]`` but not ``[[...``), e.g. a key given as one."""
     return text.startswith(("[", " ", "\t", "\n", "\r")) and bool(_EXPRESSION.match(text))
+
+
+def _fill(node: Node) -> None:
+    source = node._source
+    node._source = None
+    source.fill(node)
 
 
 def attach(parent: Node, child: Node, key: Key, key_span: Span | None) -> None:

@@ -1,10 +1,14 @@
-"""Rerun the language-server benchmark: ``python -m aiblint.lsp.bench [--rounds N] [--bench DIR]``.
+"""Rerun the benchmarks: ``python -m aiblint.lsp.bench [--rounds N] [--bench DIR] [--corpus DIR]``.
 
 Copies the shared benchmark folder (read-only) to a work folder, generates the
 standard templates, installs the peer (VS Code's JSON language server with the
 AIB schema) once, and runs ``lspbench.py`` with this server against the peer on
-the 200-, 2,000- and 20,000-line templates. The A/B table goes to stderr, the
-JSON report to ``--json-out``.
+the 200-, 2,000- and 20,000-line templates. Then, unless ``--no-check``, it
+compares ``aiblint --check CORPUS`` with check-jsonschema and the peer's schemas
+on the same files (``tools/bench_check.py --vs-check-jsonschema``, interleaved
+rounds). The A/B tables go to stderr, the JSON reports to ``--json-out`` and
+``--check-json-out``. Byte code is written before and used during the runs, as
+on a user's machine.
 """
 
 from __future__ import annotations
@@ -93,6 +97,12 @@ def main(argv=None) -> int:
     p.add_argument("--json-out", default="/tmp/aiblint-bench/cmp.json")
     p.add_argument("--inprocess", action="store_true",
                    help="only measure the CPU time of each keystroke inside the server (no peer, no pipes)")
+    p.add_argument("--corpus", default=str(root.parent / "shared" / "corpus" / "real"),
+                   help="the folder for the --check comparison (default: ../shared/corpus/real)")
+    p.add_argument("--check-runs", type=int, default=5, help="interleaved rounds of the --check comparison")
+    p.add_argument("--check-json-out", default="/tmp/aiblint-bench/check.json")
+    p.add_argument("--no-check", action="store_true", help="skip the --check comparison")
+    p.add_argument("--no-lsp", action="store_true", help="skip the language-server comparison")
     p.add_argument("files", nargs="*", default=list(FILES))
     args = p.parse_args(argv)
     work = Path(args.work)
@@ -106,16 +116,31 @@ def main(argv=None) -> int:
         for name in args.files:
             print(inprocess(work / "out" / name))
         return 0
-    if not (work / "peer" / "node_modules").exists():
-        subprocess.run(["sh", str(work / "peer" / "setup.sh")], check=True)
-    server = f"{sys.executable} -m aiblint --stdio"
-    cmd = [sys.executable, str(work / "lspbench.py"), "--server", server, "--label", "aiblint", "--vs", "peer",
-           "--rounds", str(args.rounds), "--order", args.order, "--json-out", args.json_out]
-    for name in args.files:
-        cmd += ["--file", str(work / "out" / name)]
-    print(" ".join(cmd), file=sys.stderr)
-    return subprocess.run(cmd).returncode
-
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # Write the byte code of everything a session imports, as any earlier use on a user's machine would have.
+    subprocess.run([sys.executable, "-c", "import aiblint.lsp.server, aiblint.lsp.front, aiblint.engine, "
+                    "aiblint.rule; aiblint.rule.registry(); aiblint.lsp.server.build_server()"], env=env, check=True)
+    code = 0
+    if not args.no_lsp:
+        if not (work / "peer" / "node_modules").exists():
+            subprocess.run(["sh", str(work / "peer" / "setup.sh")], check=True)
+        server = f"{sys.executable} -m aiblint --stdio"
+        cmd = [sys.executable, str(work / "lspbench.py"), "--server", server, "--label", "aiblint", "--vs", "peer",
+               "--rounds", str(args.rounds), "--order", args.order, "--json-out", args.json_out]
+        for name in args.files:
+            cmd += ["--file", str(work / "out" / name)]
+        print(f"load average {os.getloadavg()[0]:.2f}; " + " ".join(cmd), file=sys.stderr)
+        code = subprocess.run(cmd, env=env).returncode
+        print(f"load average {os.getloadavg()[0]:.2f} at the end of the language-server comparison", file=sys.stderr)
+    if not args.no_check:
+        tool = root / "tools" / "bench_check.py"
+        if not Path(args.corpus).is_dir() or not tool.exists():
+            print(f"--check comparison skipped: {args.corpus} or {tool} not found", file=sys.stderr)
+            return code
+        cmd = [sys.executable, str(tool), "--runs", str(args.check_runs), "--vs-check-jsonschema",
+               str(work / "peer" / "schemas"), "--json-out", args.check_json_out, args.corpus]
+        code = subprocess.run(cmd, env=env).returncode or code
+    return code
 
 if __name__ == "__main__":
     raise SystemExit(main())

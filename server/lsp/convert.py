@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from lsprotocol import types
-
 from ..diagnostics import Severity, Span
 from ..document.positions import LineIndex
 
-SEVERITY = {
-    Severity.ERROR: types.DiagnosticSeverity.Error,
-    Severity.WARNING: types.DiagnosticSeverity.Warning,
-    Severity.INFO: types.DiagnosticSeverity.Information,
-}
+# LSP DiagnosticSeverity numbers (plain ints: the first diagnostics go out before lsprotocol is loaded).
+SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 
 
 def lsp_range(lines: LineIndex, span: Span, encoding: str) -> types.Range:
+    from lsprotocol import types
+
     start = lines.position(span.start, encoding)
     end = start if span.end == span.start else lines.position(span.end, encoding)
     return types.Range(types.Position(start.line, start.character), types.Position(end.line, end.character))
@@ -27,6 +24,8 @@ def offset(lines: LineIndex, position: types.Position, encoding: str) -> int:
 def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str, str],
                    related: bool = True) -> types.Diagnostic:
     """One engine diagnostic as an LSP diagnostic (code, docs link, related information)."""
+    from lsprotocol import types
+
     href = urls.get(d.code)
     info = None
     if related and d.related:
@@ -40,7 +39,7 @@ def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str,
     return types.Diagnostic(
         range=lsp_range(lines, d.span, encoding),
         message=d.message,
-        severity=SEVERITY[d.severity],
+        severity=types.DiagnosticSeverity(SEVERITY[d.severity]),
         code=d.code,
         code_description=types.CodeDescription(href=href) if href else None,
         source="aiblint",
@@ -49,6 +48,8 @@ def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str,
 
 
 def text_edit(lines: LineIndex, edit, encoding: str) -> types.TextEdit:
+    from lsprotocol import types
+
     return types.TextEdit(range=lsp_range(lines, edit.span, encoding), new_text=edit.new_text)
 
 
@@ -63,7 +64,7 @@ def diagnostic_dict(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str
                     related: bool = True) -> dict:
     """:func:`lsp_diagnostic` as plain JSON data (what is sent on every keystroke)."""
     out = {"range": range_dict(lines, d.span, encoding), "message": d.message,
-           "severity": int(SEVERITY[d.severity]), "code": d.code, "source": "aiblint"}
+           "severity": SEVERITY[d.severity], "code": d.code, "source": "aiblint"}
     href = urls.get(d.code)
     if href:
         out["codeDescription"] = {"href": href}

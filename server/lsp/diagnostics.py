@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 import time
 
-from lsprotocol import types
-
 from . import checker, incremental
 from .convert import diagnostic_dict
 
@@ -108,24 +106,31 @@ def publish(ls, od, force: bool = False) -> None:
     params = {"uri": od.uri, "diagnostics": lsp_items(ls, od)}
     if od.version is not None:
         params["version"] = od.version
-    ls.protocol._send_data({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params})
+    ls.protocol._send_data({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params})
 
 
 def pull_report(ls, params: types.DocumentDiagnosticParams) -> dict:
     """The ``textDocument/diagnostic`` result as JSON data."""
     uri = params.text_document.uri
-    od = ls.documents.get(uri)
-    if od is None:
+    if uri not in ls.documents:
         config = ls.config_reports.get(uri) or []
         return {"kind": "full", "items": [ls.protocol._converter.unstructure(d) for d in config]}
+    return document_report(ls, uri, params.previous_result_id)
+
+
+def document_report(ls, uri: str, previous_result_id: str | None) -> dict:
+    """The pull diagnostics report of the open document ``uri``."""
+    od = ls.documents[uri]
     ensure_checked(ls, od)
     result_id = od.result_id
-    if params.previous_result_id == result_id:
+    if previous_result_id == result_id:
         return {"kind": "unchanged", "resultId": result_id}
     return {"kind": "full", "resultId": result_id, "items": lsp_items(ls, od)}
 
 
 def setup(server) -> None:
+    from lsprotocol import types
+
     options = types.DiagnosticOptions(identifier="aiblint", inter_file_dependencies=False,
                                       workspace_diagnostics=True)
 

@@ -29,6 +29,21 @@ WATCHED = ("**/pyproject.toml", "**/.aiblint.yaml", "**/.aiblint.yml")
 class AibProtocol(LanguageServerProtocol):
     """Document sync without pygls' workspace copy of the text."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Requests answered before pygls was loaded (aiblint.lsp.front): their replayed answers are dropped.
+        self.answered_early: set = set()
+
+    def _send_data(self, data):
+        if self.answered_early:
+            is_dict = isinstance(data, dict)
+            msg_id = data.get("id") if is_dict else getattr(data, "id", None)
+            method = data.get("method") if is_dict else getattr(data, "method", None)
+            if method is None and msg_id in self.answered_early:
+                self.answered_early.discard(msg_id)
+                return
+        super()._send_data(data)
+
     def _user(self, method, params):
         handler = self.fm.features.get(method)
         if handler is not None:
@@ -248,23 +263,8 @@ def build_server() -> AibLanguageServer:
     return server
 
 
-def _parse_args(argv):
-    p = argparse.ArgumentParser(prog="aiblint serve", description="Run the aiblint language server.")
-    p.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
-    p.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
-    p.add_argument("--tcp", action="store_true", help="listen on a TCP port instead (for debugging)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=2087)
-    p.add_argument("--log-file", help="also write the log to this file")
-    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    p.add_argument("--verbose", action="store_true", help="also log to stderr")
-    args, _unknown = p.parse_known_args(argv)
-    return args
-
-
-def main(argv=None) -> int:
-    """Entry point used by ``aiblint --stdio`` and friends."""
-    args = _parse_args(sys.argv[1:] if argv is None else argv)
+def start(args, stdin, stdout, front=None, buffered=None) -> int:
+    """Build the full server and serve ``stdin``/``stdout``, taking over from the start-up phase ``front``."""
     server = build_server()
     root = logging.getLogger("aiblint")
     root.setLevel(getattr(logging, args.log_level.upper()))
@@ -295,5 +295,19 @@ def main(argv=None) -> int:
         return 0
     from .transport import serve
 
-    serve(server, sys.stdin.buffer, sys.stdout.buffer)
+    replay = front.hand_over(server) if front is not None else []
+    records = []
+    if buffered is not None:
+        root.removeHandler(buffered)
+        records = buffered.records
+
+    def log_start_up() -> None:
+        for record in records:
+            if not root.isEnabledFor(record.levelno):
+                continue
+            for h in root.handlers:
+                if not (h is client and getattr(record, "aiblint_sent_to_client", False)) and record.levelno >= h.level:
+                    h.handle(record)
+
+    serve(server, stdin, stdout, replay, log_start_up)
     return 0

@@ -15,8 +15,6 @@ import dataclasses
 import logging
 import os
 
-from lsprotocol import types
-
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -125,6 +123,8 @@ class SettingsManager:
         try:
             selection = Selection(settings, reg)
         except ValueError as exc:
+            from lsprotocol import types
+
             self.server.show_message(f"aiblint: invalid severity setting: {exc}", types.MessageType.Error)
             settings = dataclasses.replace(settings, severity={})
             selection = Selection(settings, reg)
@@ -159,6 +159,8 @@ def is_config_file(uri: str) -> bool:
 
 
 def setup(server) -> None:
+    from lsprotocol import types
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls, params: types.DidChangeConfigurationParams):
         raw = params.settings

@@ -19,27 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def _read_messages(stream, deliver, done) -> None:
+    from .front import read_message
+
     try:
-        while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                line = line.strip()
-                if not line:
-                    if length is not None:
-                        break
-                    continue
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    try:
-                        length = int(value.strip())
-                    except ValueError:
-                        length = None
-            body = stream.read(length)
-            if len(body) < length:
-                return
+        while (body := read_message(stream)) is not None:
             deliver(body)
     except (OSError, ValueError):
         log.debug("input closed")
@@ -47,8 +30,11 @@ def _read_messages(stream, deliver, done) -> None:
         done()
 
 
-def serve(server, stdin, stdout) -> None:
-    """Run ``server`` over binary streams until the input ends or ``exit`` arrives."""
+def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
+    """Run ``server`` over binary streams until the input ends or ``exit`` arrives.
+
+    ``replay``: message bodies read already (by :mod:`.front`), handled first, after calling ``first()``.
+    """
     from pygls.io_ import StdoutWriter
 
     protocol = server.protocol
@@ -77,6 +63,10 @@ def serve(server, stdin, stdout) -> None:
     def done() -> None:
         loop.call_soon_threadsafe(loop.stop)
 
+    if first is not None:
+        loop.call_soon(first)
+    for body in replay:
+        deliver(body)
     reader = threading.Thread(target=_read_messages, args=(stdin, deliver, done), daemon=True, name="lsp-reader")
     reader.start()
     code = 0

@@ -1,0 +1,110 @@
+"""Checking many files on several cores (``aiblint --check`` over a repository).
+
+When a run has many files and the machine more than one core, the files are
+checked by forked worker processes (which start with the engine, catalog and
+rules already loaded), in order: the output is the same as a serial run's. Each
+worker sends back what the report needs (diagnostics, line index, what was
+printed to stderr); the value trees stay in the workers. One file, a few files,
+one core, or a platform without ``fork`` get the serial loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import io
+import os
+import sys
+
+# Below this many files per worker, starting the workers costs more than it saves.
+FILES_PER_WORKER = 24
+
+_run = None  # the Run being executed, inherited by the forked workers
+
+
+def worker_count(files: int) -> int:
+    """How many worker processes to use for ``files`` files (0: check them in this process).
+
+    ``AIBLINT_JOBS=N`` sets it (1: serial); otherwise one worker per idle core (cores
+    less the load average: on a machine busy with other work, more processes only
+    add the cost of forking and sending results), when there are enough files.
+    """
+    jobs = os.environ.get("AIBLINT_JOBS", "").strip()
+    if files < 2 or (not jobs and files < 2 * FILES_PER_WORKER):
+        return 0  # without importing multiprocessing
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if jobs.isdigit():
+        n = min(int(jobs), files)
+        return n if n > 1 else 0
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    idle = cores - int(os.getloadavg()[0] + 0.5)
+    n = min(idle, files // FILES_PER_WORKER)
+    return n if n > 1 else 0
+
+
+class Shown:
+    """What the output formats need of a checked document: the positions of the spans it reports."""
+
+    __slots__ = ("lines", "has_syntax_error")
+
+    def __init__(self, document, diagnostics):
+        self.lines = _Ranges(document.lines, diagnostics)
+        self.has_syntax_error = document.has_syntax_error
+
+
+class _Ranges:
+    """The line index's ranges of every span the diagnostics mention (diagnostic, related, fix edits)."""
+
+    __slots__ = ("ranges",)
+
+    def __init__(self, lines, diagnostics):
+        spans = set()
+        for d in diagnostics:
+            spans.add(d.span)
+            spans.update(r.span for r in d.related)
+            spans.update(e.span for f in d.fixes for e in f.edits)
+        self.ranges = {span: lines.range(span) for span in spans}
+
+    def range(self, span):
+        return self.ranges[span]
+
+
+def check_files(run, files, workers: int):
+    """Each file's result (a ``Checked`` or None), in the order of ``files``, from ``workers`` processes."""
+    import multiprocessing
+
+    global _run
+    _run = run
+    gc.freeze()  # the workers share these pages instead of copying them on the collector's first pass
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for checked, printed, errors, looked_at in pool.imap(_work, files, chunksize=4):
+            if printed:
+                sys.stderr.write(printed)
+            run.errors += errors
+            run.looked_at += looked_at
+            yield checked
+    _run = None
+
+
+def _work(candidate):
+    run = _run
+    before, looked_before = run.errors, run.looked_at
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        checked = run.check_candidate(candidate)
+    if checked is not None:
+        report = checked.report
+        if report.document is not None:
+            report.document = Shown(report.document, report.diagnostics)
+        if checked.source is not None:
+            checked.source = dataclasses.replace(checked.source, text=None)
+        if not run.args.diff:
+            checked.original = checked.fixed = None
+    return checked, printed.getvalue(), run.errors - before, run.looked_at - looked_before

@@ -1,0 +1,134 @@
+"""The lazily built value tree of ``--check`` gives exactly the findings of the whole tree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aiblint.document import Document
+from aiblint.document.json import MAX_DEPTH, lazy_safe
+from aiblint.document.nodes import ArrayNode, ObjectNode
+from aiblint.engine import lint
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _findings(doc: Document) -> list:
+    return [(d.code, d.span, d.message, d.severity, d.related, d.fixes) for d in lint(doc).diagnostics]
+
+
+def _same_findings(text: str, path: str = "t.json") -> Document:
+    lazy = Document(text, path, lazy=True)
+    assert _findings(lazy) == _findings(Document(text, path))
+    return lazy
+
+
+def _shape(node) -> object:
+    """Every node's kind, span, key and key span, and every member's span, walked in full."""
+    if isinstance(node, ObjectNode):
+        return ("object", node.span, node.key, node.key_span,
+                [(m.name, m.span, m.key_span, _shape(m.value)) for m in node.members])
+    if isinstance(node, ArrayNode):
+        return ("array", node.span, node.key, node.key_span, [_shape(i) for i in node.items])
+    return (node.kind, node.span, node.key, node.key_span, node.value, node.raw)
+
+
+def _arm(extra_resources: list, properties: dict) -> str:
+    return json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"loc": {"type": "string", "defaultValue": "westeurope"},
+                       "unused": {"type": "object", "defaultValue": {"deep": {"x": [1, 2, {"y": "z"}]}}}},
+        "resources": extra_resources + [{
+            "type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2022-02-14",
+            "name": "t", "location": "[parameters('loc')]", "properties": properties}],
+    }, indent=2)
+
+
+BODY = {
+    "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "0001-com-ubuntu-server-jammy",
+               "sku": "22_04-lts", "version": "latest"},
+    "customize": [{"type": "Shell", "name": "a", "inline": ["echo \u00e9 \\u00e9 \"q\""]}],
+    "distribute": [{"type": "ManagedImage", "imageId": "x", "location": "westeurope", "runOutputName": "r"}],
+}
+BIG = {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "s",
+       "properties": {"networkAcls": {"ipRules": [{"value": f"10.0.0.{i}"} for i in range(50)]}}}
+
+
+def test_lazy_tree_reads_only_what_is_walked_and_matches_the_whole_tree():
+    text = _arm([BIG], BODY)
+    lazy = _same_findings(text)
+    storage = lazy.root.get("resources").items[0]
+    assert storage.get("properties")._source is not None  # never read by any check
+    assert _shape(lazy.root) == _shape(Document(text, "t.json").root)
+    assert lazy.root.to_python() == json.loads(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a repeated key, deep inside a resource no check reads
+    _arm([dict(BIG, properties={"a": {"b": 1, "b ": 2, "c": [{"d": 1, "d": 2}]}})], BODY).replace('"b ":', '"b":'),
+    # bad escapes and raw control characters in strings
+    _arm([], BODY).replace('"r"', '"r\\u12"'),
+    _arm([], BODY).replace('"r"', '"r\tx"'),
+    # comments, a second value, an empty text
+    "// c\n" + _arm([], BODY),
+    _arm([], BODY) + "\n{}",
+    "",
+    "   \n",
+    # nesting around the depth limit
+    _arm([dict(BIG, properties={"n": json.loads("[" * (MAX_DEPTH - 4) + "]" * (MAX_DEPTH - 4))})], BODY),
+    _arm([dict(BIG, properties={"n": json.loads("[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2))})], BODY),
+    # brackets and quotes inside strings do not count as nesting
+    _arm([dict(BIG, properties={"s": "[" * 300 + '\\"{' * 100})], BODY),
+    # a raw template, a broken one, not a template at all
+    json.dumps(dict(type="Microsoft.VirtualMachineImages/imageTemplates", apiVersion="2024-02-01",
+                    location="westeurope", properties=BODY)),
+    json.dumps({"type": "Microsoft.VirtualMachineImages/imageTemplates", "properties": BODY})[:-30],
+    json.dumps({"a": [1, 2.5, -0, 1e400, True, None, "x"]}),
+])
+def test_lazy_findings_equal_whole_tree_findings(text):
+    _same_findings(text)
+
+
+def test_lazy_only_when_no_syntax_finding_is_possible():
+    assert lazy_safe('{"a": [1, {"b": "[[{"}]}', b'{"a": [1, {"b": "[[{"}]}')
+    for text in ('{"a": 1, "a": 2}', '{"a": "\\u12"}', '{"a": "\t"}', '{"a": 1} // c', '{} {}', '',
+                 "[" * MAX_DEPTH + "]" * MAX_DEPTH):
+        assert not lazy_safe(text, text.encode())
+
+
+def test_lazy_findings_equal_whole_tree_findings_on_the_examples():
+    for path in sorted((ROOT / "examples").rglob("*.json")):
+        _same_findings(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_lazy_findings_equal_whole_tree_findings_on_the_corpus(corpus_dir):
+    files = sorted(p for p in (corpus_dir / "real").rglob("*") if p.suffix.lower() in (".json", ".jsonc"))
+    lazy_count = 0
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        doc = _same_findings(text, str(path))
+        lazy_count += doc.duplicate_free
+    assert lazy_count > len(files) // 2
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1 /* x */, // y\n "b": [1, /*z*/ 2]}',
+    '{"a": "http://x", "b": "/*not*/ //a comment"}',
+    '// top\n{}',
+    '{"a": "x\\\\" // c\n}',
+    '{"a": "q\\"//"} /* end */',
+    '{"a": "it\'s \\"quoted\\"" // "odd quote\n, "b": 2}',
+    '{"a": [1, 2 // broken\n',
+])
+def test_comment_spans_equal_a_full_walk(text):
+    doc = Document(text, "t.jsonc")
+    spans, stack = [], [doc.tree.root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            spans.append((n.start_byte, n.end_byte))
+        stack.extend(n.children)
+    assert [(s.start, s.end) for s in doc.comment_spans()] == sorted(spans)

@@ -1,0 +1,88 @@
+"""``--check`` over many files in worker processes gives the serial run's output, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aiblint.pool import FILES_PER_WORKER, worker_count
+
+from cliutil import command
+
+ROOT = Path(__file__).resolve().parent.parent
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def test_few_files_or_one_core_are_checked_serially(monkeypatch):
+    monkeypatch.delenv("AIBLINT_JOBS", raising=False)
+    assert worker_count(1) == 0
+    assert worker_count(2 * FILES_PER_WORKER - 1) == 0
+
+    def expected() -> int:
+        idle = CORES - int(os.getloadavg()[0] + 0.5)
+        return min(idle, 10_000 // FILES_PER_WORKER) if idle > 1 else 0
+
+    before = expected()
+    got = worker_count(10_000)
+    assert got in (before, expected())  # the load average may move while we ask
+    monkeypatch.setenv("AIBLINT_JOBS", "3")
+    assert worker_count(10_000) == 3 and worker_count(2) == 2 and worker_count(1) == 0
+    monkeypatch.setenv("AIBLINT_JOBS", "1")
+    assert worker_count(10_000) == 0
+
+
+def _tree(root: Path) -> None:
+    """Enough files for two workers: templates with findings, broken ones, binary and unreadable ones."""
+    examples = sorted((ROOT / "examples").rglob("*.json"))
+    for i in range(2 * FILES_PER_WORKER + 7):
+        src = examples[i % len(examples)]
+        folder = root / f"d{i % 5}"
+        folder.mkdir(exist_ok=True)
+        shutil.copy(src, folder / f"{i:03d}-{src.name}")
+    (root / "d0" / "binary.json").write_bytes(b"\x00\x01virtualmachineimages\xff")
+    (root / "d1" / "latin1.json").write_bytes('{"type": "Microsoft.VirtualMachineImages/imageTemplates", '
+                                              '"name": "caf\u00e9"}'.encode("latin-1"))
+    (root / "d2" / "fifo.json").symlink_to(root / "missing.json")
+
+
+def _run(args, jobs: int, cwd: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env["AIBLINT_JOBS"] = str(jobs)
+    proc = subprocess.run(command(*args), cwd=cwd, capture_output=True, env=env, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
+@pytest.mark.parametrize("args", [
+    ["--format", "json"],
+    ["--format", "text", "--verbose"],
+    ["--format", "sarif"],
+    ["--diff", "--unsafe-fixes"],
+])
+def test_pool_output_equals_serial_output(tmp_path, args):
+    _tree(tmp_path)
+    one = _run(["--check", ".", *args], 1, tmp_path)
+    many = _run(["--check", ".", *args], 3, tmp_path)
+    assert one == many
+    assert one[1]  # something was reported
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
+def test_pool_fix_writes_what_serial_fix_writes(tmp_path):
+    serial, pooled = tmp_path / "serial", tmp_path / "pooled"
+    for folder in (serial, pooled):
+        folder.mkdir()
+        _tree(folder)
+    one = _run(["--check", ".", "--fix", "--unsafe-fixes"], 1, serial)
+    many = _run(["--check", ".", "--fix", "--unsafe-fixes"], 3, pooled)
+    assert one == many
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*.json") if p.is_file())
+    assert files
+    assert [(serial / p).read_bytes() for p in files] == [(pooled / p).read_bytes() for p in files]
+    assert any((serial / p).read_bytes() != (ROOT / "examples" / "bad" / p.name[4:]).read_bytes()
+               for p in files if (ROOT / "examples" / "bad" / p.name[4:]).exists())
