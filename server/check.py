@@ -505,7 +505,8 @@ class Run:
             report.document = doc
             report.diagnostics = list(final.diagnostics)
         else:
-            report.fixable = {id(d) for d in fixed}
+            fixed_ids = {id(d) for d in fixed}
+            report.fixable = {i for i, d in enumerate(report.diagnostics) if id(d) in fixed_ids}
         if self.counts_unsafe and any(has_fix(d, unsafe=True) and not has_fix(d) for d in result.diagnostics):
             _, final_unsafe = self._fix_passes(result, prof, unsafe=True)
             gone = len(_gone(result.diagnostics, final_unsafe.diagnostics, unsafe=True))

@@ -43,7 +43,8 @@ class FileReport:
     document: object | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None
-    # id() of the diagnostics that `--fix` (in the run's mode) fixes: the `[*]` marker.
+    # Positions in ``diagnostics`` of those that `--fix` (in the run's mode) fixes: the `[*]` marker.
+    # Positions, not the objects themselves, so that a report checked in a worker process keeps them.
     fixable: set[int] = field(default_factory=set)
 
     def range(self, span: Span) -> tuple[int, int, int, int]:
@@ -52,7 +53,15 @@ class FileReport:
         return r.start.line, r.start.character, r.end.line, r.end.character
 
     def is_fixable(self, d: Diagnostic) -> bool:
-        return id(d) in self.fixable
+        ids = self.__dict__.get("_fixable_ids")
+        if ids is None:
+            ids = self.__dict__["_fixable_ids"] = {id(self.diagnostics[i]) for i in self.fixable}
+        return id(d) in ids
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_fixable_ids", None)  # object ids mean nothing in another process
+        return state
 
 
 def render(fmt: str, reports: list[FileReport], registry, out, color: bool = False) -> None:
