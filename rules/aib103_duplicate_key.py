@@ -47,5 +47,6 @@ CODE = "AIB103"
 NAME = "duplicate-key"
 SEVERITY = "error"
 SUMMARY = "The same key twice in one object"
+SEVERITY_NOTE = "error; warning for a key repeated inside an ARM parameter declaration (ARM takes the last)"
 SCOPE = "document"
 ENGINE = True

@@ -46,4 +46,5 @@ CODE = "AIB201"
 NAME = "property-casing"
 SEVERITY = "error"
 SUMMARY = "Property name differs from the API's only in case"
+SEVERITY_NOTE = "error from API version 2024-02-01, where names are case-sensitive; warning before"
 ENGINE = True

@@ -56,4 +56,8 @@ CODE = "AIB204"
 NAME = "invalid-value"
 SEVERITY = "error"
 SUMMARY = "Value not among the allowed values, out of range, or not matching the pattern"
+SEVERITY_NOTE = (
+    "a value in the wrong case is an error from API version 2024-02-01 and a warning before; other "
+    "findings are errors"
+)
 ENGINE = True

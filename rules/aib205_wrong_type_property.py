@@ -54,4 +54,8 @@ CODE = "AIB205"
 NAME = "wrong-type-property"
 SEVERITY = "error"
 SUMMARY = "Property that belongs to another source, customizer, distributor or validator type"
+SEVERITY_NOTE = (
+    "error when the properties belong to another type than the one written; a single property of another "
+    "type is an error from API version 2024-02-01 and a warning before"
+)
 ENGINE = True

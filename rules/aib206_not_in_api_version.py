@@ -77,4 +77,8 @@ CODE = "AIB206"
 NAME = "not-in-api-version"
 SEVERITY = "error"
 SUMMARY = "Property or type value that exists only in other API versions"
+SEVERITY_NOTE = (
+    "error from API version 2024-02-01; warning before (the older service ignored properties it did not "
+    "know), except an error where the property replaces a required one"
+)
 ENGINE = True

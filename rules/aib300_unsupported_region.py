@@ -79,6 +79,10 @@ CODE = "AIB300"
 NAME = "unsupported-region"
 SEVERITY = "error"
 SUMMARY = "The template's location is not a region where Image Builder runs"
+SEVERITY_NOTE = (
+    "error; warning for a region that preview API versions did not document but where Image Builder runs "
+    "with newer versions"
+)
 
 
 def region_fixes(ctx, node, text: str, choices: list) -> list[Fix]:

@@ -70,6 +70,10 @@ CODE = "AIB301"
 NAME = "missing-sha256"
 SEVERITY = "error"
 SUMMARY = "A downloaded file has no SHA-256 checksum, or the checksum is malformed"
+SEVERITY_NOTE = (
+    "error for an ISO source without checksum and a malformed checksum; warning for a downloaded script "
+    "or file without checksum and for an upper-case checksum"
+)
 
 _HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 PLACEHOLDER = "<sha256 of the file>"

@@ -63,6 +63,7 @@ CODE = "AIB304"
 NAME = "file-too-large"
 SEVERITY = "error"
 SUMMARY = "A File customizer downloads a file over 20 MB (online check)"
+SEVERITY_NOTE = "error; info (with --verbose) when the size could not be checked"
 
 LIMIT = 20 * 1024 * 1024
 

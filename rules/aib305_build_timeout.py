@@ -58,6 +58,10 @@ CODE = "AIB305"
 NAME = "build-timeout"
 SEVERITY = "error"
 SUMMARY = "buildTimeoutInMinutes is outside 0-960, or under 60 for a Windows build"
+SEVERITY_NOTE = (
+    "error; warning below the documented minimum (API version 2020-02-14 and later) and for a short "
+    "Windows build"
+)
 
 MAXIMUM = 960
 WINDOWS_MINIMUM = 60

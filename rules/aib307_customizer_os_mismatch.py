@@ -59,6 +59,10 @@ CODE = "AIB307"
 NAME = "customizer-os-mismatch"
 SEVERITY = "error"
 SUMMARY = "Shell step on a Windows source, or a Windows step on a Linux source"
+SEVERITY_NOTE = (
+    "error; warning for a PowerShell step on Linux, which API version 2020-02-14 and later document for "
+    "Windows only"
+)
 
 _WINDOWS_ONLY = {"windowsrestart": "WindowsRestart", "windowsupdate": "WindowsUpdate"}
 

@@ -79,6 +79,7 @@ CODE = "AIB310"
 NAME = "placeholder"
 SEVERITY = "error"
 SUMMARY = "A value still holds a quickstart placeholder such as <region>"
+SEVERITY_NOTE = "error; warning for a placeholder in free text the service takes as it is (tag values, step names)"
 
 # Members whose text is a command, where "<x>" may be ordinary shell syntax.
 _COMMAND_KEYS = {"inline"}

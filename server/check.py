@@ -14,13 +14,23 @@ Which files are reported:
   A walked file that does not parse is reported when its text mentions
   ``Microsoft.VirtualMachineImages`` (most likely a broken template) and skipped
   otherwise, like any other JSON or YAML file;
+* whether a file may hold a template is decided from its bytes before any size
+  limit: a file over 10 MB that does not mention Image Builder (a
+  ``package-lock.json``) is skipped when walked and AIB000 when named, never an
+  error;
 * binary content and invalid UTF-8 are one AIB100 diagnostic each (a file with
-  invalid UTF-8 is still checked, and never rewritten by ``--fix``); a file
-  that cannot be read at all (missing, a FIFO or device, a dangling link, over
-  10 MB) is one error line on stderr and makes the exit status 2, except that
-  over-large files met while walking are skipped. A folder named ``x.json`` is
-  walked like any folder. Each file has a time limit, so a bug cannot hang
-  the run. The run always goes on with the next file.
+  invalid UTF-8 is still checked, and never rewritten by ``--fix``);
+* a file that cannot be read or checked at all (missing, a FIFO or device, a
+  dangling link, a template over 10 MB) is a *file error*: shown in every
+  output format (on stderr for text), counted in the summary, and the exit
+  status is 2. A folder named ``x.json`` is walked like any folder. Each file
+  has a time limit, so a bug cannot hang the run. The run always goes on with
+  the next file.
+
+What ``--fix`` fixes is worked out in every run (the fixes are applied in
+memory, re-checked and repeated as ``--fix`` does), so the ``[*]`` markers, the
+summary's "N fixable with --fix", ``--diff``'s count and ``--fix``'s "Fixed N
+problems" are one number: the problems shown that the fixes make go away.
 """
 
 from __future__ import annotations
@@ -31,15 +41,12 @@ import sys
 from dataclasses import dataclass
 
 from . import discover
-from .cli import MAX_FIX_PASSES, SetupError, UsageError, setup_logging
+from .runerrors import MAX_FIX_PASSES, SetupError, UsageError, setup_logging
 from .diagnostics import Diagnostic, Severity, Span
-from .discover import Candidate, ReadError, Source
-from .formats import FileReport
+from .discover import MARKER, Candidate, ReadError, Source
+from .formats import LOG_FORMATS, FileReport
 from .settings import Settings
 
-MARKER = b"virtualmachineimages"
-BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
-BICEP_MODULE_MARKER = b"virtual-machine-images/image-template"  # the verified image-template module
 # A file whose checking takes longer than this is given up (a bug, never expected: 10 MB take ~6 s).
 FILE_TIME_LIMIT = 60
 
@@ -82,14 +89,19 @@ INVALID_JSON = "AIB100"
 
 @dataclass
 class Checked:
-    """A file's final state in a run: its report, and the new text when fixes changed it."""
+    """A file's final state in a run: its report, and the new text when fixes changed it.
+
+    ``fixed_count`` is the number of problems that ``--fix`` fixes (or fixed);
+    ``unsafe_more`` how many more ``--fix --unsafe-fixes`` would fix.
+    """
 
     report: FileReport
-    source: Source | None
+    source: Source | None = None
     path: str = ""  # the file system path (report.path is the path as shown)
     original: str | None = None
     fixed: str | None = None
-    fixes_applied: int = 0
+    fixed_count: int = 0
+    unsafe_more: int = 0
     threshold: Severity = Severity.ERROR
 
 
@@ -118,18 +130,31 @@ def _display(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _may_hold_template(data: bytes, path: str = "") -> bool:
-    """Cheap pre-filter for walked files: could this text be a template at all?"""
-    low = data.lower()
-    if path.lower().endswith(".bicep"):
-        return BICEP_MARKER in low or BICEP_MODULE_MARKER in low
-    return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
+def _gone(original: list[Diagnostic], final: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:
+    """The diagnostics of ``original`` with a fix (in the mode) that no longer appear in ``final``.
+
+    A diagnostic is matched by code and message (positions move when fixes change the text).
+    """
+    from collections import Counter
+
+    from .fixes import has_fix
+
+    left = Counter((d.code, d.message) for d in final)
+    out = []
+    for d in original:
+        key = (d.code, d.message)
+        if left[key]:
+            left[key] -= 1
+        elif has_fix(d, unsafe):
+            out.append(d)
+    return out
 
 
 class Run:
     def __init__(self, args):
         self.args = args
         self.errors = 0
+        self.looked_at = 0
         # A terminal whose encoding cannot show a character must not end the run.
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -154,24 +179,32 @@ class Run:
         except ValueError:
             return os.getcwd()
 
+    def _load_config(self, path: str | None):
+        """The configuration file ``path`` loaded and validated (None: no file); loaded once per run."""
+        if path is None:
+            return None
+        if path in self._configs:
+            return self._configs[path]
+        if not os.path.isfile(path):
+            raise SetupError(f"configuration file {path!r} not found")
+        from .config import ConfigError, load
+
+        try:
+            config = load(path, self.registry, tuple(self.catalog.versions))
+        except ConfigError as exc:
+            raise SetupError(f"invalid configuration: {exc}") from None
+        if self.args.verbose:
+            print(f"aiblint: using configuration {path}", file=sys.stderr)
+        self._configs[path] = config
+        return config
+
     def _load_profile(self, path: str | None) -> Profile:
         """Settings from the configuration file ``path`` (None: defaults), with the command line on top."""
         from .engine import Selection
 
         args, registry, versions = self.args, self.registry, tuple(self.catalog.versions)
-        settings, fail_level = Settings(), None
-        if path is not None:
-            if not os.path.isfile(path):
-                raise SetupError(f"configuration file {path!r} not found")
-            from .config import ConfigError, load
-
-            try:
-                config = load(path, registry, versions)
-            except ConfigError as exc:
-                raise SetupError(f"invalid configuration: {exc}") from None
-            settings, fail_level = config.settings, config.fail_level
-            if args.verbose:
-                print(f"aiblint: using configuration {path}", file=sys.stderr)
+        config = self._load_config(path)
+        settings, fail_level = (config.settings, config.fail_level) if config else (Settings(), None)
         select, ignore = _split(args.select), _split(args.ignore)
         for sel in select + ignore:
             if sel.upper() != "ALL" and not registry.resolve(sel):
@@ -189,14 +222,17 @@ class Run:
         threshold = Severity.parse(args.fail_level or fail_level or "error")
         return Profile(settings, Selection(settings, registry), threshold)
 
-    def profile_for(self, path: str | None) -> Profile:
-        """The profile of the nearest configuration of ``path`` (``--config``/``--no-config``: the run's own)."""
+    def _config_path_for(self, path: str | None) -> str | None:
         if path is None or self.args.config is not None or self.args.no_config:
-            return self.base
+            return self.base_config
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._found:
             self._found[folder] = discover.find_config(folder)
-        config = self._found[folder]
+        return self._found[folder]
+
+    def profile_for(self, path: str | None) -> Profile:
+        """The profile of the nearest configuration of ``path`` (``--config``/``--no-config``: the run's own)."""
+        config = self._config_path_for(path)
         if config not in self._profiles:
             self._profiles[config] = self._load_profile(config)
         return self._profiles[config]
@@ -212,104 +248,146 @@ class Run:
         except (AttributeError, ValueError):
             return False
 
-    def error(self, path: str, message: str) -> None:
+    def _failed(self, path: str, message: str) -> Checked:
+        """A file that could not be read or checked: a file error in the output, exit status 2."""
         self.errors += 1
-        print(f"{_display(path)}: error: {message}", file=sys.stderr)
+        if self.args.diff or self.args.format not in ("github", "azure"):
+            print(f"{_display(path)}: error: {message}", file=sys.stderr)
+        return Checked(FileReport(_display(path), None, error=message), path=path)
 
-    # -- the run ----------------------------------------------------------
-
-    def execute(self) -> int:
+    def _setup(self) -> None:
         from . import catalog as catalog_mod
         from .rule import registry as get_registry
 
         args = self.args
-        if (args.unsafe_fixes and not (args.fix or args.diff)):
-            raise UsageError("--unsafe-fixes needs --fix or --diff")
-        if args.fix and args.diff:
-            raise UsageError("--fix and --diff exclude each other (--diff writes nothing)")
         if args.stdin_filename and "-" not in args.paths and args.paths:
             raise UsageError("--stdin-filename needs '-' among the paths")
+        if args.paths.count("-") > 1:
+            raise UsageError("'-' (standard input) can be given once")
         self.registry = get_registry()
         self.catalog = catalog_mod.load()
-        base_config = args.config
-        if base_config is None and not args.no_config:
-            base_config = discover.find_config(self._config_start())
-        self.base = self._load_profile(base_config)
+        self.base_config = args.config
+        if self.base_config is None and not args.no_config:
+            self.base_config = discover.find_config(self._config_start())
         self._found: dict[str, str | None] = {}
-        self._profiles: dict[str | None, Profile] = {base_config: self.base}
-        paths = args.paths or ["."]
-        if paths.count("-") > 1:
-            raise UsageError("'-' (standard input) can be given once")
+        self._profiles: dict[str | None, Profile] = {}
+        self._configs: dict = {}
+        self.base = self.profile_for(None)
 
+    # -- the run ----------------------------------------------------------
+
+    def _open_output(self) -> None:
+        if self.args.output_file:
+            try:
+                self.out = open(self.args.output_file, "w", encoding="utf-8", errors="backslashreplace")
+            except OSError as exc:
+                raise SetupError(f"cannot write --output-file {self.args.output_file!r}: {exc.strerror or exc}") \
+                    from None
+
+    def execute(self) -> int:
+        args = self.args
+        self._open_output()
+        try:
+            return self._execute()
+        except (UsageError, SetupError) as exc:
+            if not args.diff and not args.statistics and args.format != "text":
+                self._render([FileReport(None, None, error=str(exc))], self.out)
+            raise
+        finally:
+            if self.out is not sys.stdout:
+                self.out.close()
+
+    def report_usage_error(self, message: str) -> None:
+        """A usage error found before the run, in the output format asked for (text: standard error only)."""
+        if self.args.format == "text":
+            return
+        try:
+            self._open_output()
+        except SetupError:
+            return
+        try:
+            self._render([FileReport(None, None, error=message)], self.out)
+        finally:
+            if self.out is not sys.stdout:
+                self.out.close()
+
+    def _execute(self) -> int:
+        args = self.args
+        self._setup()
+        # Working out what --fix fixes costs a re-check of each fixable file: only when the output shows it.
+        summary = not args.quiet and args.format in LOG_FORMATS
+        self.counts_fixes = args.fix or args.diff or summary or args.statistics or args.format in ("text", "json")
+        self.counts_unsafe = not args.unsafe_fixes and (summary or args.diff)
+        paths = args.paths or ["."]
         walk_errors: list[tuple[str, str]] = []
         base = self.base.settings
         files = discover.walk([p for p in paths if p != "-"], base.exclude, base.root, walk_errors)
-        for path, message in walk_errors:
-            self.error(path, message)
-        checked: list[Checked] = []
+        checked = [self._failed(path, message) for path, message in walk_errors]
         if "-" in paths:
-            checked.append(self._check_item(self._stdin_item()))
+            checked.append(self._check_stdin())
         from .pool import check_files, worker_count
 
         workers = worker_count(len(files))
-        results = check_files(self, files, workers) if workers else map(self.check_candidate, files)
-        checked.extend(results)
+        checked.extend(check_files(self, files, workers) if workers else map(self.check_candidate, files))
         checked = [c for c in checked if c is not None]
 
         stdin_fix = args.fix and "-" in paths
-        if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr
+        if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr (or the output file)
             sys.stdout.buffer.write(self.stdin_fixed)
             sys.stdout.flush()
-        report_out = sys.stderr if stdin_fix else self.out
+        report_out = sys.stderr if stdin_fix and self.out is sys.stdout else self.out
         if args.diff:
             return self._print_diffs(checked)
-        reports = [c.report for c in checked]
-        from .formats import render
-
-        color = args.format == "text" and self._color()
-        render(args.format, reports, self.registry, report_out, color=color)
-        if args.format in ("text", "github"):
-            report_out.write(self._summary(checked) + "\n")
-        failed = any(d.severity >= c.threshold for c in checked for d in c.report.diagnostics)
+        if args.statistics:
+            self._print_statistics(checked, report_out)
+        else:
+            color = args.format == "text" and self._color()
+            self._render([c.report for c in checked], report_out, color)
+        if summary:
+            report_out.write(self._summary(checked, paths) + "\n")
         if self.errors:
             return 2
-        return 1 if failed else 0
+        failed = any(d.severity >= c.threshold for c in checked for d in c.report.diagnostics)
+        return 1 if failed and not args.exit_zero else 0
 
-    def _stdin_item(self):
-        """(display path, bytes, named, is stdin) for standard input; None when it cannot be read."""
-        name = self.args.stdin_filename or "<stdin>"
+    def _render(self, reports: list[FileReport], out, color: bool = False) -> None:
+        from .formats import render
+
+        render(self.args.format, reports, getattr(self, "registry", None) or _registry(), out, color=color)
+
+    def _check_stdin(self) -> Checked | None:
+        self.looked_at += 1
         try:
             data = sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
-            self.error("<stdin>", f"cannot read standard input: {exc}")
-            return None
+            return self._failed("<stdin>", f"cannot read standard input: {exc}")
         self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
-        return name, data, True, True
+        return self._timed(self.args.stdin_filename or "<stdin>", data, True, True)
 
     def check_candidate(self, f: Candidate) -> Checked | None:
-        """Read and check one file found on the command line or by walking."""
+        """Read and check one file: everything a run does per file (so that it can run elsewhere)."""
+        self.looked_at += 1
         try:
             data = discover.read_bytes(f.path)
+        except discover.TooLarge as exc:
+            if exc.template:
+                return self._failed(f.path, str(exc))
+            if f.named:  # named, so reported: as the empty text it is for us, i.e. AIB000
+                return self._timed(f.path, b"", True, False)
+            return self._skip(f.path, f"{exc}; it does not mention Image Builder")
         except ReadError as exc:
-            if f.named or not isinstance(exc, discover.TooLarge):
-                self.error(f.path, str(exc))
-            elif self.args.verbose:
-                print(f"{_display(f.path)}: skipped: {exc}", file=sys.stderr)
-            return None
-        return self._check_item((f.path, data, f.named, False))
+            return self._failed(f.path, str(exc))
+        return self._timed(f.path, data, f.named, False)
 
-    def _check_item(self, item) -> Checked | None:
-        if item is None:
-            return None
+    def _timed(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
         # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
         # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
         gc.freeze()
         try:
             with _watchdog(FILE_TIME_LIMIT):
-                return self._check(*item)
+                return self._check(path, data, named, is_stdin)
         except _TimeLimit:
-            self.error(item[0], f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
-            return None
+            return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
         from .document import Document, language_for
@@ -318,10 +396,13 @@ class Run:
         if prof is not self.base and not is_stdin and discover.is_excluded(path, prof.settings.exclude,
                                                                            prof.settings.root):
             return self._skip(path, "excluded by the configuration")
-        if not named and not _may_hold_template(data, path):
+        if not named and not discover.may_hold_template(data, path):
             return self._skip(path, "no Image Builder template")
         source = discover.decode(data)
-        language = language_for(path) or "json"
+        if is_stdin and not self.args.stdin_filename:
+            language = discover.sniff_language(source.text or "")
+        else:
+            language = language_for(path) or "json"
         if source.text is None:
             if not named:
                 return self._skip(path, source.problem)
@@ -339,12 +420,11 @@ class Run:
             return Checked(FileReport(_display(path), doc, self._own(INVALID_JSON, message, Span(0, 0), prof)), source,
                            path, threshold=prof.threshold)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
-            self.error(path, f"internal error while checking: {type(exc).__name__}: {exc}")
             if self.args.verbose:
                 import traceback
 
                 traceback.print_exc()
-            return None
+            return self._failed(path, f"internal error while checking: {type(exc).__name__}: {exc}")
         if self.args.verbose:
             self._list_templates(path, doc, result.templates)
         diagnostics = list(result.diagnostics)
@@ -364,12 +444,12 @@ class Run:
                                     Span(source.problem_offset, source.problem_offset), prof) + diagnostics
         checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text,
                           threshold=prof.threshold)
-        if (self.args.fix or self.args.diff) and is_template and not source.lossy:
+        if is_template and not source.lossy:
             self._fix(checked, result, is_stdin, prof)
         return checked
 
     def _skip(self, path: str, reason: str) -> None:
-        """A walked file that is not reported; ``--verbose`` says why."""
+        """A file that is not reported; ``--verbose`` says why."""
         if self.args.verbose:
             print(f"{_display(path)}: skipped: {reason}", file=sys.stderr)
         return None
@@ -404,15 +484,14 @@ class Run:
 
     # -- fixing -------------------------------------------------------------
 
-    def _fix(self, checked: Checked, result, is_stdin: bool, prof: Profile) -> None:
+    def _fix_passes(self, result, prof: Profile, unsafe: bool):
+        """Apply the fixes, re-check and repeat (as ``--fix`` does): the final document and lint result."""
         from . import fixes
         from .document import Document
 
         doc = result.document
-        total = 0
         for _ in range(MAX_FIX_PASSES):
-            chosen = fixes.choose(result.diagnostics, unsafe=self.args.unsafe_fixes,
-                                  syntax_only=doc.has_syntax_error)
+            chosen = fixes.choose(result.diagnostics, unsafe=unsafe, syntax_only=doc.has_syntax_error)
             if not chosen:
                 break
             applied = fixes.apply(doc.data, chosen)
@@ -422,14 +501,34 @@ class Run:
             if new_doc.has_syntax_error and not doc.has_syntax_error:
                 break  # a fix must never break a document that parsed
             doc, result = new_doc, self._lint(new_doc, prof)
-            total += len(applied.applied)
-        if not total:
+        return doc, result
+
+    def _fix(self, checked: Checked, result, is_stdin: bool, prof: Profile) -> None:
+        """Work out what ``--fix`` fixes in this file; with ``--fix``/``--diff`` also keep (and write) the new text."""
+        from .fixes import has_fix
+
+        args, unsafe = self.args, self.args.unsafe_fixes
+        report = checked.report
+        if not self.counts_fixes:
             return
-        checked.fixed = doc.text
-        checked.fixes_applied = total
-        checked.report.document = doc
-        checked.report.diagnostics = list(result.diagnostics)
-        if self.args.diff:
+        if any(has_fix(d, unsafe) for d in result.diagnostics):
+            doc, final = self._fix_passes(result, prof, unsafe)
+            fixed = _gone(result.diagnostics, final.diagnostics, unsafe)
+        else:
+            doc, final, fixed = result.document, result, []
+        checked.fixed_count = len(fixed)
+        if (args.fix or args.diff) and doc is not result.document:
+            checked.fixed = doc.text
+            report.document = doc
+            report.diagnostics = list(final.diagnostics)
+        else:
+            fixed_ids = {id(d) for d in fixed}
+            report.fixable = {i for i, d in enumerate(report.diagnostics) if id(d) in fixed_ids}
+        if self.counts_unsafe and any(has_fix(d, unsafe=True) and not has_fix(d) for d in result.diagnostics):
+            _, final_unsafe = self._fix_passes(result, prof, unsafe=True)
+            gone = len(_gone(result.diagnostics, final_unsafe.diagnostics, unsafe=True))
+            checked.unsafe_more = max(0, gone - len(fixed))
+        if not args.fix or checked.fixed is None:
             return
         data = discover.encode(doc.text, checked.source)
         if is_stdin:
@@ -438,61 +537,150 @@ class Run:
         try:
             discover.write_atomic(checked.path, data)
         except OSError as exc:
-            self.error(checked.report.path, f"cannot write the fixed file: {exc.strerror or exc}")
+            self.errors += 1
+            print(f"{report.path}: error: cannot write the fixed file: {exc.strerror or exc}", file=sys.stderr)
 
     def _print_diffs(self, checked: list[Checked]) -> int:
         import difflib
 
         changed = [c for c in checked if c.fixed is not None]
         for c in changed:
-            self.out.writelines(difflib.unified_diff(
-                c.original.splitlines(keepends=True), c.fixed.splitlines(keepends=True),
-                c.report.path, c.report.path))
-            if not c.fixed.endswith(("\n", "\r")):
-                self.out.write("\n\\ No newline at end of file\n")
-        n = sum(c.fixes_applied for c in changed)
-        if changed:
-            print(f"{_plural(n, 'fix', 'fixes')} would be applied to {_plural(len(changed), 'file')}",
-                  file=sys.stderr)
-        else:
-            print("No fixes to apply", file=sys.stderr)
+            for line in difflib.unified_diff(c.original.splitlines(keepends=True), c.fixed.splitlines(keepends=True),
+                                             c.report.path, c.report.path):
+                self.out.write(line)
+                if not line.endswith(("\n", "\r")):  # the file's last line has no line break
+                    self.out.write("\n\\ No newline at end of file\n")
+        n = sum(c.fixed_count for c in changed)
+        if not self.args.quiet:
+            more = sum(c.unsafe_more for c in checked)
+            extra = f" ({more} more with --unsafe-fixes)" if more else ""
+            if changed:
+                print(f"Would fix {_plural(n, 'problem')} in {_plural(len(changed), 'file')}{extra}", file=sys.stderr)
+            else:
+                print(f"No fixes to apply{extra}", file=sys.stderr)
         if self.errors:
             return 2
-        return 1 if changed else 0
+        return 1 if changed and not self.args.exit_zero else 0
 
-    # -- summary --------------------------------------------------------------
+    # -- summary and statistics ---------------------------------------------------
 
-    def _summary(self, checked: list[Checked]) -> str:
-        reports = [c.report for c in checked]
-        total = len(reports)
-        counts = {s: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
-        with_problems = 0
-        fixable = 0
-        from .fixes import choose
-
+    def _print_statistics(self, checked: list[Checked], out) -> None:
+        """Counts per code (most frequent first); ``[*]`` when ``--fix`` fixes some of them."""
+        rows: dict[str, dict] = {}
         for c in checked:
-            r = c.report
-            if r.diagnostics:
-                with_problems += 1
+            for d in c.report.diagnostics:
+                row = rows.setdefault(d.code, {"code": d.code, "name": d.name, "count": 0, "fixable": 0})
+                row["count"] += 1
+                row["fixable"] += c.report.is_fixable(d)
+        ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["code"]))
+        if self.args.format == "json":
+            import json
+
+            json.dump(ordered, out, indent=2)
+            out.write("\n")
+            return
+        width = len(str(max((r["count"] for r in ordered), default=0)))
+        for r in ordered:
+            mark = "[*] " if r["fixable"] else "    "
+            out.write(f"{r['count']:>{width}}\t{r['code']}\t{mark}{r['name']}\n")
+
+    def _summary(self, checked: list[Checked], paths: list[str]) -> str:
+        reports = [c.report for c in checked if c.report.error is None]
+        counts = {s: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        for r in reports:
             for d in r.diagnostics:
                 counts[d.severity] += 1
-            if not c.source or not c.source.lossy:
-                fixable += len(choose(r.diagnostics, self.args.unsafe_fixes, r.document.has_syntax_error))
         n = sum(counts.values())
-        fixed = sum(c.fixes_applied for c in checked)
-        prefix = f"Fixed {_plural(fixed, 'problem')}. " if fixed else ""
-        if not n:
-            return f"{prefix}No problems in {_plural(total, 'file')}"
-        parts = [_plural(counts[Severity.ERROR], "error")] if counts[Severity.ERROR] else []
-        if counts[Severity.WARNING]:
-            parts.append(_plural(counts[Severity.WARNING], "warning"))
-        if counts[Severity.INFO]:
-            parts.append(f"{counts[Severity.INFO]} info")
-        text = (f"{prefix}{_plural(n, 'problem')} ({', '.join(parts)}) in {with_problems} of "
-                f"{_plural(total, 'file')}")
-        if fixable and not self.args.fix:
-            text += f"; {fixable} fixable with --fix"
-        return text
+        with_problems = sum(1 for r in reports if r.diagnostics)
+        fixed = sum(c.fixed_count for c in checked)
+        more = sum(c.unsafe_more for c in checked)
+        parts = []
+        if self.args.fix and fixed:
+            parts.append(f"Fixed {_plural(fixed, 'problem')}. ")
+        if n:
+            kinds = [_plural(counts[Severity.ERROR], "error")] if counts[Severity.ERROR] else []
+            if counts[Severity.WARNING]:
+                kinds.append(_plural(counts[Severity.WARNING], "warning"))
+            if counts[Severity.INFO]:
+                kinds.append(f"{counts[Severity.INFO]} info")
+            parts.append(f"{_plural(n, 'problem')} ({', '.join(kinds)}) in {with_problems} of "
+                         f"{_plural(len(reports), 'file')}")
+        elif reports:
+            parts.append(f"No problems in {_plural(len(reports), 'file')}")
+        elif not self.errors:
+            where = ", ".join("standard input" if p == "-" else p for p in paths)
+            parts.append(f"No templates found in {where} ({_plural(self.looked_at, 'file')} looked at)")
+        if self.errors:
+            noun = "file could not be read" if self.errors == 1 else "files could not be read"
+            parts.append(("; " if n or reports else "") + f"{self.errors} {noun}")
+        if not self.args.fix:
+            if fixed:
+                parts.append(f"; {fixed} fixable with --fix")
+                if more:
+                    parts.append(f" ({more} more with --unsafe-fixes)")
+            elif more:
+                parts.append(f"; {more} fixable with --fix --unsafe-fixes")
+        elif more:
+            parts.append(f"; {more} more fixable with --unsafe-fixes")
+        return "".join(parts)
+
+    # -- --show-settings ------------------------------------------------------------
+
+    def show_settings(self, path: str) -> int:
+        """Print the effective settings for ``path`` and where each value comes from."""
+        self._setup()
+        probe = os.path.join(path, "_") if os.path.isdir(path) else path  # a folder: as for a file in it
+        prof = self.profile_for(probe)
+        config_path = self._config_path_for(probe)
+        config = self._load_config(config_path)
+        in_file = config.lines if config else {}
+        args, settings = self.args, prof.settings
+        cli = {"select": "--select" if args.select else None, "ignore": "--ignore" if args.ignore else None,
+               "default-api-version": "--default-api-version" if args.default_api_version else None,
+               "online": "--online" if args.online else None,
+               "fail-level": "--fail-level" if args.fail_level else None}
+        values = {
+            "select": settings.select, "ignore": settings.ignore, "severity": settings.severity,
+            "per-file-ignores": settings.per_file_ignores, "exclude": settings.exclude,
+            "default-api-version": settings.default_api_version, "online": settings.online,
+            "extra-regions": settings.extra_regions, "fail-level": prof.threshold.label,
+        }
+        out = self.out
+        out.write(f"Settings for {path}\n")
+        if config_path:
+            how = "--config" if args.config else "nearest configuration file"
+            out.write(f"configuration: {config_path} ({how})\n")
+        else:
+            out.write("configuration: none" + (" (--no-config)" if args.no_config else " found") + "\n")
+        import json
+
+        width = max(len(k) for k in values)
+        for key, value in values.items():
+            origins = []
+            if key in in_file:
+                line = in_file[key]
+                origins.append(f"{os.path.basename(config_path)}" + (f":{line}" if line else ""))
+            if cli.get(key):
+                origins.append(cli[key])
+            where = " + ".join(origins) if key == "ignore" and len(origins) > 1 else (origins[-1] if origins else
+                                                                                     "default")
+            out.write(f"{key:<{width}} = {json.dumps(value, ensure_ascii=False)}  # {where}\n")
+        if not os.path.isdir(path):  # what the settings mean for this one file
+            from types import SimpleNamespace
+
+            from .suppress import ignored_codes
+
+            excluded = discover.is_excluded(path, settings.exclude, settings.root)
+            off = sorted(ignored_codes(SimpleNamespace(path=os.path.abspath(path)), prof.selection, settings))
+            out.write(f"this file is {'excluded (exclude)' if excluded else 'checked'}"
+                      + (f"; per-file-ignores turn off {', '.join(off)}" if off else "") + "\n")
+        return 0
+
+
+def _registry():
+    from .rule import registry
+
+    return registry()
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

@@ -24,7 +24,7 @@ A wrong file raises :class:`ConfigError` with the file, the line and what is wro
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -44,11 +44,13 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
-    """A loaded configuration: its file, the settings, and the fail level (a CLI-only setting)."""
+    """A loaded configuration: its file, the settings, the fail level (a CLI-only setting), and
+    the settings the file sets (kebab-case name → line, when known)."""
 
     path: str
     settings: Settings
     fail_level: str | None = None
+    lines: dict[str, int | None] = field(default_factory=dict)
 
 
 def _kebab(name: str) -> str:
@@ -243,7 +245,8 @@ def _validate(path: str, data: dict, locate, registry, versions) -> Config:
     )
     if model.default_api_version:
         settings.default_api_version = model.default_api_version
-    return Config(path, settings, model.fail_level)
+    lines = {_kebab(name): locate((name,)) for name in model.model_fields_set}
+    return Config(path, settings, model.fail_level, lines)
 
 
 def _dotted(loc: tuple) -> str:

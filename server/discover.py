@@ -9,7 +9,10 @@
   and folders, and named files too, so that a pre-commit hook honours them.
 * Only regular files are opened (a FIFO or device named ``x.json`` is reported,
   never read, so it cannot block the run).
-* :func:`read_source` turns bytes into text: UTF-8 (with or without BOM) and
+* Whether a file may hold a template is decided from its bytes before any size
+  limit (:func:`may_hold_template`, :func:`mentions_image_builder`): a 15 MB
+  ``package-lock.json`` is skipped, not refused.
+* :func:`decode` turns bytes into text: UTF-8 (with or without BOM) and
   UTF-16 with a BOM are accepted; binary data and invalid UTF-8 are reported.
 """
 
@@ -27,6 +30,12 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv"
 # Larger files are not parsed: templates are kilobytes, compiled Bicep output up to ~1.5 MB,
 # and a 10 MB document takes several seconds.
 MAX_BYTES = 10 * 1024 * 1024
+# Every Image Builder template names its resource provider (raw bodies without a type excepted, which
+# are kilobytes): an over-large file that does not mention it within this many bytes is not a template.
+SNIFF_BYTES = 64 * 1024 * 1024
+MARKER = b"virtualmachineimages"
+BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
+BICEP_MODULE_MARKER = b"virtual-machine-images/image-template"  # the verified image-template module, called from Bicep
 
 
 @dataclass
@@ -63,7 +72,58 @@ class ReadError(Exception):
 
 
 class TooLarge(ReadError):
-    """A file over :data:`MAX_BYTES`: not read."""
+    """A file over :data:`MAX_BYTES`: not read. ``template``: whether it mentions Image Builder at all."""
+
+    def __init__(self, size: int, template: bool):
+        super().__init__(f"file too large to check ({size / 1048576:.1f} MB; the limit is "
+                         f"{MAX_BYTES // 1048576} MB)")
+        self.template = template
+
+
+def may_hold_template(data: bytes, path: str = "") -> bool:
+    """Cheap sniff of a file's bytes: could it hold an Image Builder template at all?
+
+    A Bicep file must declare the resource type (``...imageTemplates@version``)
+    or call the verified image-template module;
+    another file must name the resource provider, or (a raw body without
+    ``type``) have a ``source`` next to ``customize`` or ``distribute``.
+    """
+    low = data.lower()
+    if path.lower().endswith(".bicep"):
+        return BICEP_MARKER in low or BICEP_MODULE_MARKER in low
+    return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
+
+
+def mentions_image_builder(path: str, limit: int = SNIFF_BYTES) -> bool:
+    """Whether the first ``limit`` bytes of a file name the Image Builder resource provider (read in chunks)."""
+    chunk, tail, seen = 1 << 20, b"", 0
+    try:
+        with open(path, "rb") as fh:
+            while seen < limit:
+                block = fh.read(chunk)
+                if not block:
+                    return False
+                seen += len(block)
+                if MARKER in (tail + block).lower():
+                    return True
+                tail = block[-len(MARKER):]
+    except OSError:
+        return True  # unreadable: let the read report it
+    return False
+
+
+def sniff_language(text: str) -> str:
+    """The language of a text without a file name (standard input).
+
+    JSON when it starts like JSON; Bicep when it declares an image template
+    resource (``'Microsoft.VirtualMachineImages/imageTemplates@...'``); else YAML.
+    """
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start in ("{", "[", '"', ""):
+        return "json"
+    if BICEP_MARKER.decode() in text.lower():
+        return "bicep"
+    return "json" if start == "/" else "yaml"
 
 
 def is_candidate(name: str) -> bool:
@@ -258,8 +318,7 @@ def read_bytes(path: str) -> bytes:
     if not stat.S_ISREG(st.st_mode):
         raise ReadError("not a regular file (FIFO, socket or device); not read")
     if st.st_size > MAX_BYTES:
-        raise TooLarge(f"file too large to check ({st.st_size / 1048576:.1f} MB; the limit is "
-                        f"{MAX_BYTES // 1048576} MB)")
+        raise TooLarge(st.st_size, mentions_image_builder(path))
     try:
         # O_NONBLOCK: should the file have been swapped for a FIFO since stat, do not block.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

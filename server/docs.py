@@ -41,9 +41,40 @@ def section(doc: str, title: str) -> str:
     return split(doc)[1].get(title, "")
 
 
+_RST_LITERAL = re.compile(r"(?<!`)``(?!`)(.+?)(?<!`)``(?!`)")
+
+
+def markdown(doc: str) -> str:
+    """A docstring as plain Markdown: reStructuredText ````literal```` markers become `` `literal` ``.
+
+    Fenced code blocks are left as they are.
+    """
+    out, fence = [], False
+    for line in doc.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+        elif not fence:
+            line = _RST_LITERAL.sub(lambda m: f"`{m.group(1)}`", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+# How any rule's severity depends on the API version when a template does not give one (the engine's rule).
+PLAUSIBLE_VERSIONS = ("When a template does not give its API version, it is checked under each plausible "
+                      "version; a finding that holds under only some of them is one step milder (an error "
+                      "becomes a warning) and names those versions.")
+
+
+def severity_line(info) -> str:
+    """The default severity, and how the severity depends on the API version or the finding when it does."""
+    text = f"default severity: {info.severity.label}"
+    return f"{text}; {info.severity_note}" if info.severity_note else text
+
+
 def explain(info) -> str:
     """What ``aiblint --explain`` prints for a rule."""
-    return f"{info.code} {info.name} (default: {info.severity.label})\n\n{info.doc.strip()}\n"
+    return (f"{info.code} {info.name} ({severity_line(info)})\n\n{markdown(info.doc.strip())}\n\n"
+            f"{PLAUSIBLE_VERSIONS}\n")
 
 
 def render_rules(registry) -> str:
@@ -55,18 +86,23 @@ def render_rules(registry) -> str:
         "",
         "Every diagnostic has a code and a name; both work in `--select`, `--ignore`,",
         "the configuration and suppression comments. `aiblint --explain CODE` prints one",
-        "rule's documentation in the terminal.",
+        "rule's documentation in the terminal. A default severity marked (varies) depends",
+        "on the API version or the kind of finding, as the rule's section says.",
+        PLAUSIBLE_VERSIONS,
         "",
         "| code | name | default | summary |",
         "|---|---|---|---|",
     ]
     rules = list(registry)
     for r in rules:
-        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |")
+        default = r.severity.label + (" (varies)" if r.severity_note else "")
+        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {default} | {r.summary} |")
     for r in rules:
-        head, sections = split(r.doc)
+        head, sections = split(markdown(r.doc))
         first, _, rest = head.partition("\n")
         out += ["", f"## {r.code} {r.name}", "", f"Default severity: **{r.severity.label}**. {r.summary.rstrip('.')}."]
+        if r.severity_note:
+            out += ["", f"Severity: {r.severity_note}."]
         intro = rest.strip() if first.strip().upper().startswith(r.code) else head
         if intro:
             out += ["", intro]

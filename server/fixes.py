@@ -14,8 +14,9 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic, Fix, TextEdit
 
-# Syntax fixes the parser is sure of: the only ones applied to a document that does not parse.
-SYNTAX_SAFE_CODES = frozenset({"AIB101", "AIB102"})
+# The parser's own repairs: the only fixes applied to a document that does not parse (its safe ones,
+# and with `unsafe` also the inserted commas and colons).
+SYNTAX_CODES = frozenset({"AIB100", "AIB101", "AIB102"})
 
 
 @dataclass
@@ -38,17 +39,22 @@ def choose(diagnostics: Iterable[Diagnostic], unsafe: bool = False, syntax_only:
     """One fix per diagnostic: its first preferred fix that the mode allows.
 
     ``unsafe`` admits fixes marked unsafe; ``syntax_only`` keeps only the fixes
-    of :data:`SYNTAX_SAFE_CODES` (for documents with syntax errors).
+    of :data:`SYNTAX_CODES` (for documents with syntax errors).
     """
     chosen: list[Fix] = []
     for d in diagnostics:
-        if d.path is not None or (syntax_only and d.code not in SYNTAX_SAFE_CODES):
+        if d.path is not None or (syntax_only and d.code not in SYNTAX_CODES):
             continue
         allowed = [f for f in d.fixes if f.edits and (f.safe or unsafe)]
         if not allowed:
             continue
         chosen.append(next((f for f in allowed if f.preferred), allowed[0]))
     return chosen
+
+
+def has_fix(d: Diagnostic, unsafe: bool = False) -> bool:
+    """Whether ``d`` offers a fix that ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) may apply."""
+    return d.path is None and any(f.edits and (f.safe or unsafe) for f in d.fixes)
 
 
 def _touch(a: TextEdit, b: TextEdit) -> bool:

@@ -84,17 +84,18 @@ def check_files(run, files, workers: int):
     _run = run
     gc.freeze()  # the workers share these pages instead of copying them on the collector's first pass
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for checked, printed, errors in pool.imap(_work, files, chunksize=4):
+        for checked, printed, errors, looked_at in pool.imap(_work, files, chunksize=4):
             if printed:
                 sys.stderr.write(printed)
             run.errors += errors
+            run.looked_at += looked_at
             yield checked
     _run = None
 
 
 def _work(candidate):
     run = _run
-    before = run.errors
+    before, looked_before = run.errors, run.looked_at
     printed = io.StringIO()
     with contextlib.redirect_stderr(printed):
         checked = run.check_candidate(candidate)
@@ -106,4 +107,4 @@ def _work(candidate):
             checked.source = dataclasses.replace(checked.source, text=None)
         if not run.args.diff:
             checked.original = checked.fixed = None
-    return checked, printed.getvalue(), run.errors - before
+    return checked, printed.getvalue(), run.errors - before, run.looked_at - looked_before

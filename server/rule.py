@@ -7,6 +7,8 @@ that defines:
 ``NAME``      kebab-case name, e.g. ``"duplicate-customizer-name"``
 ``SEVERITY``  default severity: ``"error"``, ``"warning"`` or ``"info"``
 ``SUMMARY``   one line
+``SEVERITY_NOTE`` (optional) how the severity depends on the API version or
+              the finding, for a rule that reports more than one severity
 ``SCOPE``     ``"template"`` (default: ``check`` runs once per imageTemplate
               body) or ``"document"`` (once per document)
 ``check(ctx)`` a generator of :class:`~aiblint.diagnostics.Diagnostic`
@@ -44,6 +46,7 @@ class RuleInfo:
     # Lower-case text whose presence in a file makes this rule's findings on one resource depend on other
     # resources of the file (e.g. a trigger's type); the language server then re-checks the whole file.
     cross_resource: tuple[str, ...] = ()
+    severity_note: str = ""
 
     @property
     def url(self) -> str:
@@ -133,6 +136,7 @@ def _info(module: ModuleType) -> RuleInfo:
         scope=getattr(module, "SCOPE", "template"),
         check=None if getattr(module, "ENGINE", False) else module.check,
         cross_resource=tuple(getattr(module, "CROSS_RESOURCE", ())),
+        severity_note=getattr(module, "SEVERITY_NOTE", ""),
     )
 
 

@@ -12,6 +12,9 @@ import pytest
 
 from cliutil import BAD_REGION, BAD_REGION_AT, DUPLICATE, DUPLICATE_AT, GOOD, NOT_TEMPLATE, command, run, write
 
+from aiblint.docs import markdown
+from aiblint.rule import registry
+
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>AIB\d{3}) \[(?P<sev>error|warning|info)\] (?P<msg>.+)$")
 
 
@@ -46,7 +49,7 @@ def test_text_matches_json(tmp_path):
     text = run("--check", "t.json", cwd=tmp_path)
     rows = run("--check", "t.json", "--format", "json", cwd=tmp_path).json()
     expected = [f"t.json:{r['range']['start']['line'] + 1}:{r['range']['start']['character'] + 1}: "
-                f"{r['code']} [{r['severity']}] {r['message']}" for r in rows]
+                f"{r['code']} [{r['severity']}] {'[*] ' if r['fixable'] else ''}{r['message']}" for r in rows]
     assert text.out.splitlines()[:-1] == expected
     assert {r["code"] for r in rows} >= {"AIB300", "AIB303"}
     assert text.out.splitlines()[-1].startswith(f"{len(rows)} problems (")
@@ -177,8 +180,14 @@ def test_list_rules():
     lines = r.out.splitlines()
     assert re.match(r"^AIB000  not-a-template +info +", lines[0])
     assert any(re.match(r"^AIB105  unused-suppression +info +", x) for x in lines)
-    codes = [x.split()[0] for x in lines]
-    assert codes == sorted(codes)
+    codes = [x.split()[0] for x in lines if x.startswith("AIB")]
+    assert codes == sorted(codes) and len(codes) == len(list(registry()))
+    # A rule whose severity depends on the API version says how, on the line below it.
+    at = next(i for i, x in enumerate(lines) if x.startswith("AIB200"))
+    assert re.match(r"^AIB200  unknown-property +error\* +", lines[at])
+    assert lines[at + 1].strip() == "* " + registry().get("AIB200").severity_note
+    assert "error from API version 2024-02-01" in lines[at + 1] and "warning before" in lines[at + 1]
+    assert lines[-1].startswith("When a template does not give its API version")
 
 
 def test_explain_prints_the_rule_docstring():
@@ -186,8 +195,13 @@ def test_explain_prints_the_rule_docstring():
 
     r = run("--explain", "AIB105")
     assert r.code == 0
-    assert r.out.startswith("AIB105 unused-suppression (default: info)\n\n")
-    assert mod.__doc__.strip() in r.out
+    assert r.out.startswith("AIB105 unused-suppression (default severity: info)\n\n")
+    assert markdown(mod.__doc__.strip()) in r.out
+    r200 = run("--explain", "AIB200").out
+    assert r200.startswith("AIB200 unknown-property (default severity: error; error from API version 2024-02-01, "
+                           "where the service rejects unknown properties")
+    assert r200.rstrip().endswith("one step milder (an error becomes a warning) and names those versions.")
+    assert "``" not in r200.replace("```", "")
     assert run("--explain", "unused-suppression").out == r.out
     bad = run("--explain", "AIB999")
     assert bad.code == 2 and "no rule 'AIB999'" in bad.err
@@ -331,3 +345,28 @@ def test_terminal_that_cannot_show_a_character(tmp_path):
     r = run("--check", "t.json", cwd=tmp_path, env={"PYTHONIOENCODING": "ascii"})
     assert r.code == 1 and r.err == ""
     assert '"vhd-\\xe9"' in r.out
+
+
+def test_cli_and_check_do_not_import_each_other_at_module_level():
+    import ast
+
+    from cliutil import ROOT
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((ROOT / "server" / f"{name}.py").read_text(encoding="utf-8"))
+        return {node.module.lstrip(".") for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
+
+    assert "check" not in imports("cli") and "cli" not in imports("check")
+    assert "runerrors" in imports("cli") and "runerrors" in imports("check")
+
+
+def test_the_readme_first_command_on_the_examples():
+    """What the README says of `aiblint --check examples/`: exit 1, errors only in examples/bad/."""
+    from cliutil import ROOT
+
+    r = run("--check", "examples/", cwd=ROOT)
+    assert r.code == 1
+    problems = problem_lines(r.out)
+    assert {m["path"].split("/")[1] for m in problems if m["sev"] in ("error", "warning")} == {"bad"}
+    assert re.match(r"^\d+ problems \(\d+ errors, \d+ warnings?, \d+ info\) in \d of \d files; \d+ fixable with --fix "
+                    r"\(\d+ more with --unsafe-fixes\)$", r.out.splitlines()[-1])

@@ -75,12 +75,38 @@ def test_huge_file(tmp_path):
     assert r.code == 2
     assert r.err == "big.json: error: file too large to check (50.0 MB; the limit is 10 MB)\n"
     assert "AIB303" in r.out
-    # Met while walking a folder, it is skipped (a data file, not a template); --verbose says so.
+    assert r.out.splitlines()[-1] == "1 problem (1 error) in 1 of 1 file; 1 file could not be read; 1 fixable with --fix"
+    # Met while walking a folder it is a template too: the same error, not silence.
     (tmp_path / "d").mkdir()
     big.rename(tmp_path / "d" / "big.json")
-    r = run("--check", "d", "--verbose", cwd=tmp_path, timeout=30)
-    assert (r.code, r.out) == (0, "No problems in 0 files\n")
-    assert "d/big.json: skipped: file too large to check (50.0 MB; the limit is 10 MB)" in r.err
+    r = run("--check", "d", cwd=tmp_path, timeout=30)
+    assert (r.code, r.out) == (2, "1 file could not be read\n")
+    assert r.err == "d/big.json: error: file too large to check (50.0 MB; the limit is 10 MB)\n"
+
+
+def test_huge_file_that_is_no_template_is_not_an_error(tmp_path):
+    """A large data file (package-lock.json) is recognised as no template before the size limit applies."""
+    lock = tmp_path / "package-lock.json"
+    with open(lock, "wb") as fh:
+        fh.write(b'{"name": "app", "lockfileVersion": 3, "packages": {')
+        fh.write(b",".join(b'"node_modules/p%d": {"version": "1.0.%d", "resolved": "https://registry.npmjs.org/p"}'
+                           % (i, i) for i in range(160000)))
+        fh.write(b"}}")
+    assert lock.stat().st_size > 11 * 1024 * 1024
+    write(tmp_path, "d/t.json", GOOD)
+    lock_in_d = tmp_path / "d" / "package-lock.json"
+    lock_in_d.write_bytes(lock.read_bytes())
+    # Walked: skipped (--verbose says why).
+    r = run("--check", "d", "--verbose", cwd=tmp_path, timeout=60)
+    assert (r.code, r.out) == (0, "No problems in 1 file\n")
+    assert "d/package-lock.json: skipped: file too large to check (" in r.err and "does not mention Image Builder" in r.err
+    # Named (as pre-commit does): AIB000, an info that does not fail the run.
+    r = run("--check", "package-lock.json", "d/t.json", cwd=tmp_path, timeout=60)
+    assert (r.code, r.err) == (0, "")
+    assert r.out.splitlines() == [
+        "package-lock.json:1:1: AIB000 [info] Not an Image Builder template; nothing was checked",
+        "1 problem (1 info) in 1 of 2 files",
+    ]
 
 
 def test_deeply_nested(tmp_path):
@@ -114,7 +140,7 @@ def test_fifo_is_never_opened(tmp_path):
         "d/pipe2.json: error: not a regular file (FIFO, socket or device); not read",
         "pipe.json: error: not a regular file (FIFO, socket or device); not read",
     ]
-    assert r.out == "No problems in 1 file\n"
+    assert r.out == "No problems in 1 file; 2 files could not be read\n"
 
 
 def test_folder_named_like_a_template(tmp_path):

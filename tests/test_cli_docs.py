@@ -52,3 +52,58 @@ def test_split_understands_plain_and_underlined_titles():
     head, sections = split(doc)
     assert head == "AIB999 x: title"
     assert sections == {"What it does": "Checks.", "Fix": "Do it.", "Source": "https://x"}
+
+
+def test_rules_md_is_plain_markdown():
+    """No reStructuredText ``literal`` markers outside code fences."""
+    fence = False
+    for no, line in enumerate((ROOT / "docs" / "rules.md").read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fence = not fence
+            continue
+        assert fence or "``" not in line, f"docs/rules.md:{no}: {line}"
+
+
+def _severities_reported(paths) -> dict[str, set[str]]:
+    from aiblint.document import Document, language_for
+    from aiblint.engine import lint
+
+    found: dict[str, set[str]] = {}
+    for path in paths:
+        doc = Document(path.read_text(encoding="utf-8", errors="replace"), str(path), language_for(str(path)) or "json")
+        for d in lint(doc).diagnostics:
+            if "(only with API version" not in d.message:  # milder as it holds under some plausible versions only
+                found.setdefault(d.code, set()).add(d.severity.label)
+    return found
+
+
+def _assert_notes_cover(found: dict[str, set[str]]) -> None:
+    rules = registry()
+    missing = {code: sorted(levels) for code, levels in found.items()
+               if rules.get(code) and levels != {rules.get(code).severity.label} and not rules.get(code).severity_note}
+    assert missing == {}, ("these rules report other severities than their default: give them a SEVERITY_NOTE "
+                           "(shown by --list-rules, --explain and docs/rules.md)")
+
+
+def test_severity_notes_cover_the_examples():
+    _assert_notes_cover(_severities_reported(sorted((ROOT / "examples").rglob("*.json"))))
+
+
+def test_severity_notes_cover_the_corpus(corpus_dir):
+    paths = [p for p in sorted((corpus_dir / "real").rglob("*")) if p.suffix.lower() in (".json", ".jsonc", ".yaml", ".yml")
+             and p.is_file() and p.stat().st_size < 10 * 1024 * 1024]
+    _assert_notes_cover(_severities_reported(paths))
+
+
+def test_rules_that_choose_a_severity_have_a_note():
+    """A rule module that passes its own severity to a diagnostic reports more than one: it must say how."""
+    import inspect
+
+    for info in registry():
+        if info.check is None:
+            continue
+        source = inspect.getsource(inspect.getmodule(info.check))
+        if "severity=" in source:
+            assert info.severity_note, f"{info.code} chooses severities: add SEVERITY_NOTE"
+        else:
+            assert not info.severity_note, f"{info.code} reports one severity: its SEVERITY_NOTE is stale"

@@ -86,7 +86,7 @@ def test_per_file_ignores_and_exclude(tmp_path):
     # Exclusions apply to named files too (pre-commit names them), relative to the config's folder.
     sub = tmp_path / "templates"
     assert check(sub, "generated/c.json").json() == []
-    assert run("--check", "generated/c.json", cwd=sub).out == "No problems in 0 files\n"
+    assert run("--check", "generated/c.json", cwd=sub).out == "No templates found in generated/c.json (0 files looked at)\n"
 
 
 def test_default_api_version_and_fail_level(tmp_path):

@@ -75,6 +75,10 @@ def test_choose_respects_safety_and_syntax_mode():
     assert choose(ds) == [safe, ds[2].fixes[0]]
     assert choose(ds, unsafe=True) == [safe, unsafe, ds[2].fixes[0]]
     assert choose(ds, unsafe=True, syntax_only=True) == [ds[2].fixes[0]]
+    # The parser's own repairs (AIB100) apply to a document that does not parse: the unsafe ones on request.
+    comma = diag("AIB100", fix((3, 3, ","), safe=False))
+    assert choose([comma], syntax_only=True) == []
+    assert choose([comma], unsafe=True, syntax_only=True) == [comma.fixes[0]]
 
 
 def test_choose_prefers_the_preferred_fix():
@@ -129,7 +133,7 @@ def test_diff_writes_nothing(tmp_path):
     assert r.out.splitlines()[:3] == ["--- t.json", "+++ t.json", "@@ -23,7 +23,7 @@"]
     assert '-      { "type": "VHD", "runOutputName": "ubuntu-vhd" }\n' in r.out
     assert '+      { "type": "VHD", "runOutputName": "ubuntu-vhd-2" }\n' in r.out
-    assert r.err == "1 fix would be applied to 1 file\n"
+    assert r.err == "Would fix 1 problem in 1 file\n"
     r = run("--check", "--diff", "t.json", "--select", "AIB300", cwd=tmp_path)
     assert (r.code, r.out, r.err) == (0, "", "No fixes to apply\n")
 

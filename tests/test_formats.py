@@ -9,6 +9,7 @@ import jsonschema
 
 from cliutil import DUPLICATE, DUPLICATE_AT, GOOD, NOT_TEMPLATE, run, write
 
+from aiblint.docs import markdown
 from aiblint.diagnostics import Diagnostic, Related, Severity, Span
 from aiblint.document import Document
 from aiblint.formats import FileReport, github
@@ -22,7 +23,12 @@ def test_json_shape(tmp_path):
     rows = run("--check", "t.json", "--format", "json", cwd=tmp_path).json()
     by_code = {r["code"]: r for r in rows}
     dup = by_code["AIB303"]
-    assert set(dup) == {"path", "code", "name", "severity", "message", "range", "fix", "related"}
+    assert set(dup) == {"path", "code", "name", "severity", "message", "range", "line", "column", "endLine",
+                        "endColumn", "fix", "fixable", "related"}
+    # 1-based line and column next to the 0-based LSP range: the place the text output prints.
+    assert (dup["line"], dup["column"], dup["endLine"], dup["endColumn"]) == (
+        DUPLICATE_AT[0] + 1, DUPLICATE_AT[1] + 1, DUPLICATE_AT[0] + 1, DUPLICATE_AT[1] + 13)
+    assert dup["fixable"] is True and by_code["AIB300"]["fixable"] is False
     assert [r["range"]["start"] for r in dup["related"]] == [{"line": DUPLICATE_AT[0] - 1, "character": DUPLICATE_AT[1]}]
     assert (dup["path"], dup["name"], dup["severity"]) == ("t.json", "duplicate-run-output-name", "error")
     line, col = DUPLICATE_AT
@@ -68,7 +74,8 @@ def test_sarif_is_valid_and_complete(tmp_path, reference_dir):
     for rule, info in zip(rules, registry()):
         assert rule["helpUri"] == info.url and rule["name"] == info.name
         assert rule["shortDescription"]["text"] == info.summary
-        assert rule["fullDescription"]["text"] and rule["help"]["markdown"] == info.doc
+        assert rule["fullDescription"]["text"] and rule["help"]["markdown"] == markdown(info.doc)
+        assert "``" not in rule["help"]["markdown"].replace("```", "")
     dup = next(x for x in run_["results"] if x["ruleId"] == "AIB303")
     assert rules[dup["ruleIndex"]]["id"] == "AIB303" and dup["level"] == "error"
     loc = dup["locations"][0]["physicalLocation"]

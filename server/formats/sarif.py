@@ -3,7 +3,9 @@
 Regions are 1-based lines and columns counted in UTF-16 code units (the
 run's ``columnKind``), the same columns an editor shows. Fixes become SARIF
 ``fixes`` with ``artifactChanges``; related information becomes
-``relatedLocations``.
+``relatedLocations``. The run's ``invocations`` entry says whether it went
+through (``executionSuccessful``) and lists each file that could not be read,
+and any error of the whole run, as a ``toolExecutionNotifications`` entry.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import os
 from urllib.parse import quote
 
 from .. import __version__
-from ..docs import section
+from ..docs import markdown, section
+from . import error_name
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -50,7 +53,7 @@ def _rule(info) -> dict:
         "name": info.name,
         "shortDescription": {"text": info.summary},
         "fullDescription": {"text": what},
-        "help": {"text": info.doc, "markdown": info.doc},
+        "help": {"text": info.doc, "markdown": markdown(info.doc)},
         "helpUri": info.url,
         "defaultConfiguration": {"level": _LEVEL[info.severity.label]},
     }
@@ -71,7 +74,14 @@ def build(reports, registry) -> dict:
     rules = list(registry)
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
+    notifications = []
     for report in reports:
+        if report.error is not None:
+            note: dict = {"level": "error", "message": {"text": report.error}, "descriptor": {"id": error_name(report)}}
+            if report.path is not None:
+                note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(report.path)}}}]
+            notifications.append(note)
+            continue
         for d in report.diagnostics:
             result: dict = {
                 "ruleId": d.code,
@@ -93,6 +103,8 @@ def build(reports, registry) -> dict:
         "runs": [{
             "tool": {"driver": {"name": "aiblint", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": INFORMATION_URI, "rules": [_rule(r) for r in rules]}},
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
