@@ -65,12 +65,9 @@ class Selection:
         return code in self.enabled
 
     @cached_property
-    def cross_resource(self):
-        """A pattern matching the text by which an enabled rule reads across resources, or None."""
-        import re
-
-        markers = sorted({m for r in self.registry if r.code in self.enabled for m in r.cross_resource})
-        return re.compile("|".join(map(re.escape, markers)).encode(), re.I) if markers else None
+    def cross_resource(self) -> tuple[bytes, ...]:
+        """The lower-case texts by which an enabled rule recognises a file whose resources it reads across."""
+        return tuple(sorted({m.encode() for r in self.registry if r.code in self.enabled for m in r.cross_resource}))
 
     def rules(self, scope: str) -> list[RuleInfo]:
         return [r for r in self.registry if r.scope == scope and r.check and r.code in self.enabled]

@@ -327,9 +327,10 @@ def _incremental(od, prev: Previous, settings, selection):
     if prev.has_comments or doc.tree is None or doc.tree.root_node.has_error or (
             doc.language == "bicep" and _has_comments(doc)):
         return None
-    across = selection.cross_resource
-    if across is not None and across.search(new):
-        return None  # a rule reads other resources of this file: the view would not see them
+    if selection.cross_resource:
+        low = new.lower()  # one pass; a case-insensitive pattern took 2.7 ms on a 2,000-line file
+        if any(marker in low for marker in selection.cross_resource):
+            return None  # a rule reads other resources of this file: the view would not see them
     p, s = _common(old, new)
     old_end, new_end = len(old) - s, len(new) - s
     if b"/" in old[p:old_end] or b"/" in new[p:new_end]:
