@@ -43,8 +43,11 @@ def test_bicep_templates_get_the_findings_of_their_arm_form(work):
     arm = lint(Document(text, "/tmp/a.json"))
     got = lint(doc)
     assert len(got.templates) == len(arm.templates) > 1
-    findings = [Counter((d.code, d.message) for d in r.diagnostics) for r in (got, arm)]
+    # The ARM names are expressions that the ARM evaluator works out (a constant name: AIB326); their Bicep
+    # form is an interpolation, which aiblint never evaluates. Every other finding is the same.
+    findings = [Counter((d.code, d.message) for d in r.diagnostics if d.code != "AIB326") for r in (got, arm)]
     assert findings[0] == findings[1]
+    assert any(d.code == "AIB326" for d in arm.diagnostics)
 
 
 def test_the_bicep_edit_is_the_arm_edit(work):
