@@ -42,7 +42,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .catalog.lookup import describe_versions
+from .catalog.lookup import MAX_SIMILAR_INPUT, describe_versions
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
 from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
@@ -148,6 +148,8 @@ def version_range(versions: list[str], all_versions: tuple[str, ...]) -> str:
 
 def _close(name: str, candidates) -> str | None:
     """The closest candidate to ``name`` (case-insensitive), if close enough."""
+    if len(name) > MAX_SIMILAR_INPUT:
+        return None
     low = {c.lower(): c for c in candidates}
     key = name.lower()
     found = difflib.get_close_matches(key, list(low), n=1, cutoff=0.75)
@@ -167,6 +169,8 @@ def _suggestion(name: str, props: dict) -> str | None:
 def guess_version(text: str, versions) -> str | None:
     """The API version ``text`` most likely meant: same characters reordered, else same year and close."""
     key = text.strip().lower()
+    if len(key) > MAX_SIMILAR_INPUT:
+        return None
     for v in versions:
         if v == key or sorted(v) == sorted(key):
             return v

@@ -53,7 +53,7 @@ _TOKEN = re.compile(
     re.S,
 )
 _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
-_ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\.?)')
+_ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\(?:[\xc0-\xf7][\x80-\xbf]{0,3}|.)?)')
 _MIXED_CLOSE = re.compile(rb'\xe2\x80\x9d[ \t]*[,:][ \t]*"\Z')
 _DELIMITER = re.compile(rb"[ \t]*(?:[,:}\]\r\n]|\Z)")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*\Z")
@@ -805,10 +805,11 @@ class JsonCarrier(Carrier):
 
     def build(self, doc):
         ts_root = doc.tree.root_node
-        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, doc.data):
+        data = doc.parse_data
+        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, data):
             doc.duplicate_free = True
-            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), doc.data), []
-        builder = JsonTreeBuilder(doc.data)
+            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), data), []
+        builder = JsonTreeBuilder(data)
         root = builder.build(ts_root)
         return root, builder.problems
 

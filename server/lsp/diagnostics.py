@@ -58,9 +58,13 @@ class _Skip(Exception):
 
 
 def might_be_template(data: bytes) -> bool:
-    """False when the text cannot hold a template (no ``source`` key and no imageTemplates type)."""
+    """False when the text cannot hold a template: no imageTemplates type and no ``source`` key.
+
+    For JSON and YAML alike (a YAML key needs no quotes); a backslash could spell either
+    with an escape, so a text with one is always checked.
+    """
     low = data.lower()
-    return b"imagetemplates" in low or b'"source"' in low
+    return b"imagetemplates" in low or b"source" in low or b"\\" in low
 
 
 def lsp_items(ls, od) -> list[dict]:
