@@ -119,6 +119,8 @@ class LineIndex:
 
     def position(self, offset: int, encoding: str = UTF16) -> Position:
         offset = char_start(self.data, offset)
+        if 0 < offset < len(self.data) and self.data[offset - 1] == 0x0D and self.data[offset] == 0x0A:
+            offset -= 1  # inside a \r\n: the end of the line
         line = self.line_of(offset)
         start = self.line_starts[line]
         prefix = self.data[start:offset]

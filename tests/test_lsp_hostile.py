@@ -1,0 +1,190 @@
+"""The language server under hostile input: the text never drifts from the editor's, diagnostics
+equal the CLI's, a flood of findings is capped, and malformed JSON-RPC never leaves it deaf."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aiblint import engine
+from aiblint.document import Document
+from lsputil import brief, change, diagnostics, open_doc, session
+from test_fuzz_documents import model_apply
+
+
+RAW = """{
+  "type": "Microsoft.VirtualMachineImages/imageTemplates",
+  "apiVersion": "2022-07-01",
+  "location": "westus2",
+  "properties": {
+    "source": {"type": "PlatformImage", "publisher": "Canonical"},
+    "customize": [{"type": "Shell", "name": "é😀\ud800", "inline": ["echo hi"]}]
+  }
+}
+"""
+
+
+def expected(text: str, encoding: str, path: str = "/tmp/x.json") -> list[tuple]:
+    """What ``--check`` says about ``text``, as (code, line, char, line, char) in ``encoding``."""
+    result = engine.lint(Document(text, path))
+    if not result.is_template:
+        return []
+    lines = result.document.lines
+    return sorted((d.code, *(lambda r: (r.start.line, r.start.character, r.end.line, r.end.character))(
+        lines.range(d.span, encoding))) for d in result.diagnostics)
+
+
+EDITS = [
+    # Inside é (UTF-8: byte 2 of 2; UTF-16: fine), between the halves of 😀 (UTF-16), after a lone surrogate,
+    # past the line's end, past the document's end: each lands where the specification says.
+    [(6, 35, 6, 35, "x")],
+    [(6, 37, 6, 37, "y")],
+    [(6, 40, 6, 41, "")],
+    [(6, 41, 6, 42, "Z")],
+    [(6, 300, 6, 400, " ")],
+    [(60, 0, 70, 5, "\n")],
+    [(6, 60, 6, 61, '"oops')],  # breaks the syntax on that line: the columns must still match
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+async def test_edits_at_odd_positions_keep_the_text_and_the_cli_diagnostics(encoding):
+    uri = "file:///tmp/x.json"
+    async with session("neovim", encodings=[encoding]) as client:
+        open_doc(client, uri, RAW)
+        text = RAW
+        version = 1
+        for batch in EDITS:
+            version += 1
+            change(client, uri, version, *batch)
+            for l1, c1, l2, c2, new in batch:
+                text = model_apply(text, (l1, c1), (l2, c2), new, encoding)
+            got = brief(await diagnostics(client, uri, version))
+            assert got == expected(text, encoding), (batch, text)
+
+
+async def test_a_byte_order_mark_in_a_full_change_counts_as_a_column():
+    uri = "file:///tmp/x.json"
+    async with session("neovim") as client:
+        open_doc(client, uri, RAW)
+        text = "\ufeff" + RAW.replace('"location": "westus2",', '"location": "westus2"')
+        change(client, uri, 2, text)
+        change(client, uri, 3, (3, 24, 3, 24, " \"a\": 1,"))
+        text = model_apply(text, (3, 24), (3, 24), " \"a\": 1,", "utf-16")
+        got = brief(await diagnostics(client, uri, 3))
+        assert got == expected(text, "utf-16")
+        assert any(code == "AIB100" for code, *_ in got)
+
+
+async def test_yaml_raw_template_without_quoted_source_is_checked():
+    uri = "file:///tmp/t.yaml"
+    text = "location: westus2\nproperties:\n  source:\n    type: PlatformImage\n  customize: []\n"
+    async with session("visual-studio-code") as client:
+        open_doc(client, uri, text, language="yaml")
+        got = brief(await diagnostics(client, uri, 1))
+        result = engine.lint(Document(text, "/tmp/t.yaml"))
+        assert len(got) == len(result.diagnostics) == 3
+
+
+async def test_a_flood_of_syntax_findings_is_capped_as_in_the_cli():
+    uri = "file:///tmp/x.json"
+    flood = '"x": "abc\n' + '{"a": "b\n' * 2000
+    async with session("neovim") as client:
+        open_doc(client, uri, RAW)
+        change(client, uri, 2, (2, 0, 2, 0, flood))
+        text = model_apply(RAW, (2, 0), (2, 0), flood, "utf-16")
+        start = time.monotonic()
+        got = await diagnostics(client, uri, 2)
+        assert time.monotonic() - start < 10
+        assert brief(got) == expected(text, "utf-16")
+        assert len(got) <= engine.MAX_PER_CODE + 5
+        assert got[-1].message.startswith("… and ") or any(d.message.startswith("… and ") for d in got)
+
+
+# -- malformed JSON-RPC -----------------------------------------------------------------------------------
+
+
+def frame(body, length=None) -> bytes:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    n = len(data) if length is None else length
+    return b"Content-Length: " + str(n).encode() + b"\r\n\r\n" + data
+
+
+INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+
+
+def hover(i: int) -> dict:
+    return {"jsonrpc": "2.0", "id": i, "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": "file:///x.json"}, "position": {"line": 0, "character": 0}}}
+
+
+MALFORMED = {
+    "huge length": (frame(b"{}", "99999999999"), []),
+    "no length": (b"\r\n" + json.dumps(hover(50)).encode(), []),
+    "length not a number": (frame(hover(51), "abc"), [(51, -32600)]),
+    "negative length": (frame(hover(54), "-5"), [(54, -32600)]),
+    "length too short": (frame(hover(52), 10), []),
+    "length too long": (frame(hover(53), 400), [(53, None)]),
+    "array body": (frame([1, 2]), []),
+    "number body": (frame(b"42"), []),
+    "broken JSON with an id": (frame(b'{"jsonrpc": "2.0", "id": 57, "method": "textDocument/hover", "params": {'),
+                               [(57, -32700)]),
+    "notification with an id": (frame({"jsonrpc": "2.0", "id": 55, "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": "file:///y.json", "languageId": "json", "version": 1, "text": "{}"}}}),
+        [(55, -32600)]),
+    "configuration change with an id": (frame({"jsonrpc": "2.0", "id": 58, "method":
+                                               "workspace/didChangeConfiguration", "params": {"settings": {}}}),
+                                        [(58, -32600)]),
+    "unknown method": (frame({"jsonrpc": "2.0", "id": 56, "method": "foo/bar", "params": {}}), [(56, -32601)]),
+}
+
+
+def responses(out: bytes) -> list[dict]:
+    found = []
+    for part in out.split(b"Content-Length:")[1:]:
+        body = part[part.find(b"{"):]
+        try:
+            found.append(json.loads(body))
+        except ValueError:
+            pass
+    return [m for m in found if "id" in m and "method" not in m]
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_messages_get_an_answer_where_possible_and_the_server_reads_on(name):
+    bad, answers = MALFORMED[name]
+    proc = subprocess.Popen([sys.executable, "-m", "aiblint", "--stdio"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(frame(INIT) + bad + frame(hover(99)))
+        proc.stdin.flush()
+        out = b""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and b'"id": 99' not in out:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.5)
+            if ready:
+                out += os.read(proc.stdout.fileno(), 65536)
+        proc.stdin.write(frame({"jsonrpc": "2.0", "id": 100, "method": "shutdown"})
+                         + frame({"jsonrpc": "2.0", "method": "exit"}))
+        proc.stdin.close()
+        proc.wait(20)
+        err = proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    got = responses(out)
+    by_id = {m["id"]: m for m in got}
+    assert 99 in by_id and "error" not in by_id[99], "the server stopped reading"
+    expected_ids = {1, 99} | {i for i, _ in answers}
+    assert set(by_id) == expected_ids
+    for i, code in answers:
+        assert by_id[i].get("error", {}).get("code") == code
+    assert err == ""
+    assert proc.returncode == 0
