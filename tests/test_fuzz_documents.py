@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiblint.document import Document
+from aiblint.document.positions import UTF8, UTF16, UTF32
 from aiblint.engine import Selection, lint
 from aiblint.lsp import checker, incremental
 from aiblint.lsp.diagnostics import might_be_template
 from aiblint.lsp.store import OpenDocument
-from aiblint.positions import UTF8, UTF16, UTF32
 from aiblint.rule import registry
 from aiblint.settings import Settings
 

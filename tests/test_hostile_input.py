@@ -13,7 +13,7 @@ import pytest
 
 from aiblint import engine
 from aiblint.document import Document
-from aiblint.positions import UTF8, UTF16, UTF32, LineIndex
+from aiblint.document.positions import UTF8, UTF16, UTF32, LineIndex
 from cliutil import run, write
 
 TEMPLATE_HEAD = '{"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2022-07-01", '

@@ -41,12 +41,13 @@ def expected(text: str, encoding: str, path: str = "/tmp/x.json") -> list[tuple]
 
 
 EDITS = [
-    # Inside é (UTF-8: byte 2 of 2; UTF-16: fine), between the halves of 😀 (UTF-16), after a lone surrogate,
-    # past the line's end, past the document's end: each lands where the specification says.
-    [(6, 35, 6, 35, "x")],
-    [(6, 37, 6, 37, "y")],
-    [(6, 40, 6, 41, "")],
-    [(6, 41, 6, 42, "Z")],
+    # Line 6 holds é (column 45), 😀 and a lone surrogate. Inside é in UTF-8, between the halves of 😀 in
+    # UTF-16, around the lone surrogate, past the line's end, past the document's end: each edit lands where
+    # the specification says, and the server's text stays the editor's.
+    [(6, 46, 6, 46, "x")],
+    [(6, 48, 6, 48, "y")],
+    [(6, 49, 6, 51, "")],
+    [(6, 50, 6, 51, "Z")],
     [(6, 300, 6, 400, " ")],
     [(60, 0, 70, 5, "\n")],
     [(6, 60, 6, 61, '"oops')],  # breaks the syntax on that line: the columns must still match
