@@ -28,7 +28,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import discover
 from .cli import MAX_FIX_PASSES, SetupError, UsageError, setup_logging
@@ -90,6 +90,22 @@ class Checked:
     fixed: str | None = None
     fixes_applied: int = 0
     threshold: Severity = Severity.ERROR
+
+
+def _release(checked: "Checked | None", keep_text: bool) -> "Checked | None":
+    """Let the text, syntax and value trees of a checked file go: its report keeps only the ranges it shows."""
+    from .pool import Shown
+
+    if checked is None:
+        return None
+    report = checked.report
+    if report.document is not None and not isinstance(report.document, Shown):
+        report.document = Shown(report.document, report.diagnostics)
+    if checked.source is not None and checked.source.text is not None:
+        checked.source = replace(checked.source, text=None)
+    if not keep_text:
+        checked.original = checked.fixed = None
+    return checked
 
 
 @dataclass
@@ -305,7 +321,7 @@ class Run:
         gc.freeze()
         try:
             with _watchdog(FILE_TIME_LIMIT):
-                return self._check(*item)
+                return _release(self._check(*item), keep_text=bool(self.args.diff))
         except _TimeLimit:
             self.error(item[0], f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
             return None

@@ -229,9 +229,14 @@ def limit(found: list[Diagnostic]) -> list[Diagnostic]:
 
 def _snap_spans(data: bytes, found: list[Diagnostic]) -> None:
     """Put every span on character boundaries, without a line break at its end."""
+    n = len(data)
     for d in found:
         if d.path is not None:
             continue  # in another file
+        s, e = d.span.start, d.span.end
+        if not d.related and 0 <= s <= e < n and data[s] < 0x80 and data[e] < 0x80 and \
+                (e == s or data[e - 1] not in (0x0A, 0x0D)):
+            continue  # already on ASCII boundaries (the common case)
         span = _snapped(data, d.span)
         if span is not d.span:
             d.span = span

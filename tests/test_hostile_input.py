@@ -187,3 +187,13 @@ def test_a_byte_order_mark_in_a_full_change_is_kept():
     assert not doc.syntax_problems
     doc.apply_change((0, 0), (0, 1), "", UTF16)
     assert doc.text == '{"a": 1, "b": 2}' and not doc.has_syntax_error
+
+
+def test_thousands_of_members_to_remove_take_linear_time():
+    # Found by the corpus fuzz run: a fix removing each extra identity searched the member list again.
+    ids = ", ".join(f'"i{i}": {{}}' for i in range(40_000))
+    text = (TEMPLATE_HEAD + '"location": "westus2", "identity": {"type": "UserAssigned", "userAssignedIdentities": {'
+            + ids + '}}, "properties": {"source": {"type": "PlatformImage"}}}')
+    found, cpu = timed(text)
+    assert cpu / max(len(text) / 100_000, 1) < 1.0
+    assert found

@@ -70,6 +70,20 @@ async def test_edits_at_odd_positions_keep_the_text_and_the_cli_diagnostics(enco
             assert got == expected(text, encoding), (batch, text)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+async def test_completion_and_hover_after_a_lone_surrogate(encoding):
+    from lsprotocol import types
+
+    uri = "file:///tmp/x.json"
+    async with session("neovim", encodings=[encoding]) as client:
+        open_doc(client, uri, RAW)
+        for character in range(44, 56):
+            where = types.Position(6, character)
+            doc = types.TextDocumentIdentifier(uri=uri)
+            await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=where))
+            await client.text_document_hover_async(types.HoverParams(text_document=doc, position=where))
+
+
 async def test_a_byte_order_mark_in_a_full_change_counts_as_a_column():
     uri = "file:///tmp/x.json"
     async with session("neovim") as client:

@@ -17,6 +17,7 @@ them from the syntax tree, so the cost follows the broken parts, not the file.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import re
@@ -871,7 +872,11 @@ class JsonCarrier(Carrier):
         """Deletes one separating comma too. A member after the first goes from the end of the
         previous value, taking the comma before it, so removing several non-first members never
         overlaps."""
-        i = obj.members.index(member)
+        members = obj.members
+        # Members are in source order: found in log time (a rule may remove thousands of them).
+        i = bisect.bisect_left(members, member.key_span.start, key=lambda m: m.key_span.start)
+        if i >= len(members) or members[i] is not member:
+            i = members.index(member)
         end = member.value.span.end if member.value is not None else member.span.end
         if i > 0:
             prev = obj.members[i - 1]
