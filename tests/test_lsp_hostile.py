@@ -203,3 +203,63 @@ def test_malformed_messages_get_an_answer_where_possible_and_the_server_reads_on
         assert by_id[i].get("error", {}).get("code") == code
     assert err == ""
     assert proc.returncode == 0
+
+
+HOSTILE_DOCS = {
+    "alias.yaml": "type: Microsoft.VirtualMachineImages/imageTemplates\nproperties:\n  source: {type: PlatformImage}\n"
+                  "  x:\n    l0: &a0 [a, a, a, a]\n"
+                  + "".join(f"    l{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n" for i in range(1, 14)),
+    "deep.json": '{"type": "Microsoft.VirtualMachineImages/imageTemplates", "x": ' + "[" * 150_000,
+    "flood.json": '{"type": "Microsoft.VirtualMachineImages/imageTemplates", "x": "abc\n' + '{"a": "b\n' * 20_000,
+    "location.json": '{"type": "Microsoft.VirtualMachineImages/imageTemplates", "location": "' + "westus" * 30_000
+                     + '", "properties": {"source": {"type": "PlatformImage"}}}',
+}
+
+
+def peak_memory_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+async def test_hostile_documents_are_checked_in_bounded_time_and_memory():
+    async with session("neovim") as client:
+        for name, text in HOSTILE_DOCS.items():
+            uri = f"file:///tmp/{name}"
+            start = time.monotonic()
+            open_doc(client, uri, text, language=name.rsplit(".", 1)[1])
+            got = await diagnostics(client, uri, 1)
+            elapsed = time.monotonic() - start
+            # Wall time on a shared machine: generous, but far below the seconds each once took.
+            assert elapsed < 4 * max(len(text.encode()) / 100_000, 1), name
+            assert brief(got) == expected(text, "utf-16", f"/tmp/{name}"), name
+        peak = peak_memory_mb(client._server.pid)
+        print(f"\nserver peak memory after the hostile documents: {peak:.0f} MB")
+        assert peak < 200
+
+
+class Trickle:
+    """A stream that hands out a few bytes at a time, as a slow pipe does."""
+
+    def __init__(self, data: bytes, step: int):
+        self.data, self.step, self.at = data, step, 0
+
+    def read1(self, n: int) -> bytes:
+        chunk = self.data[self.at : self.at + min(n, self.step)]
+        self.at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize("step", [1, 3, 7, 65536])
+def test_message_framing_survives_slow_pipes_and_bad_headers(step):
+    from aiblint.lsp.transport import _Reader
+
+    text = {"jsonrpc": "2.0", "method": "x", "params": {"text": "Content-Length: 5\r\n\r\n é😀"}}
+    data = (b"Content-Type: application/vscode-jsonrpc\r\n" + frame(text) + frame(b"{}", "abc") + b"noise\r\n"
+            + frame(b"[1]", 10) + frame(b'{"a": 1}'))
+    bodies = list(_Reader(Trickle(data, step)).messages())
+    assert bodies[0] == json.dumps(text).encode()
+    assert bodies[-1] == b'{"a": 1}'

@@ -24,7 +24,10 @@ MAX_MESSAGE = 64 * 1024 * 1024
 MAX_HEADER = 8 * 1024
 
 _HEADER = re.compile(rb"content-length[ \t]*:[ \t]*([^\r\n]*)\r?\n", re.I)
+_WORD = b"content-length"
+_NAME = re.compile(_WORD, re.I)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_OTHER_HEADERS = re.compile(rb"(?:[A-Za-z-]+[ \t]*:[^\r\n]*\r?\n)*")
 _ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
 
 PARSE_ERROR = -32700
@@ -78,7 +81,7 @@ class _Reader:
                 if not self._fill():
                     return
                 continue
-            if m.start():
+            if m.start() and not _OTHER_HEADERS.fullmatch(buf, 0, m.start()):
                 log.warning("%d bytes before a Content-Length header skipped", m.start())
             value = m.group(1).strip()
             body_start = end.end()
@@ -103,13 +106,24 @@ class _Reader:
                 if not self._fill():
                     return
             if body is None:
+                # A length given too long by a little: the next header starts inside this body.
+                at = _header_start(buf, body_start, need)
+                if at is not None and _whole_json(buf[body_start:at]):
+                    need = at
                 body = bytes(buf[body_start:need])
                 del buf[:need]
-                nxt = _HEADER.search(body)
-                if nxt is not None and _whole_json(body[: nxt.start()]):
-                    buf[:0] = body[nxt.start():]
-                    body = body[: nxt.start()]
             yield body
+
+
+def _header_start(buf, start: int, end: int) -> int | None:
+    """Where a ``Content-Length`` header (or, at the very end, the start of one) begins in ``buf[start:end]``."""
+    m = _NAME.search(buf, start, min(end + len(_WORD), len(buf)))
+    if m is not None and m.start() < end:
+        return m.start()
+    for at in range(max(start, end - len(_WORD) + 1), end):
+        if _WORD.startswith(bytes(buf[at:end]).lower()):
+            return at
+    return None
 
 
 def _whole_json(data) -> bool:
