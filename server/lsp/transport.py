@@ -9,7 +9,6 @@ scheduled with ``call_soon`` runs after every change already received
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -47,10 +46,12 @@ class _Reader:
     """
 
     def __init__(self, stream, rejected=None):
+        self.stream = stream
         self.read = getattr(stream, "read1", None) or stream.read
         self.buf = bytearray()
         self.eof = False
-        self.rejected = rejected or (lambda head: None)
+        self.rejected = rejected
+        self.pending: list[bytes] = []  # the starts of messages skipped before anyone could answer them
 
     def _fill(self) -> bool:
         if self.eof:
@@ -62,7 +63,8 @@ class _Reader:
         self.buf += chunk
         return True
 
-    def messages(self):
+    def next(self) -> bytes | None:
+        """The body of the next message (None at the end of the input)."""
         buf = self.buf
         while True:
             m = _HEADER.search(buf)
@@ -71,7 +73,7 @@ class _Reader:
                     log.warning("%d bytes without a Content-Length header skipped", len(buf) - 64)
                     del buf[:-64]
                 if not self._fill():
-                    return
+                    return None
                 continue
             end = _HEADER_END.search(buf, m.start())
             if end is None:
@@ -79,7 +81,7 @@ class _Reader:
                     del buf[: m.end()]
                     continue
                 if not self._fill():
-                    return
+                    return None
                 continue
             if m.start() and not _OTHER_HEADERS.fullmatch(buf, 0, m.start()):
                 log.warning("%d bytes before a Content-Length header skipped", m.start())
@@ -90,7 +92,11 @@ class _Reader:
                 del buf[:body_start]
                 head = bytes(buf[:4096])
                 nxt = _HEADER.search(head)
-                self.rejected(head[: nxt.start()] if nxt is not None else head)
+                head = head[: nxt.start()] if nxt is not None else head
+                if self.rejected is not None:
+                    self.rejected(head)
+                else:
+                    self.pending.append(head)
                 continue
             need = body_start + int(value)
             checked = body_start
@@ -104,7 +110,7 @@ class _Reader:
                     break
                 checked = max(checked, len(buf) - 64)
                 if not self._fill():
-                    return
+                    return None
             if body is None:
                 # A length given too long by a little: the next header starts inside this body.
                 at = _header_start(buf, body_start, need)
@@ -112,7 +118,7 @@ class _Reader:
                     need = at
                 body = bytes(buf[body_start:need])
                 del buf[:need]
-            yield body
+            return body
 
 
 def _header_start(buf, start: int, end: int) -> int | None:
@@ -134,9 +140,31 @@ def _whole_json(data) -> bool:
     return True
 
 
+_readers: dict[int, _Reader] = {}
+
+
+def reader_for(stream) -> _Reader:
+    """The one reader of ``stream`` (what it has buffered stays with the stream's next reader)."""
+    reader = _readers.get(id(stream))
+    if reader is None or reader.stream is not stream:
+        reader = _readers[id(stream)] = _Reader(stream)
+    return reader
+
+
+def read_message(stream) -> bytes | None:
+    """The body of the next LSP message on a binary stream (None at the end of the input)."""
+    return reader_for(stream).next()
+
+
 def _read_messages(stream, deliver, done, rejected=None) -> None:
+    reader = reader_for(stream)
+    if rejected is not None:
+        reader.rejected = rejected
+        for head in reader.pending:
+            rejected(head)
+        reader.pending.clear()
     try:
-        for body in _Reader(stream, rejected).messages():
+        while (body := reader.next()) is not None:
             deliver(body)
     except (OSError, ValueError):
         log.debug("input closed")
@@ -163,6 +191,8 @@ def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
 
     ``replay``: message bodies read already (by :mod:`.front`), handled first, after calling ``first()``.
     """
+    import asyncio
+
     from pygls.io_ import StdoutWriter
 
     protocol = server.protocol
