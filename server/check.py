@@ -92,6 +92,10 @@ class Checked:
     threshold: Severity = Severity.ERROR
 
 
+# Objects kept out of the garbage collector's scans before the next collection frees released trees.
+UNFREEZE_AT = 100_000
+
+
 def _release(checked: "Checked | None", keep_text: bool) -> "Checked | None":
     """Let the text, syntax and value trees of a checked file go: its report keeps only the ranges it shows."""
     from .pool import Shown
@@ -316,8 +320,13 @@ class Run:
     def _check_item(self, item) -> Checked | None:
         if item is None:
             return None
-        # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
-        # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
+        # What a checked file leaves lives to the end of the run: kept out of the cyclic garbage
+        # collector's scans, which otherwise cost a third of a many-file run. The value trees of the files
+        # checked so far are garbage (only their reports' ranges are kept, see _release); now and then they
+        # are collected, so that memory does not grow with the number of files.
+        if gc.get_freeze_count() > UNFREEZE_AT:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         try:
             with _watchdog(FILE_TIME_LIMIT):
