@@ -38,7 +38,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import discover
 from .runerrors import MAX_FIX_PASSES, SetupError, UsageError, setup_logging
@@ -103,6 +103,26 @@ class Checked:
     fixed_count: int = 0
     unsafe_more: int = 0
     threshold: Severity = Severity.ERROR
+
+
+# Objects kept out of the garbage collector's scans before the next collection frees released trees.
+UNFREEZE_AT = 100_000
+
+
+def _release(checked: "Checked | None", keep_text: bool) -> "Checked | None":
+    """Let the text, syntax and value trees of a checked file go: its report keeps only the ranges it shows."""
+    from .pool import Shown
+
+    if checked is None:
+        return None
+    report = checked.report
+    if report.document is not None and not isinstance(report.document, Shown):
+        report.document = Shown(report.document, report.diagnostics)
+    if checked.source is not None and checked.source.text is not None:
+        checked.source = replace(checked.source, text=None)
+    if not keep_text:
+        checked.original = checked.fixed = None
+    return checked
 
 
 @dataclass
@@ -380,12 +400,17 @@ class Run:
         return self._timed(f.path, data, f.named, False)
 
     def _timed(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
-        # What a checked file leaves (its value tree, its report) lives to the end of the run: kept out of
-        # the cyclic garbage collector's scans, which otherwise cost a third of a many-file run.
+        # What a checked file leaves lives to the end of the run: kept out of the cyclic garbage
+        # collector's scans, which otherwise cost a third of a many-file run. The value trees of the files
+        # checked so far are garbage (only their reports' ranges are kept, see _release); now and then they
+        # are collected, so that memory does not grow with the number of files.
+        if gc.get_freeze_count() > UNFREEZE_AT:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         try:
             with _watchdog(FILE_TIME_LIMIT):
-                return self._check(path, data, named, is_stdin)
+                return _release(self._check(path, data, named, is_stdin), keep_text=bool(self.args.diff))
         except _TimeLimit:
             return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
 

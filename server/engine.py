@@ -9,7 +9,11 @@ Order of work for a document:
    template-scope rule;
 4. document-scope rules;
 5. settings (select / ignore / severity / per-file ignores) and inline
-   suppressions (:mod:`aiblint.suppress`).
+   suppressions (:mod:`aiblint.suppress`);
+6. every span moved onto character boundaries, without a trailing line break;
+7. the limits: at most :data:`MAX_PER_CODE` findings of one code and
+   :data:`MAX_PER_FILE` in all, then one "… and N more" finding per code
+   (:func:`limit`), so that broken or hostile input cannot flood the output.
 
 The CLI and the language server both call :func:`lint`; neither adds checks.
 """
@@ -17,17 +21,21 @@ The CLI and the language server both call :func:`lint`; neither adds checks.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import catalog as catalog_mod
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Related, Severity, Span
 from .document import Document
 from .rule import Context, Registry, RuleInfo, registry as default_registry
 from .settings import NEWEST_STABLE, Settings
 from .templates import Template, find_templates, settle_versions
 
 log = logging.getLogger(__name__)
+
+MAX_PER_CODE = 100
+MAX_PER_FILE = 500
 
 
 @dataclass
@@ -74,8 +82,11 @@ class Selection:
 
 
 def lint(document: Document, settings: Settings | None = None, *, registry: Registry | None = None,
-         catalog=None, selection: Selection | None = None) -> LintResult:
-    """Check one document and return its templates and (filtered) diagnostics."""
+         catalog=None, selection: Selection | None = None, limited: bool = True) -> LintResult:
+    """Check one document and return its templates and (filtered) diagnostics.
+
+    ``limited=False`` leaves out :func:`limit` (for a caller that combines results and limits them itself).
+    """
     from . import suppress, syntax
 
     settings = settings or Settings()
@@ -106,8 +117,9 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
             d.severity = selection.severity[d.code]
         kept.append(d)
     kept = suppress.apply(document, kept, selection, settings)
+    _snap_spans(document.data, kept)
     kept.sort(key=lambda d: d.sort_key)
-    result.diagnostics = kept
+    result.diagnostics = limit(kept) if limited else kept
     return result
 
 
@@ -183,6 +195,66 @@ def merge_versions(template: Template, per_version: list[list[Diagnostic]], cata
             d.message += f" (only with {noun} {catalog.describe_versions(holds)}; {note})"
         out.append(d)
     return out
+
+
+def limit(found: list[Diagnostic]) -> list[Diagnostic]:
+    """The first :data:`MAX_PER_CODE` findings of each code (:data:`MAX_PER_FILE` in all), in order, then
+    one finding per code that was cut: "… and N more", at the first one left out."""
+    if len(found) <= MAX_PER_CODE:
+        return found
+    counts: Counter = Counter()
+    kept: list[Diagnostic] = []
+    left_out: dict[str, list[Diagnostic]] = {}
+    for d in found:
+        counts[d.code] += 1
+        if counts[d.code] > MAX_PER_CODE or len(kept) >= MAX_PER_FILE:
+            left_out.setdefault(d.code, []).append(d)
+        else:
+            kept.append(d)
+    if not left_out:
+        return found
+    for code, rest in left_out.items():
+        first = rest[0]
+        n = len(rest)
+        more = Diagnostic(code, f"… and {n} more {code} finding{'s' if n > 1 else ''} in this file (not shown)",
+                          first.span, max(d.severity for d in rest), name=first.name)
+        more.data["more"] = n
+        kept.append(more)
+    kept.sort(key=lambda d: d.sort_key)
+    return kept
+
+
+def _snap_spans(data: bytes, found: list[Diagnostic]) -> None:
+    """Put every span on character boundaries, without a line break at its end."""
+    n = len(data)
+    for d in found:
+        if d.path is not None:
+            continue  # in another file
+        s, e = d.span.start, d.span.end
+        if not d.related and 0 <= s <= e < n and data[s] < 0x80 and data[e] < 0x80 and \
+                (e == s or data[e - 1] not in (0x0A, 0x0D)):
+            continue  # already on ASCII boundaries (the common case)
+        span = _snapped(data, d.span)
+        if span is not d.span:
+            d.span = span
+        if d.related:
+            d.related = tuple(r if _snapped(data, r.span) is r.span else Related(_snapped(data, r.span), r.message)
+                              for r in d.related)
+
+
+def _snapped(data: bytes, span: Span) -> Span:
+    n = len(data)
+    s = min(max(span.start, 0), n)
+    e = min(max(span.end, s), n)
+    while 0 < s < n and 0x80 <= data[s] < 0xC0:
+        s -= 1
+    while 0 < e < n and 0x80 <= data[e] < 0xC0:
+        e += 1
+    while e > s and data[e - 1] in (0x0A, 0x0D):
+        e -= 1
+    if s == span.start and e == span.end:
+        return span
+    return Span(s, e)
 
 
 def _drop_superseded(found: list[Diagnostic]) -> list[Diagnostic]:

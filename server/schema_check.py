@@ -41,10 +41,11 @@ Decisions (also in the rule documentation):
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 
-from .catalog.lookup import describe_versions
+from .catalog.lookup import MAX_SIMILAR_INPUT, describe_versions
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
 from .document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, find_node_at
 
@@ -97,8 +98,33 @@ def check(ctx):
 
 def overlaps_broken(broken: list[Span], span: Span) -> bool:
     """Whether ``span`` overlaps a broken part; a zero-width one (a missing '}') counts when inside or at an end."""
-    return any((b.start < span.end and span.start < b.end) or (b.start == b.end and span.start <= b.start <= span.end)
-               for b in broken)
+    if len(broken) < 16:
+        return any((b.start < span.end and span.start < b.end)
+                   or (b.start == b.end and span.start <= b.start <= span.end) for b in broken)
+    starts, reach, points = _broken_index(broken)
+    i = bisect.bisect_left(starts, span.end)  # the parts that start before the span ends
+    if i and reach[i - 1] > span.start:
+        return True
+    j = bisect.bisect_left(points, span.start)
+    return j < len(points) and points[j] <= span.end
+
+
+_BROKEN_INDEX: list = [(None, None)]  # (the broken spans, their index) of the document checked last
+
+
+def _broken_index(broken: list[Span]):
+    """Starts of the broken parts in order, the furthest end reached up to each, and the zero-width ones."""
+    cached = _BROKEN_INDEX[0]
+    if cached[0] is broken:
+        return cached[1]
+    ordered = sorted(broken, key=lambda b: b.start)
+    reach, furthest = [], -1
+    for b in ordered:
+        furthest = max(furthest, b.end)
+        reach.append(furthest)
+    index = ([b.start for b in ordered], reach, sorted(b.start for b in broken if b.start == b.end))
+    _BROKEN_INDEX[0] = (broken, index)
+    return index
 
 
 def near_broken(root: Node, broken: list[Span], span: Span) -> bool:
@@ -150,8 +176,30 @@ def version_range(versions: list[str], all_versions: tuple[str, ...]) -> str:
     return f"{noun} {describe_versions(versions, all_versions)}"
 
 
+_CLOSE_CACHE: dict = {}
+
+
 def _close(name: str, candidates) -> str | None:
-    """The closest candidate to ``name`` (case-insensitive), if close enough."""
+    """The closest candidate to ``name`` (case-insensitive), if close enough.
+
+    Remembered per name and candidate collection (the catalog's, which live as long as
+    the process): a template checked under several API versions, or one that repeats
+    a misspelt key thousands of times, asks the same question again and again.
+    """
+    key = (name, id(candidates))
+    hit = _CLOSE_CACHE.get(key)
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    found = _closest(name, candidates)
+    if len(_CLOSE_CACHE) > 50_000:
+        _CLOSE_CACHE.clear()
+    _CLOSE_CACHE[key] = (candidates, found)
+    return found
+
+
+def _closest(name: str, candidates) -> str | None:
+    if len(name) > MAX_SIMILAR_INPUT:
+        return None
     low = {c.lower(): c for c in candidates}
     key = name.lower()
     found = difflib.get_close_matches(key, list(low), n=1, cutoff=0.75)
@@ -171,6 +219,8 @@ def _suggestion(name: str, props: dict) -> str | None:
 def guess_version(text: str, versions) -> str | None:
     """The API version ``text`` most likely meant: same characters reordered, else same year and close."""
     key = text.strip().lower()
+    if len(key) > MAX_SIMILAR_INPUT:
+        return None
     for v in versions:
         if v == key or sorted(v) == sorted(key):
             return v

@@ -55,10 +55,12 @@ def test_offset_clamps_past_the_end_of_a_line():
     assert idx.offset(-1, 0) == 0
 
 
-def test_bom_is_dropped_and_does_not_shift_columns():
+def test_bom_is_a_character_of_the_text_and_read_as_white_space():
+    # An editor that sends a byte-order mark counts it as a column: so does the document.
     text = "\ufeff{\"a\": 1 \"b\": 2}"
-    assert Document(text, "x.json").text.startswith("{")
-    assert lint(text, "x.json") == [Found("AIB100", (0, 7, 0, 7), "Expected ',' between properties")]
+    assert Document(text, "x.json").text == text
+    assert lint(text, "x.json") == [Found("AIB100", (0, 8, 0, 8), "Expected ',' between properties")]
+    assert lint(text[1:], "x.json") == [Found("AIB100", (0, 7, 0, 7), "Expected ',' between properties")]
 
 
 NASTY = [

@@ -53,6 +53,9 @@ ANY_VARIANT = "*"
 ITEMS = "[]"
 VALUES = "{}"
 
+# Longer values get no "did you mean": similarity search costs the product of the lengths.
+MAX_SIMILAR_INPUT = 100
+
 
 def loc_str(location: Location) -> str:
     """The string form of a location key (segments joined by ``/``)."""
@@ -266,6 +269,8 @@ def suggest(value: str, options: Iterable[str], cutoff: float = 0.75) -> str | N
     exact = match_ci(value, options)
     if exact is not None:
         return exact
+    if len(value) > MAX_SIMILAR_INPUT:
+        return None  # not a misspelling of a name (and comparing would cost the product of the lengths)
     lowered = {o.lower(): o for o in options}
     close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[close[0]] if close else None

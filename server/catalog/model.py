@@ -75,8 +75,12 @@ class TypeSpec:
         prop = self.properties.get(name)
         if prop is not None:
             return prop
-        low = name.lower()
-        return next((p for n, p in self.properties.items() if n.lower() == low), None)
+        lowered = self.__dict__.get("_lowered")
+        if lowered is None:  # built on first use: a hostile template asks for thousands of unknown names
+            lowered = self.__dict__["_lowered"] = {}
+            for n, p in self.properties.items():
+                lowered.setdefault(n.lower(), p)
+        return lowered.get(name.lower())
 
     @property
     def is_union(self) -> bool:

@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+# Longer texts are not compared with names (similarity search costs the product of the lengths).
+MAX_SIMILAR_INPUT = 100
+
 
 @dataclass(frozen=True)
 class Region:
@@ -220,8 +223,8 @@ def is_aib_region(text: str, api_version: str | None, extra: Iterable[str] = ())
 def similar(text: str, candidates: Iterable[Region], limit: int = 3) -> list[Region]:
     """Candidates whose name or display name is spelled like ``text`` (best first)."""
     key = _loose(text)
-    if not key:
-        return []
+    if not key or len(key) > MAX_SIMILAR_INPUT:
+        return []  # far longer than any region name: no misspelling of one (and matching would be slow)
     candidates = list(candidates)
     exact = [r for r in candidates if same_but_separators(text, r)]
     if exact:
@@ -233,11 +236,19 @@ def similar(text: str, candidates: Iterable[Region], limit: int = 3) -> list[Reg
     scored = []
     for region in candidates:
         forms = {_loose(f) for f in (region.name, region.display_name, *region.aliases)}
-        score = max(difflib.SequenceMatcher(None, key, f).ratio() for f in forms)
+        score = max(_ratio(key, f) for f in forms)
         if score >= 0.75:
             scored.append((-score, region.name, region))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [region for _, _, region in scored[:limit]]
+
+
+def _ratio(a: str, b: str) -> float:
+    """difflib's similarity of ``a`` and ``b``, 0 when its cheap upper bounds are already below 0.75."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75:
+        return 0.0
+    return matcher.ratio()
 
 
 def _words(text: str) -> list[str]:

@@ -6,6 +6,11 @@ for YAML, :mod:`~aiblint.document.bicep` for Bicep; interface in :mod:`~aiblint.
 (tolerant of errors) and builds the value tree (:mod:`~aiblint.document.nodes`).
 Where the carrier keeps a tree-sitter tree, edits are applied incrementally
 (:meth:`Document.apply_change`: ``Tree.edit`` + reparse with the old tree).
+
+The text is kept exactly as given, a leading byte-order mark included (it is a
+character of the editor's text, so positions count it); the parsers read it as
+white space. Files read from disk have it removed by
+:func:`aiblint.discover.read_source`, which puts it back when writing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from .treesitter import ts_parser
 __all__ = ["Document", "language_for", "carrier_for", "ts_parser"]
 
 BOM = "\ufeff"
+_BOM_BYTES = BOM.encode("utf-8")
 
 JSON_SUFFIXES = (".json", ".jsonc")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -65,8 +71,6 @@ class Document:
 
     def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None,
                  lazy: bool = False):
-        if text.startswith(BOM):
-            text = text[1:]
         self.lazy = lazy
         # True when it is known that no object of the document repeats a key.
         self.duplicate_free = False
@@ -92,6 +96,12 @@ class Document:
     def lines(self) -> LineIndex:
         return LineIndex(self.data)
 
+    @property
+    def parse_data(self) -> bytes:
+        """The bytes the parsers read: :attr:`data` with a leading byte-order mark turned into spaces."""
+        data = self.data
+        return b"   " + data[3:] if data.startswith(_BOM_BYTES) else data
+
     def slice(self, span: Span) -> str:
         return self.data[span.start : span.end].decode("utf-8", "replace")
 
@@ -102,7 +112,7 @@ class Document:
         return self.language == "yaml"
 
     def _parse(self, old_tree) -> None:
-        self.tree = self.carrier.parse(self.data, old_tree)
+        self.tree = self.carrier.parse(self.parse_data, old_tree)
 
     @cached_property
     def root(self) -> Node | None:
@@ -149,8 +159,6 @@ class Document:
         edited and reparsed incrementally.
         """
         if start is None or end is None:
-            if new_text.startswith(BOM):
-                new_text = new_text[1:]
             self._set_text(new_text)
             self._parse(old_tree=None)
             return
@@ -165,6 +173,9 @@ class Document:
         old_end_point = _point(old_data, b)
         start_point = _point(old_data, a)
         self._set_text(new_data.decode("utf-8", "surrogatepass"))
+        if a < len(_BOM_BYTES) and (old_data.startswith(_BOM_BYTES) or new_data.startswith(_BOM_BYTES)):
+            self._parse(old_tree=None)  # the masked byte-order mark came or went: bytes outside the edit changed
+            return
         if self.tree is not None:
             new_end = a + len(inserted)
             self.tree.edit(a, b, new_end, start_point, old_end_point, _point(new_data, new_end))

@@ -17,6 +17,7 @@ them from the syntax tree, so the cost follows the broken parts, not the file.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import re
@@ -53,7 +54,7 @@ _TOKEN = re.compile(
     re.S,
 )
 _NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
-_ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\.?)')
+_ESCAPE = re.compile(rb'\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})|(\\u[0-9A-Fa-f]{0,3}|\\(?:[\xc0-\xf7][\x80-\xbf]{0,3}|.)?)')
 _MIXED_CLOSE = re.compile(rb'\xe2\x80\x9d[ \t]*[,:][ \t]*"\Z')
 _DELIMITER = re.compile(rb"[ \t]*(?:[,:}\]\r\n]|\Z)")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*\Z")
@@ -805,10 +806,11 @@ class JsonCarrier(Carrier):
 
     def build(self, doc):
         ts_root = doc.tree.root_node
-        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, doc.data):
+        data = doc.parse_data
+        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, data):
             doc.duplicate_free = True
-            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), doc.data), []
-        builder = JsonTreeBuilder(doc.data)
+            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), data), []
+        builder = JsonTreeBuilder(data)
         root = builder.build(ts_root)
         return root, builder.problems
 
@@ -870,7 +872,11 @@ class JsonCarrier(Carrier):
         """Deletes one separating comma too. A member after the first goes from the end of the
         previous value, taking the comma before it, so removing several non-first members never
         overlaps."""
-        i = obj.members.index(member)
+        members = obj.members
+        # Members are in source order: found in log time (a rule may remove thousands of them).
+        i = bisect.bisect_left(members, member.key_span.start, key=lambda m: m.key_span.start)
+        if i >= len(members) or members[i] is not member:
+            i = members.index(member)
         end = member.value.span.end if member.value is not None else member.span.end
         if i > 0:
             prev = obj.members[i - 1]

@@ -10,6 +10,7 @@ typed appears as a member whose ``value`` is ``None``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterator, Union
 
@@ -216,6 +217,10 @@ def attach(parent: Node, child: Node, key: Key, key_span: Span | None) -> None:
     child.key_span = key_span
 
 
+# Objects and arrays longer than this are searched by position first.
+_SEARCHED = 32
+
+
 def find_node_at(root: Node | None, offset: int) -> Node | None:
     """The innermost node whose span or key span contains ``offset``."""
     node = root
@@ -224,15 +229,32 @@ def find_node_at(root: Node | None, offset: int) -> Node | None:
     while True:
         nxt = None
         if isinstance(node, ObjectNode):
-            for m in node.members:
+            for m in _first_near(node.members, offset, _key_start):
                 if m.value is not None and (m.value.span.contains(offset) or m.key_span.contains(offset)):
                     nxt = m.value
                     break
         elif isinstance(node, ArrayNode):
-            for item in node.items:
+            for item in _first_near(node.items, offset, _start):
                 if item.span.contains(offset):
                     nxt = item
                     break
         if nxt is None:
             return node
         node = nxt
+
+
+def _key_start(member) -> int:
+    return member.key_span.start
+
+
+def _start(node) -> int:
+    return node.span.start
+
+
+def _first_near(seq: list, offset: int, start) -> list:
+    """The entries of ``seq`` (in source order) that can hold ``offset``: in a long object or
+    array, only the ones that start just before it, found in log time."""
+    if len(seq) > _SEARCHED:
+        i = bisect.bisect_right(seq, offset, key=start)
+        return seq[max(i - 2, 0) : i + 1]
+    return seq

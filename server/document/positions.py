@@ -3,7 +3,13 @@
 A :class:`LineIndex` is built once per document text. Line breaks are ``\\n``,
 ``\\r\\n`` and a lone ``\\r`` (as in LSP). Columns are counted in the position
 encoding negotiated with the client: ``utf-16`` (LSP's default), ``utf-8`` or
-``utf-32``. The text never contains a byte-order mark: documents drop it on load.
+``utf-32``. A byte-order mark, when the text has one, is an ordinary character.
+
+Per the LSP specification a position is never an error: a column past the end
+of its line means the line's end, a line past the last one the document's end,
+and a column inside a character (in the middle of a UTF-8 sequence or between
+the two halves of a UTF-16 surrogate pair) the start of that character. Lone
+surrogates (which JSON-RPC can carry) are one UTF-16 unit, as in the editor.
 """
 
 from __future__ import annotations
@@ -39,6 +45,30 @@ def _units(text: str, encoding: str) -> int:
     if text.isascii():
         return len(text)
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def char_start(data: bytes, offset: int) -> int:
+    """``offset`` moved back to the first byte of the UTF-8 character it falls in."""
+    offset = max(0, min(offset, len(data)))
+    while 0 < offset < len(data) and 0x80 <= data[offset] < 0xC0:
+        offset -= 1
+    return offset
+
+
+def char_end(data: bytes, offset: int) -> int:
+    """``offset`` moved forward to the end of the UTF-8 character it falls in."""
+    offset = max(0, min(offset, len(data)))
+    while 0 < offset < len(data) and 0x80 <= data[offset] < 0xC0:
+        offset += 1
+    return offset
+
+
+def decode(data: bytes) -> str:
+    """Text of UTF-8 bytes that may hold lone surrogates (encoded with ``surrogatepass``)."""
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
 
 
 class LineIndex:
@@ -88,32 +118,36 @@ class LineIndex:
         return Span(start, end)
 
     def position(self, offset: int, encoding: str = UTF16) -> Position:
-        offset = max(0, min(offset, len(self.data)))
+        offset = char_start(self.data, offset)
+        if 0 < offset < len(self.data) and self.data[offset - 1] == 0x0D and self.data[offset] == 0x0A:
+            offset -= 1  # inside a \r\n: the end of the line
         line = self.line_of(offset)
         start = self.line_starts[line]
         prefix = self.data[start:offset]
         if encoding == UTF8:
             return Position(line, len(prefix))
-        return Position(line, _units(prefix.decode("utf-8", "replace"), encoding))
+        return Position(line, _units(decode(prefix), encoding))
 
     def range(self, span: Span, encoding: str = UTF16) -> Range:
         return Range(self.position(span.start, encoding), self.position(span.end, encoding))
 
     def offset(self, line: int, character: int, encoding: str = UTF16) -> int:
-        """Byte offset of an LSP position; positions past a line's end clamp to it."""
+        """Byte offset of an LSP position: past a line's end is its end, inside a character its start."""
         if line < 0:
             return 0
         if line >= len(self.line_starts):
             return len(self.data)
         span = self.line_span(line)
+        character = max(character, 0)
         if encoding == UTF8:
-            return min(span.start + max(character, 0), span.end)
-        text = self.data[span.start : span.end].decode("utf-8", "replace")
-        if text.isascii():
-            return span.start + min(max(character, 0), len(text))
+            return char_start(self.data, min(span.start + character, span.end))
+        raw = self.data[span.start : span.end]
+        if raw.isascii():
+            return span.start + min(character, len(raw))
+        text = decode(raw)
         units = 0
         for i, ch in enumerate(text):
-            if units >= character:
-                return span.start + len(text[:i].encode("utf-8"))
             units += 2 if (encoding == UTF16 and ord(ch) > 0xFFFF) else 1
+            if units > character:
+                return span.start + len(text[:i].encode("utf-8", "surrogatepass"))
         return span.end

@@ -6,6 +6,9 @@ indexes; they are turned into byte offsets of the UTF-8 text so that YAML nodes
 have the same kind of spans as JSON nodes. Merge keys (``<<: *base``) are
 expanded, aliases are read as copies of their anchor (spans point at the
 anchor), and only the first document of a multi-document stream is used.
+Aliases can make a few hundred bytes stand for billions of values, so the
+copies are counted: past :data:`MAX_ALIAS_VALUES` more values than the text
+itself holds, no more are made and the document gets an error.
 After a syntax error the lines the parser stumbles on are blanked out and the
 rest is read again, so a half-typed YAML template is still checked. Comments are
 found with tree-sitter-yaml (:func:`yaml_comment_spans`).
@@ -22,6 +25,7 @@ from .json import json_text, number_value
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 
 MAX_DEPTH = 128
+MAX_ALIAS_VALUES = 10_000
 
 _TAG = "tag:yaml.org,2002:"
 
@@ -84,6 +88,9 @@ def build_yaml_tree(text: str, data: bytes) -> tuple[Node | None, tuple[Span, st
         return None, error
     builder = _Builder(readable, offset)
     root = builder.value(node, 0, ())
+    if error is None and builder.too_many is not None:
+        error = (builder.too_many, f"Aliases here expand to more than {MAX_ALIAS_VALUES} values; "
+                                   "the document is checked without the rest of them")
     if error is None and builder.too_deep is not None:
         error = (builder.too_deep, f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked")
     return root, error
@@ -166,6 +173,9 @@ class _Builder:
         self.text = text
         self.offset = offset
         self.too_deep: Span | None = None
+        # Without aliases a document has fewer values than characters: the rest are alias copies.
+        self.budget = len(text) + MAX_ALIAS_VALUES
+        self.too_many: Span | None = None
 
     def span(self, node) -> Span:
         start = self.offset(node.start_mark.index)
@@ -191,6 +201,12 @@ class _Builder:
         kind = type(node).__name__
         if id(node) in path:
             return None  # an alias that refers to itself
+        self.budget -= 1
+        if self.budget < 0:
+            if self.too_many is None:
+                at = self.offset(node.start_mark.index)
+                self.too_many = Span(at, at + 1)
+            return None
         if kind == "ScalarNode":
             return self.scalar(node)
         if depth >= MAX_DEPTH:
@@ -303,7 +319,7 @@ class YamlCarrier(Carrier):
         return root, [Problem("AIB100", error[1], error[0])] if error is not None else []
 
     def comment_spans(self, doc):
-        return yaml_comment_spans(doc.data)
+        return yaml_comment_spans(doc.parse_data)
 
     def key_text(self, name: str) -> str:
         return json_text(name)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from ..engine import lint
+from ..engine import limit, lint
 
 log = logging.getLogger(__name__)
 
 
 def full_check(od, settings, selection):
     """The engine's result for the document as it is now."""
-    return lint(od.doc, settings, selection=selection)
+    return lint(od.doc, settings, selection=selection, limited=False)
 
 
 def visible(od, result) -> list:
-    """The diagnostics to show: only for templates (and a template being typed that is now broken)."""
+    """The diagnostics to show: only for templates (and a template being typed that is now broken).
+
+    The engine's limits apply here, to the assembled result (the incremental check combines full lists).
+    """
     if result.is_template:
         od.was_template = True
     elif not (od.was_template and od.doc.has_syntax_error):
         return []
-    return [d for d in result.diagnostics if d.path is None]
+    return limit([d for d in result.diagnostics if d.path is None])

@@ -81,7 +81,8 @@ def place_at(doc, off: int) -> Place:
     line = lines.line_of(off)
     span = lines.line_span(line)
     text = data[span.start:span.end]
-    col = off - span.start
+    col = min(max(off - span.start, 0), len(text))
+    off = span.start + col
     qs = _string_state(text, col)
     if qs is not None:
         tok_start = span.start + qs

@@ -58,10 +58,15 @@ class _Skip(Exception):
 
 
 def might_be_template(data: bytes) -> bool:
-    """False when the text cannot hold a template (no ``source`` key, no imageTemplates type and no call
-    of the verified image-template module)."""
+    """False when the text cannot hold a template: no imageTemplates type, no ``source`` key and no call
+    of the verified image-template module.
+
+    For JSON and YAML alike (a YAML key needs no quotes); a backslash could spell either
+    with an escape, so a text with one is always checked.
+    """
     low = data.lower()
-    return b"imagetemplates" in low or b'"source"' in low or b"virtual-machine-images/image-template" in low
+    return (b"imagetemplates" in low or b"source" in low or b"\\" in low
+            or b"virtual-machine-images/image-template" in low)
 
 
 def lsp_items(ls, od) -> list[dict]:

@@ -22,32 +22,11 @@ import json
 import logging
 
 from .capabilities import initialize_result, position_encoding
+from .transport import read_message
 
 log = logging.getLogger(__name__)
 
 HANDLED = ("initialized", "workspace/didChangeConfiguration", "textDocument/didOpen", "textDocument/diagnostic")
-
-
-def read_message(stream) -> bytes | None:
-    """The body of the next LSP message on a binary stream (None at the end of the input)."""
-    length = None
-    while True:
-        line = stream.readline()
-        if not line:
-            return None
-        line = line.strip()
-        if not line:
-            if length is not None:
-                break
-            continue
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                length = None
-    body = stream.read(length)
-    return body if len(body) == length else None
 
 
 class _Unusual(Exception):
@@ -146,8 +125,8 @@ class Front:
                 return False
             self._initialize(message["id"], params)
             return True
-        if method not in HANDLED:
-            return False
+        if method not in HANDLED or ("id" in message) != (method == "textDocument/diagnostic"):
+            return False  # a notification sent with an id (or a request without one) is refused by the full server
         if method == "workspace/didChangeConfiguration":
             raw = params.get("settings")
             if isinstance(raw, dict) and ("aiblint" in raw or any(k in raw for k in _editor_keys())):

@@ -298,7 +298,7 @@ def _view_check(od, data: bytes, layout, index: int, settings, selection, view=N
     doc = view.doc
     if doc.has_syntax_error:
         return None
-    result = lint(doc, settings, selection=selection)
+    result = lint(doc, settings, selection=selection, limited=False)
     if not result.templates:
         return None
     out = []

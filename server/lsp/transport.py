@@ -9,25 +9,181 @@ scheduled with ``call_soon`` runs after every change already received
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
+import re
 import threading
 
 log = logging.getLogger(__name__)
 
+# The largest message read; a larger one is skipped (the limit of a checked file is 10 MB).
+MAX_MESSAGE = 64 * 1024 * 1024
+# Header lines longer than this are not headers.
+MAX_HEADER = 8 * 1024
 
-def _read_messages(stream, deliver, done) -> None:
-    from .front import read_message
+_HEADER = re.compile(rb"content-length[ \t]*:[ \t]*([^\r\n]*)\r?\n", re.I)
+_WORD = b"content-length"
+_NAME = re.compile(_WORD, re.I)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_OTHER_HEADERS = re.compile(rb"(?:[A-Za-z-]+[ \t]*:[^\r\n]*\r?\n)*")
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
 
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+
+
+class _Reader:
+    """Splits a byte stream into message bodies, recovering from broken framing.
+
+    Each message is found by its ``Content-Length:`` header; bytes before one are
+    skipped, so after a bad header (missing, not a number, negative, too large) the
+    reader picks up at the next message. A body whose length was given too long is
+    cut where the next header starts when the text before it is a whole JSON value;
+    one given too short comes out broken (answered as a parse error) and the rest is
+    skipped up to the next header.
+    """
+
+    def __init__(self, stream, rejected=None):
+        self.stream = stream
+        self.read = getattr(stream, "read1", None) or stream.read
+        self.buf = bytearray()
+        self.eof = False
+        self.rejected = rejected
+        self.pending: list[bytes] = []  # the starts of messages skipped before anyone could answer them
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.read(65536)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf += chunk
+        return True
+
+    def next(self) -> bytes | None:
+        """The body of the next message (None at the end of the input)."""
+        buf = self.buf
+        while True:
+            m = _HEADER.search(buf)
+            if m is None:
+                if len(buf) > MAX_HEADER:
+                    log.warning("%d bytes without a Content-Length header skipped", len(buf) - 64)
+                    del buf[:-64]
+                if not self._fill():
+                    return None
+                continue
+            end = _HEADER_END.search(buf, m.start())
+            if end is None:
+                if len(buf) - m.start() > MAX_HEADER:
+                    del buf[: m.end()]
+                    continue
+                if not self._fill():
+                    return None
+                continue
+            if m.start() and not _OTHER_HEADERS.fullmatch(buf, 0, m.start()):
+                log.warning("%d bytes before a Content-Length header skipped", m.start())
+            value = m.group(1).strip()
+            body_start = end.end()
+            if not value.isdigit() or int(value) > MAX_MESSAGE:
+                log.warning("message with Content-Length %r skipped", bytes(value[:40]))
+                del buf[:body_start]
+                head = bytes(buf[:4096])
+                nxt = _HEADER.search(head)
+                head = head[: nxt.start()] if nxt is not None else head
+                if self.rejected is not None:
+                    self.rejected(head)
+                else:
+                    self.pending.append(head)
+                continue
+            need = body_start + int(value)
+            checked = body_start
+            body = None
+            while len(buf) < need:
+                # A length given too long: the next message's header may already be here.
+                nxt = _HEADER.search(buf, checked)
+                if nxt is not None and _whole_json(buf[body_start : nxt.start()]):
+                    body = bytes(buf[body_start : nxt.start()])
+                    del buf[: nxt.start()]
+                    break
+                checked = max(checked, len(buf) - 64)
+                if not self._fill():
+                    return None
+            if body is None:
+                # A length given too long by a little: the next header starts inside this body.
+                at = _header_start(buf, body_start, need)
+                if at is not None and _whole_json(buf[body_start:at]):
+                    need = at
+                body = bytes(buf[body_start:need])
+                del buf[:need]
+            return body
+
+
+def _header_start(buf, start: int, end: int) -> int | None:
+    """Where a ``Content-Length`` header (or, at the very end, the start of one) begins in ``buf[start:end]``."""
+    m = _NAME.search(buf, start, min(end + len(_WORD), len(buf)))
+    if m is not None and m.start() < end:
+        return m.start()
+    for at in range(max(start, end - len(_WORD) + 1), end):
+        if _WORD.startswith(bytes(buf[at:end]).lower()):
+            return at
+    return None
+
+
+def _whole_json(data) -> bool:
     try:
-        while (body := read_message(stream)) is not None:
+        json.loads(bytes(data))
+    except ValueError:
+        return False
+    return True
+
+
+_readers: dict[int, _Reader] = {}
+
+
+def reader_for(stream) -> _Reader:
+    """The one reader of ``stream`` (what it has buffered stays with the stream's next reader)."""
+    reader = _readers.get(id(stream))
+    if reader is None or reader.stream is not stream:
+        reader = _readers[id(stream)] = _Reader(stream)
+    return reader
+
+
+def read_message(stream) -> bytes | None:
+    """The body of the next LSP message on a binary stream (None at the end of the input)."""
+    return reader_for(stream).next()
+
+
+def _read_messages(stream, deliver, done, rejected=None) -> None:
+    reader = reader_for(stream)
+    if rejected is not None:
+        reader.rejected = rejected
+        for head in reader.pending:
+            rejected(head)
+        reader.pending.clear()
+    try:
+        while (body := reader.next()) is not None:
             deliver(body)
     except (OSError, ValueError):
         log.debug("input closed")
+    except Exception:  # noqa: BLE001 - the reader must end cleanly, never with a traceback
+        log.exception("reading messages failed")
     finally:
         done()
+
+
+def message_id(data: bytes):
+    """The request id of a message that could not be read, when it can be found; else None."""
+    head = data[: data.find(b'"params"')] if b'"params"' in data else data[:4096]
+    m = _ID.search(head)
+    if m is None:
+        return None
+    try:
+        return json.loads(m.group(1))
+    except ValueError:
+        return None
 
 
 def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
@@ -35,6 +191,8 @@ def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
 
     ``replay``: message bodies read already (by :mod:`.front`), handled first, after calling ``first()``.
     """
+    import asyncio
+
     from pygls.io_ import StdoutWriter
 
     protocol = server.protocol
@@ -47,15 +205,30 @@ def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
 
     def handle(body: bytes) -> None:
         try:
-            message = json.loads(body, object_hook=protocol.structure_message)
+            raw = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            log.warning("unreadable message ignored: %s", exc)
+            _reply_error(protocol, message_id(body), PARSE_ERROR, "Parse error: the message is not JSON")
+            return
+        if not isinstance(raw, dict):
+            log.warning("message that is not a JSON object ignored")
+            return
+        if _refused(protocol, raw):
+            return
+        try:
+            message = protocol.structure_message(raw)
         except Exception as exc:  # noqa: BLE001 - a malformed message must not stop the server
             log.warning("unreadable message ignored: %s", exc)
-            _reply_parse_error(protocol, body)
+            _reply_parse_error(protocol, raw)
             return
         try:
             protocol.handle_message(message)
         except Exception:  # noqa: BLE001
             log.exception("failed to handle a message")
+
+    def rejected(head: bytes) -> None:
+        loop.call_soon_threadsafe(_reply_error, protocol, message_id(head), INVALID_REQUEST,
+                                  f"Message too large or with a bad Content-Length (the limit is {MAX_MESSAGE} bytes)")
 
     def deliver(body: bytes) -> None:
         loop.call_soon_threadsafe(handle, body)
@@ -67,7 +240,11 @@ def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
         loop.call_soon(first)
     for body in replay:
         deliver(body)
-    reader = threading.Thread(target=_read_messages, args=(stdin, deliver, done), daemon=True, name="lsp-reader")
+    threading.excepthook = lambda args: log.error("%s in thread %s", args.exc_type.__name__,
+                                                  getattr(args.thread, "name", "?"),
+                                                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+    reader = threading.Thread(target=_read_messages, args=(stdin, deliver, done, rejected), daemon=True,
+                              name="lsp-reader")
     reader.start()
     code = 0
     try:
@@ -91,16 +268,35 @@ def serve(server, stdin, stdout, replay: list[bytes] = (), first=None) -> None:
     os._exit(code)
 
 
-def _reply_parse_error(protocol, body: bytes) -> None:
-    """Answer a request whose parameters could not be read with InvalidParams.
+def _refused(protocol, raw: dict) -> bool:
+    """Answer with an error, and drop, a request for an unknown method or a notification sent with an id."""
+    from lsprotocol import types
 
-    Text that is not JSON at all carries no request id to answer; it is logged and dropped.
-    """
+    if "id" not in raw or not isinstance(raw.get("method"), str) or protocol._shutdown:
+        return False
+    method = raw["method"]
+    known = types.METHOD_TO_TYPES.get(method)
+    fm = protocol.fm
+    if known is None and method not in fm.features and method not in fm.builtin_features:
+        _reply_error(protocol, raw["id"], METHOD_NOT_FOUND, f"Unknown method: {method}")
+        return True
+    if known is not None and known[1] is None and "Notification" in known[0].__name__:
+        _reply_error(protocol, raw["id"], INVALID_REQUEST,
+                     f"{method} is a notification: it must be sent without an id")
+        return True
+    return False
+
+
+def _reply_error(protocol, msg_id, code: int, message: str) -> None:
+    """Send an error response for ``msg_id`` (nothing when the id is unknown or not a number or string)."""
+    if msg_id is None or isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
+        return
+    protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
+
+
+def _reply_parse_error(protocol, raw: dict) -> None:
+    """Answer a request whose parameters could not be read with InvalidParams."""
     from pygls.exceptions import JsonRpcInvalidParams
 
-    try:
-        raw = json.loads(body)
-    except ValueError:
-        return
-    if isinstance(raw, dict) and "id" in raw and "method" in raw:
-        protocol._send_response(raw["id"], None, JsonRpcInvalidParams().to_response_error())
+    if "id" in raw and "method" in raw:
+        _reply_error(protocol, raw["id"], JsonRpcInvalidParams.CODE, "Invalid params")
