@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("AIBLINT_SHARED", ROOT.parent / "shared"))
-CORPUS = SHARED / "corpus"
-REFERENCE = SHARED / "reference"
+from sharedpaths import CORPUS, REFERENCE
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from aiblint.document import Document
 from aiblint.engine import lint
 from aiblint.lsp import bench
-from conftest import SHARED
+from sharedpaths import SHARED
 
 BENCH = SHARED / "bench"
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from cliutil import BAD_REGION, BAD_REGION_AT, DUPLICATE, DUPLICATE_AT, GOOD, NOT_TEMPLATE, run, write
-from conftest import REFERENCE
+from sharedpaths import REFERENCE
 
 from aiblint.formats import FORMATS
 

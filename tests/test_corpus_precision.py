@@ -17,7 +17,7 @@ from aiblint.diagnostics import Severity
 from aiblint.document import Document
 from aiblint.engine import lint
 
-from conftest import CORPUS, SHARED
+from sharedpaths import CORPUS, SHARED
 
 REVIEW = SHARED / "reviews" / "corpus-false-findings.tsv"
 

@@ -29,7 +29,7 @@ import pytest
 
 from aiblint import engine
 from aiblint.document import Document
-from conftest import CORPUS
+from sharedpaths import CORPUS
 from lsputil import change, diagnostics, open_doc, session
 from test_fuzz_documents import model_apply
 
