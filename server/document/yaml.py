@@ -263,6 +263,8 @@ class _Builder:
         tag = node.tag or ""
         value = node.value
         style = getattr(node, "style", None)
+        if style == ">" and isinstance(value, str):
+            value = value.replace("\a", "")  # ruamel.yaml marks the folds of a folded scalar with BEL
         if tag.startswith(_TAG) and not style:
             t = tag[len(_TAG):]
             if t == "null":
