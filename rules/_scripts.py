@@ -183,19 +183,17 @@ def referenced_scripts(ctx, *, download: bool):
     return out
 
 
-def scripts(ctx, *, files: bool = True):
-    """The scripts this pass looks at: inline ones in the fast pass, files as the settings allow.
+def scripts(ctx, *needs: str):
+    """The scripts whose findings this pass reports, for a check that needs the slow work ``needs``.
 
-    A local file is fast work; a downloaded one is slow work ("download").
+    Inline scripts need nothing more; a downloaded file needs "download" too
+    (a local file is fast work). See :meth:`aiblint.settings.Settings.produces`.
     """
     settings = ctx.settings
-    out = inline_scripts(ctx) if settings.produces() else []
-    if files:
-        for script in referenced_scripts(ctx, download=settings.produces("download")):
-            if script.source.local and settings.produces():
-                out.append(script)
-            elif not script.source.local and settings.produces("download"):
-                out.append(script)
+    out = inline_scripts(ctx) if settings.produces(*needs) else []
+    for script in referenced_scripts(ctx, download="download" not in settings.defer):
+        if settings.produces(*needs, *(() if script.source.local else ("download",))):
+            out.append(script)
     return out
 
 

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 TIMEOUT = 60.0
-# Inline commands run as a file with the shebang ``#!/bin/sh -e`` (see AIB401).
-INLINE_DIALECT = "sh"
+# Inline commands run as a file that starts with this shebang (Packer's default ``inline_shebang``).
+INLINE_SHEBANG = "#!/bin/sh -e\n"
+# Checks left out: "not following a sourced file" (the file is on the build VM, not here).
+EXCLUDED = "SC1091"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, 
             with open(name, "w", encoding="utf-8", errors="surrogateescape", newline="") as fh:
                 fh.write(text)
             names[name] = key
-        cmd = [exe, "--format=json1", "--norc", "--color=never"]
+        cmd = [exe, "--format=json1", "--norc", "--color=never", f"--exclude={EXCLUDED}"]
         if dialect:
             cmd.append(f"--shell={dialect}")
         try:
@@ -124,6 +126,28 @@ def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, 
                                     c.get("endColumn", c["column"]), c.get("level", "warning"),
                                     int(c.get("code", 0)), c.get("message", "")))
     return {k: tuple(v) for k, v in out.items()}
+
+
+_wanted: list | None = None
+
+
+def want(scripts) -> None:
+    """Note ``(text, dialect)`` pairs a later pass will check, while :func:`collecting` is active."""
+    if _wanted is not None:
+        _wanted.extend(scripts)
+
+
+class collecting:
+    """``with collecting() as wanted:`` gathers what :func:`want` is told, for one :func:`prefetch`."""
+
+    def __enter__(self) -> list:
+        global _wanted
+        _wanted = []
+        return _wanted
+
+    def __exit__(self, *exc) -> None:
+        global _wanted
+        _wanted = None
 
 
 def clear_cache() -> None:
