@@ -136,8 +136,9 @@ def _file(ctx, url_member):
     for value, _ref in ctx.values(url_member.value):
         if isinstance(value, ScalarNode) and isinstance(value.value, str) and not value.is_expression \
                 and not has_placeholder(value.value):
-            return scriptsrc.find(value.value, ctx.settings, ctx.document.path,
-                                  download="download" not in ctx.settings.defer)
+            # Scripts are downloaded by the script checks anyway (online); other files only when cached.
+            download = "download" not in ctx.settings.defer and url_member.name.lower() == "scripturi"
+            return scriptsrc.find(value.value, ctx.settings, ctx.document.path, download=download)
     return None
 
 

@@ -90,14 +90,19 @@ def _offset(text: str, line: int, column: int) -> int:
     return min(at + column, nl if nl >= 0 else len(text))
 
 
+def _shell_scripts(scripts_):
+    return [s for s in scripts_ if s.kind == "shell" and s.text.strip() and s.complete]
+
+
 def check(ctx):
-    found = [s for s in scripts(ctx, "shellcheck") if s.kind == "shell" and s.text.strip() and s.complete]
+    if "shellcheck" in ctx.settings.defer:
+        # A later pass reports; tell it what this pass sees, so that all scripts are checked at once.
+        shellcheck.want([_input(s)[:2] for s in _shell_scripts(scripts(ctx))])
+        return
+    found = _shell_scripts(scripts(ctx, "shellcheck"))
     if not found:
         return
     inputs = [_input(s) for s in found]
-    if "shellcheck" in ctx.settings.defer:
-        shellcheck.want([(text, dialect) for text, dialect, _ in inputs])
-        return
     shellcheck.prefetch([(text, dialect) for text, dialect, _ in inputs])
     out = []
     for script, (text, dialect, added) in zip(found, inputs):

@@ -28,8 +28,10 @@ DOWNLOAD_TIMEOUT = 15.0
 MAX_REDIRECTS = 5
 USER_AGENT = "aiblint (size check)"
 _REDIRECTS = {301, 302, 303, 307, 308}
-# The rules that ask the network.
-ONLINE_CODES = ("AIB304",)
+# Slow work a check may need, done apart from the rest (see Settings.defer) ...
+SLOW_WORK = ("shellcheck", "download")
+# ... and the rules whose findings may need it.
+SLOW_CODES = ("AIB304", "AIB313", "AIB400", "AIB401", "AIB402", "AIB403", "AIB404", "AIB405", "AIB406")
 # Statuses after which asking again with GET cannot help.
 _FINAL = {404, 410}
 
@@ -263,12 +265,15 @@ def _read_body(url: str, resp, limit: int, deadline: float) -> Download:
     return Download(url, data=b"".join(chunks))
 
 
-def check_document(document, templates, settings):
-    """The online findings (AIB304) of a document's templates, for a caller that runs them apart.
+def check_document(document, templates, settings, slow=SLOW_WORK, online: bool = True):
+    """The findings of a document that need slow work (``slow``: ShellCheck, downloads), for a caller
+    that runs them apart from the rest.
 
-    The language server lints with online checks off, publishes, and calls this
-    on a worker thread. Rule selection, severity overrides, per-file ignores and
-    suppression comments apply as in :func:`aiblint.engine.lint`.
+    The language server lints without that work, publishes, and calls this on a
+    worker thread; ``aiblint --check`` calls it after ShellCheck has checked every
+    script of the run at once. Rule selection, severity overrides, per-file ignores
+    and suppression comments apply as in :func:`aiblint.engine.lint`. ``online``
+    allows network requests (AIB304's size probe, downloads).
     """
     import dataclasses
 
@@ -278,14 +283,14 @@ def check_document(document, templates, settings):
 
     reg = registry()
     selection = Selection(settings, reg)
-    online_settings = dataclasses.replace(settings, online=True)
+    slow_settings = dataclasses.replace(settings, defer=frozenset(), only=frozenset(slow), online=online)
     found = []
-    for code in ONLINE_CODES:
+    for code in SLOW_CODES:
         rule = reg.get(code)
         if rule is None or rule.check is None or not selection.is_on(code):
             continue
         for template in templates:
-            for d in rule.check(Context(document, template, catalog.load(), online_settings, rule)):
+            for d in rule.check(Context(document, template, catalog.load(), slow_settings, rule)):
                 d.name = rule.name
                 d.severity = selection.severity.get(d.code, d.severity)
                 found.append(d)
