@@ -264,7 +264,7 @@ def _syntax_error(kind: str, text: str):
     tree, chars = parse(kind, text)
     root = tree.root_node
     if not root.has_error:
-        return None
+        return _stray_keyword(root, text, chars) if kind == "shell" else None
     stack = [root]
     first = None
     while stack:
@@ -279,11 +279,35 @@ def _syntax_error(kind: str, text: str):
         return None
     data = text.encode("utf-8", "surrogatepass")
     if first.is_missing:
-        at = chars(first.start_byte)
         what = first.type.strip()
+        parent = first.parent
+        opener = parent.children[0] if parent is not None and parent.children else None
+        if opener is not None and not opener.is_named and _OPENERS.get(opener.type) == what:
+            return (chars(opener.start_byte), chars(opener.end_byte),
+                    f"'{opener.type}' is not closed (missing '{what}')")
+        at = chars(first.start_byte)
         return at, at, f"missing '{what}'" if what else "incomplete command"
     start, end, message = _describe_error(first, data)
     return chars(start), chars(end), message
+
+
+_RESERVED = {"fi", "done", "esac", "then", "do", "else", "elif"}
+
+
+def _stray_keyword(root, text: str, chars):
+    """A reserved word (``fi``, ``done``...) used as a command: tree-sitter-bash accepts it, the shell does not."""
+    data = text.encode("utf-8", "surrogatepass")
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "command":
+            name = n.child_by_field_name("name")
+            word = data[name.start_byte:name.end_byte].decode("utf-8", "replace") if name is not None else ""
+            if word in _RESERVED:
+                return chars(name.start_byte), chars(name.end_byte), f"unexpected '{word}'"
+            continue
+        stack.extend(reversed(n.named_children))
+    return None
 
 
 _OPENERS = {"if": "fi", "case": "esac", "for": "done", "while": "done", "until": "done", "select": "done",

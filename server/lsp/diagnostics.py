@@ -49,7 +49,7 @@ def ensure_checked(ls, od) -> None:
     od.serial += 1
     log.debug("checked %s v%s in %.1f ms: %d diagnostics", od.uri, od.version,
               (time.perf_counter() - start) * 1e3, len(diagnostics))
-    if online is not None and result is not None and result.is_template:
+    if result is not None and result.is_template:
         ls.online.request(od, online)
 
 

@@ -1,6 +1,6 @@
-"""Online checks (AIB304) without blocking the editor.
+"""Slow checks (ShellCheck, downloads, AIB304's size probe) without blocking the editor.
 
-The engine runs with online checks off, so its findings are published at once.
+The engine runs without them, so its findings are published at once.
 A moment after the text stops changing, :func:`aiblint.online.check_document`
 runs on a worker thread over a snapshot of the text; its findings are added to
 the document's diagnostics when they arrive, unless the text changed meanwhile.
@@ -51,7 +51,7 @@ class OnlineChecks:
                 default = settings.default_api_version if settings.default_api_version in cat.versions \
                     else cat.newest
                 templates = find_templates(doc.root, cat.versions, default)
-                return list(online.check_document(doc, templates, settings))
+                return list(online.check_document(doc, templates, settings, online=settings.online))
             except Exception:  # noqa: BLE001
                 log.exception("online checks of %s failed", uri)
                 return []
