@@ -78,7 +78,12 @@ def local_path(url: str, settings, document_path: str | None) -> str | None:
         return None
     root, remotes = repo
     rel = _path_in_repo(url, remotes)
-    return _inside(root, rel) if rel is not None else None
+    if rel is None or ".." in rel.split("/"):
+        return None
+    # A branch name may hold slashes (release/1.0): the first existing file wins.
+    parts = rel.split("/")
+    candidates = [p for p in (_inside(root, "/".join(parts[i:])) for i in range(len(parts))) if p]
+    return next((p for p in candidates if os.path.isfile(p)), candidates[0] if candidates else None)
 
 
 def _inside(folder: str, rel: str) -> str | None:
