@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from aiblint.diagnostics import Related, Span, TextEdit
-from aiblint.nodes import ArrayNode, Node, ScalarNode
+from aiblint.document.nodes import ArrayNode, Node, ScalarNode
 from aiblint.strmap import string_offsets
 
 from ._util import customizers, related_use, validators
@@ -85,7 +85,7 @@ class Script:
         return best
 
     def _file_related(self, start: int, end: int, message: str) -> Related:
-        from aiblint.positions import LineIndex
+        from aiblint.document.positions import LineIndex
 
         data = self.source.data
         lines = _line_index(data)
@@ -109,7 +109,7 @@ class Script:
 
 @lru_cache(maxsize=64)
 def _line_index(data: bytes):
-    from aiblint.positions import LineIndex
+    from aiblint.document.positions import LineIndex
 
     return LineIndex(data)
 

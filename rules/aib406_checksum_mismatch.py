@@ -61,7 +61,7 @@ import re
 
 from aiblint import scriptsrc
 from aiblint.diagnostics import Fix, Related
-from aiblint.nodes import ObjectNode, ScalarNode
+from aiblint.document.nodes import ObjectNode, ScalarNode
 
 from ._strings import unique
 from ._util import customizers, properties, related_use, replace_value, validators

@@ -68,7 +68,7 @@ class Related:
     """Another place that explains a diagnostic (e.g. the first of two duplicates).
 
     ``path`` is set when the place is in another file (a script the template runs:
-    a local path or a URL); ``lines`` is then that file's :class:`aiblint.positions.LineIndex`.
+    a local path or a URL); ``lines`` is then that file's :class:`aiblint.document.positions.LineIndex`.
     """
 
     span: Span

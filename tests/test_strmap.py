@@ -7,7 +7,7 @@ import json
 import pytest
 
 from aiblint.document import Document
-from aiblint.nodes import ScalarNode
+from aiblint.document.nodes import ScalarNode
 from aiblint.strmap import char_span, string_offsets
 
 
