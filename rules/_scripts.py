@@ -29,13 +29,21 @@ KINDS = {"shell": "shell", "powershell": "powershell"}
 
 @dataclass
 class Piece:
-    """One inline string: where its text starts in the joined script, and its character offsets."""
+    """One inline string: where its text starts in the joined script, and (computed when first
+    needed) where each of its characters is written in the document."""
 
     node: ScalarNode
     start: int
     length: int
-    offsets: list[int] | None
+    document: object
     skip: int = 0  # characters of the written value not in the script (ARM's "[[" escape)
+    _offsets: object = False
+
+    @property
+    def offsets(self) -> list[int] | None:
+        if self._offsets is False:
+            self._offsets = string_offsets(self.document, self.node)
+        return self._offsets
 
 
 @dataclass
@@ -131,8 +139,22 @@ def elements(ctx):
                 yield element, _label(element, role), kind
 
 
+def _per_template(ctx, key, make):
+    """``make()`` once per template and lint run (the rules of one run share the Template object)."""
+    if ctx.template is None:
+        return make()
+    cache = ctx.template.__dict__.setdefault("_scripts_cache", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def inline_scripts(ctx):
     """The inline command lists of the template's Shell and PowerShell steps, as scripts."""
+    return _per_template(ctx, "inline", lambda: _inline_scripts(ctx))
+
+
+def _inline_scripts(ctx):
     is_arm = bool(ctx.template and ctx.template.arm_root is not None)
     out = []
     for element, label, kind in elements(ctx):
@@ -155,7 +177,7 @@ def inline_scripts(ctx):
                 value = leaf.value
                 skip = 1 if is_arm and value.startswith("[[") else 0
                 value = value[skip:]
-                script.pieces.append(Piece(leaf, at, len(value), string_offsets(ctx.document, leaf), skip))
+                script.pieces.append(Piece(leaf, at, len(value), ctx.document, skip))
                 parts.append(value)
                 at += len(value) + 1
             script.text = "\n".join(parts)
@@ -165,7 +187,15 @@ def inline_scripts(ctx):
 
 def referenced_scripts(ctx, *, download: bool):
     """The files ``scriptUri`` names that can be read (local checkout; downloaded when ``download``)."""
+    key = ("files", download, ctx.settings.online, ctx.settings.script_size_limit)
+    return _per_template(ctx, key, lambda: _referenced_scripts(ctx, download))
+
+
+def _referenced_scripts(ctx, download: bool):
     from aiblint import scriptsrc
+
+    if not scriptsrc.may_find(ctx.settings, ctx.document.path, download=download):
+        return []
 
     out = []
     for element, label, kind in elements(ctx):
@@ -183,14 +213,14 @@ def referenced_scripts(ctx, *, download: bool):
     return out
 
 
-def scripts(ctx, *needs: str):
+def scripts(ctx, *needs: str, inline: bool = True):
     """The scripts whose findings this pass reports, for a check that needs the slow work ``needs``.
 
     Inline scripts need nothing more; a downloaded file needs "download" too
     (a local file is fast work). See :meth:`aiblint.settings.Settings.produces`.
     """
     settings = ctx.settings
-    out = inline_scripts(ctx) if settings.produces(*needs) else []
+    out = inline_scripts(ctx) if inline and settings.produces(*needs) else []
     for script in referenced_scripts(ctx, download="download" not in settings.defer):
         if settings.produces(*needs, *(() if script.source.local else ("download",))):
             out.append(script)
@@ -426,5 +456,5 @@ def powershell_commands(text: str) -> tuple[Command, ...]:
     return tuple(out)
 
 
-def commands(script: Script) -> tuple[Command, ...]:
-    return shell_commands(script.text) if script.kind == "shell" else powershell_commands(script.text)
+def commands_of(kind: str, text: str) -> tuple[Command, ...]:
+    return shell_commands(text) if kind == "shell" else powershell_commands(text)

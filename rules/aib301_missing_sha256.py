@@ -131,13 +131,15 @@ def _file(ctx, url_member):
     """The file a URL member names, if it is at hand (local checkout, or a download this run may make)."""
     from aiblint import scriptsrc
 
-    if url_member is None or url_member.value is None:
+    download = "download" not in ctx.settings.defer and url_member is not None \
+        and url_member.name.lower() == "scripturi"
+    if url_member is None or url_member.value is None \
+            or not scriptsrc.may_find(ctx.settings, ctx.document.path, download=download):
         return None
     for value, _ref in ctx.values(url_member.value):
         if isinstance(value, ScalarNode) and isinstance(value.value, str) and not value.is_expression \
                 and not has_placeholder(value.value):
             # Scripts are downloaded by the script checks anyway (online); other files only when cached.
-            download = "download" not in ctx.settings.defer and url_member.name.lower() == "scripturi"
             return scriptsrc.find(value.value, ctx.settings, ctx.document.path, download=download)
     return None
 

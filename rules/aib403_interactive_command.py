@@ -43,9 +43,11 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-troublesh
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiblint.diagnostics import Fix
 
-from ._scripts import commands, report, scripts
+from ._scripts import commands_of, report, scripts
 from ._strings import unique
 
 CODE = "AIB403"
@@ -93,7 +95,8 @@ def _has_yes(tool: str, args) -> bool:
     return False
 
 
-def _package_manager(ctx, script, cmd):
+def _package_manager(cmd):
+    """(start, end, message, (insert at, flag)) for a package manager that will ask, else None."""
     name = cmd.name.text.rsplit("/", 1)[-1].lower()
     if name.endswith(".exe"):
         name = name[:-4]
@@ -105,39 +108,45 @@ def _package_manager(ctx, script, cmd):
     flag = _FLAG[name]
     # zypper takes --non-interactive before its subcommand; the others after it.
     at = cmd.name.end if name == "zypper" else sub.end
-    edit = script.insert(at, " " + flag)
-    fixes = (Fix(f"Add {flag}", (edit,)),) if edit else ()
-    return report(ctx, script, cmd.name.start, sub.end,
-                  f"'{name} {sub.text}' without {flag} asks for confirmation and fails without a terminal; "
-                  f"add {flag}", fixes=fixes)
+    return (cmd.name.start, sub.end, f"'{name} {sub.text}' without {flag} asks for confirmation and fails without "
+            f"a terminal; add {flag}", (at, flag))
 
 
-def _module_install(ctx, script, cmd):
+def _module_install(cmd):
     name = cmd.name.text.lower()
     if name not in _FORCE or any(w.text.lower().startswith("-force") for w in cmd.args):
         return None
-    edit = script.insert(cmd.name.end, " -Force")
-    fixes = (Fix("Add -Force", (edit,)),) if edit else ()
-    return report(ctx, script, cmd.name.start, cmd.name.end,
-                  f"{cmd.name.text} without -Force asks for confirmation and fails in a non-interactive host; "
-                  "add -Force", fixes=fixes)
+    return (cmd.name.start, cmd.name.end, f"{cmd.name.text} without -Force asks for confirmation and fails in a "
+            "non-interactive host; add -Force", (cmd.name.end, "-Force"))
+
+
+@lru_cache(maxsize=512)
+def findings(kind: str, text: str) -> tuple:
+    """(start, end, message, fix as (offset, flag) or None) of each interactive command of a script."""
+    out = []
+    for cmd in commands_of(kind, text):
+        name = cmd.name.text.lower()
+        if name in _WAITS[kind]:
+            if kind == "shell" and any(w.text.startswith("-t") for w in cmd.args):
+                continue  # read -t N gives up by itself
+            out.append((cmd.name.start, cmd.name.end, f"'{cmd.name.text}' waits for input that never comes during "
+                        "a build", None))
+            continue
+        found = _package_manager(cmd) if kind == "shell" or name.startswith("choco") else None
+        if found is None and kind == "powershell":
+            found = _module_install(cmd)
+        if found is not None:
+            out.append(found)
+    return tuple(out)
 
 
 def check(ctx):
     out = []
     for script in scripts(ctx):
-        for cmd in commands(script):
-            name = cmd.name.text.lower()
-            if name in _WAITS[script.kind]:
-                if script.kind == "shell" and any(w.text.startswith("-t") for w in cmd.args):
-                    continue  # read -t N gives up by itself
-                out.append(report(ctx, script, cmd.name.start, cmd.name.end,
-                                  f"'{cmd.name.text}' waits for input that never comes during a build"))
-                continue
-            found = _package_manager(ctx, script, cmd) if script.kind == "shell" or name.startswith("choco") \
-                else None
-            if found is None and script.kind == "powershell":
-                found = _module_install(ctx, script, cmd)
-            if found is not None:
-                out.append(found)
+        for start, end, message, fix in findings(script.kind, script.text):
+            fixes = ()
+            if fix is not None:
+                edit = script.insert(fix[0], " " + fix[1])
+                fixes = (Fix(f"Add {fix[1]}", (edit,)),) if edit else ()
+            out.append(report(ctx, script, start, end, message, fixes=fixes))
     yield from unique(out)

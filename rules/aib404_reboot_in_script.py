@@ -42,7 +42,9 @@ https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#wind
 
 from __future__ import annotations
 
-from ._scripts import commands, report, scripts
+from functools import lru_cache
+
+from ._scripts import commands_of, report, scripts
 from ._strings import unique
 
 CODE = "AIB404"
@@ -74,20 +76,28 @@ def _is_reboot(kind: str, name: str, args: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=512)
+def findings(kind: str, text: str) -> tuple:
+    """(start, end, message) of each reboot in a script."""
+    out = []
+    for cmd in commands_of(kind, text):
+        if not _is_reboot(kind, cmd.name.text, [w.text for w in cmd.args]):
+            continue
+        if kind == "powershell":
+            advice = "use a WindowsRestart customizer after this step instead"
+        else:
+            advice = "Image Builder has no restart step for Linux: leave the reboot out"
+        line_end = text.find("\n", cmd.name.start)
+        end = min(cmd.args[-1].end if cmd.args else cmd.name.end, line_end if line_end >= 0 else len(text))
+        out.append((cmd.name.start, max(end, cmd.name.end),
+                    f"'{text[cmd.name.start:cmd.name.end]}' restarts the build VM and breaks the build's connection "
+                    f"to it; {advice}"))
+    return tuple(out)
+
+
 def check(ctx):
     out = []
     for script in scripts(ctx):
-        for cmd in commands(script):
-            if not _is_reboot(script.kind, cmd.name.text, [w.text for w in cmd.args]):
-                continue
-            if script.kind == "powershell":
-                advice = "use a WindowsRestart customizer after this step instead"
-            else:
-                advice = "Image Builder has no restart step for Linux: leave the reboot out"
-            line_end = script.text.find("\n", cmd.name.start)
-            end = min(cmd.args[-1].end if cmd.args else cmd.name.end,
-                      line_end if line_end >= 0 else len(script.text))
-            out.append(report(ctx, script, cmd.name.start, max(end, cmd.name.end),
-                              f"'{script.text[cmd.name.start:cmd.name.end]}' restarts the build VM and breaks the "
-                              f"build's connection to it; {advice}"))
+        for start, end, message in findings(script.kind, script.text):
+            out.append(report(ctx, script, start, end, message))
     yield from unique(out)

@@ -46,7 +46,9 @@ from __future__ import annotations
 
 import fnmatch
 
-from ._scripts import commands, report, scripts
+from functools import lru_cache
+
+from ._scripts import commands_of, report, scripts
 from ._strings import unique
 
 CODE = "AIB405"
@@ -109,15 +111,23 @@ def _finding(kind: str, cmd) -> str | None:
     return None
 
 
+@lru_cache(maxsize=512)
+def findings(kind: str, text: str) -> tuple:
+    """(start, end, message) of each command of a script that tampers with deprovisioning."""
+    out = []
+    for cmd in commands_of(kind, text):
+        message = _finding(kind, cmd)
+        if message is None:
+            continue
+        line_end = text.find("\n", cmd.name.start)
+        end = min(cmd.args[-1].end if cmd.args else cmd.name.end, line_end if line_end >= 0 else len(text))
+        out.append((cmd.name.start, max(end, cmd.name.end), f"this command {message}"))
+    return tuple(out)
+
+
 def check(ctx):
     out = []
     for script in scripts(ctx):
-        for cmd in commands(script):
-            message = _finding(script.kind, cmd)
-            if message is None:
-                continue
-            line_end = script.text.find("\n", cmd.name.start)
-            end = min(cmd.args[-1].end if cmd.args else cmd.name.end,
-                      line_end if line_end >= 0 else len(script.text))
-            out.append(report(ctx, script, cmd.name.start, max(end, cmd.name.end), f"this command {message}"))
+        for start, end, message in findings(script.kind, script.text):
+            out.append(report(ctx, script, start, end, message))
     yield from unique(out)

@@ -98,6 +98,8 @@ def file_for(ctx, url_node):
     """(Source, URL value node, referring expression) of the file a URL member names, when this pass
     may report it: a local file in the fast pass, a download where downloads are reported."""
     settings = ctx.settings
+    if not scriptsrc.may_find(settings, ctx.document.path, download="download" not in settings.defer):
+        return None
     for value, ref in ctx.values(url_node):
         if not isinstance(value, ScalarNode) or value.kind != "string" or value.is_expression:
             continue
@@ -110,6 +112,9 @@ def file_for(ctx, url_node):
 
 
 def check(ctx):
+    settings = ctx.settings
+    if not scriptsrc.may_find(settings, ctx.document.path, download="download" not in settings.defer):
+        return
     out = []
     for _obj, url_member, checksum, label in guarded_files(ctx):
         if checksum is None or checksum.value is None:

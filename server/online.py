@@ -202,6 +202,11 @@ def download(url: str, limit: int, timeout: float = DOWNLOAD_TIMEOUT) -> Downloa
         return result
 
 
+def has_downloads() -> bool:
+    """Whether anything was downloaded (or tried) in this process."""
+    return bool(_downloads)
+
+
 def cached_download(url: str) -> Download | None:
     """The cached download of ``url``, without asking the network."""
     with _lock:

@@ -119,6 +119,18 @@ def read_local(url: str, path: str, limit: int) -> Source | None:
     return source
 
 
+def may_find(settings, document_path: str | None, *, download: bool) -> bool:
+    """False when no URL can be found for this document: no ``script-urls``, no git checkout,
+    no download allowed and none cached (a quick test before looking at each URL)."""
+    from . import online
+
+    if settings.script_urls or (download and settings.online) or online.has_downloads():
+        return True
+    if not document_path or not os.path.isabs(document_path):
+        return False
+    return _repo_of(os.path.dirname(document_path)) is not None
+
+
 def find(url: str, settings, document_path: str | None, *, download: bool) -> Source | None:
     """The file at ``url``: from the local checkout if it maps there, else downloaded when ``download``
     (and online checks are on); from the download cache otherwise. None when not available."""

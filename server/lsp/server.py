@@ -247,6 +247,13 @@ def _warm_up() -> None:
 
         catalog.load()
         registry()
+        # What the script checks load on first use: the parsers and detect-secrets (~0.1 s to import).
+        from ..document import ts_parser
+        from ..rules.aib313_secret_in_template import detectors
+
+        ts_parser("bash")
+        ts_parser("powershell")
+        detectors()
     except Exception:  # noqa: BLE001
         log.exception("warm-up failed")
 
