@@ -22,7 +22,7 @@ from aiblint.diagnostics import Related, Span, TextEdit
 from aiblint.document.nodes import ArrayNode, Node, ScalarNode
 from aiblint.strmap import string_offsets
 
-from ._util import customizers, related_use, validators
+from ._util import customizers, per_template, related_use, validators
 
 KINDS = {"shell": "shell", "powershell": "powershell"}
 
@@ -139,19 +139,9 @@ def elements(ctx):
                 yield element, _label(element, role), kind
 
 
-def _per_template(ctx, key, make):
-    """``make()`` once per template and lint run (the rules of one run share the Template object)."""
-    if ctx.template is None:
-        return make()
-    cache = ctx.template.__dict__.setdefault("_scripts_cache", {})
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
 def inline_scripts(ctx):
     """The inline command lists of the template's Shell and PowerShell steps, as scripts."""
-    return _per_template(ctx, "inline", lambda: _inline_scripts(ctx))
+    return per_template(ctx, "inline", lambda: _inline_scripts(ctx))
 
 
 def _inline_scripts(ctx):
@@ -188,7 +178,7 @@ def _inline_scripts(ctx):
 def referenced_scripts(ctx, *, download: bool):
     """The files ``scriptUri`` names that can be read (local checkout; downloaded when ``download``)."""
     key = ("files", download, ctx.settings.online, ctx.settings.script_size_limit)
-    return _per_template(ctx, key, lambda: _referenced_scripts(ctx, download))
+    return per_template(ctx, key, lambda: _referenced_scripts(ctx, download))
 
 
 def _referenced_scripts(ctx, download: bool):

