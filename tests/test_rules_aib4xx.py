@@ -282,3 +282,17 @@ def test_inline_from_an_arm_parameter_default_is_reported_in_the_parameter():
     (found,) = [d for d in diagnostics(text, "AIB404")]
     assert found.related and found.related[0].message == "value used here"
     assert [f.range for f in lint(text, codes="AIB404")] == [at(text, "reboot")]
+
+
+def test_no_script_findings_beside_a_half_typed_part():
+    # The inline list is still being typed: the document does not parse there.
+    text = shell("if [ -f /etc/os-release ]; then", "sudo reboot").replace('"sudo reboot"\n', '"sudo reboot",\n  "', 1)
+    assert lint(text, codes=("AIB400", "AIB404")) == []
+
+
+def test_cli_explain_cites_the_shell_source(capsys):
+    from aiblint.cli import main
+
+    assert main(["--explain", "AIB401"]) == 0
+    out = capsys.readouterr().out
+    assert "/bin/sh -e" in out and "https://developer.hashicorp.com/packer/docs/provisioners/shell" in out
