@@ -506,14 +506,12 @@ class Run:
     def _add_shellcheck(self, checked: Checked) -> None:
         """Add ShellCheck's findings (AIB401) to a file's report, now that every script has been checked."""
         from . import online
-        from .templates import find_templates
+        from .engine import templates_of
 
         doc = checked.report.document
         settings = checked.pending.settings
-        default = settings.default_api_version if settings.default_api_version in self.catalog.versions \
-            else self.catalog.newest
         try:
-            templates = find_templates(doc.root, self.catalog.versions, default)
+            templates = templates_of(doc, settings, self.catalog)
             found = online.check_document(doc, templates, settings, slow=("shellcheck",), online=settings.online)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(checked.path or checked.report.path, f"internal error while running ShellCheck: {exc}")

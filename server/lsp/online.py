@@ -43,14 +43,11 @@ class OnlineChecks:
         def work():
             from .. import catalog, online
             from ..document import Document
-            from ..templates import find_templates
+            from ..engine import templates_of
 
             try:
                 doc = Document(text, path, language=language)
-                cat = catalog.load()
-                default = settings.default_api_version if settings.default_api_version in cat.versions \
-                    else cat.newest
-                templates = find_templates(doc.root, cat.versions, default)
+                templates = templates_of(doc, settings, catalog.load())
                 return list(online.check_document(doc, templates, settings, online=settings.online))
             except Exception:  # noqa: BLE001
                 log.exception("online checks of %s failed", uri)
