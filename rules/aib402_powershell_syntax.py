@@ -11,6 +11,11 @@ A script that a `scriptUri` names is checked too when its file can be read
 (see AIB406): the finding is on the `scriptUri`, with related information at
 the line of the script. Inline lists that hold an ARM expression are not parsed.
 
+The grammar is not PowerShell's own parser: a few valid forms are rejected
+(known: a `switch` with several clauses on one line and no `;` between them).
+Suppress such a finding with `aiblint-disable-next-line AIB402` or write the
+clauses on separate lines.
+
 ## Why is this bad
 The build fails at this customizer, after the build VM has been created and
 every earlier step has run. A missing brace or quote is easy to overlook when
