@@ -285,11 +285,14 @@ def _syntax_error(kind: str, text: str):
     root = tree.root_node
     if not root.has_error:
         return _stray_keyword(root, text, chars) if kind == "shell" else None
+    data = text.encode("utf-8", "surrogatepass")
     stack = [root]
     first = None
     while stack:
         n = stack.pop()
         if n.is_missing or n.is_error:
+            if kind == "powershell" and not _sure_powershell_error(n, data):
+                continue
             if first is None or n.start_byte < first.start_byte:
                 first = n
             continue
@@ -297,18 +300,32 @@ def _syntax_error(kind: str, text: str):
             stack.extend(n.children)
     if first is None:
         return None
-    data = text.encode("utf-8", "surrogatepass")
     if first.is_missing:
         what = first.type.strip()
         parent = first.parent
-        opener = parent.children[0] if parent is not None and parent.children else None
-        if opener is not None and not opener.is_named and _OPENERS.get(opener.type) == what:
-            return (chars(opener.start_byte), chars(opener.end_byte),
-                    f"'{opener.type}' is not closed (missing '{what}')")
+        for _ in range(2):  # the construct's keyword: "for" of "for ... do ... <done>"
+            opener = parent.children[0] if parent is not None and parent.children else None
+            if opener is not None and not opener.is_named and _OPENERS.get(opener.type) == what:
+                return (chars(opener.start_byte), chars(opener.end_byte),
+                        f"'{opener.type}' is not closed (missing '{what}')")
+            parent = parent.parent if parent is not None else None
         at = chars(first.start_byte)
         return at, at, f"missing '{what}'" if what else "incomplete command"
     start, end, message = _describe_error(first, data)
     return chars(start), chars(end), message
+
+
+# What tree-sitter-powershell reports that is surely wrong: a missing closer, an unterminated string.
+# (It rejects some valid forms, such as bare-word lists "-Name a,b" and one-line switch clauses;
+# other errors are left out rather than reported falsely.)
+_PS_CLOSERS = {"}", ")", "]", '"', "'", '"@', "'@"}
+
+
+def _sure_powershell_error(node, data: bytes) -> bool:
+    if node.is_missing:
+        return node.type.strip() in _PS_CLOSERS
+    message = _describe_error(node, data)[2]
+    return not message.startswith(("syntax error near", "unexpected end"))
 
 
 _RESERVED = {"fi", "done", "esac", "then", "do", "else", "elif"}
@@ -331,7 +348,7 @@ def _stray_keyword(root, text: str, chars):
 
 
 _OPENERS = {"if": "fi", "case": "esac", "for": "done", "while": "done", "until": "done", "select": "done",
-            "{": "}", "(": ")", "$(": ")", "${": "}"}
+            "{": "}", "(": ")", "$(": ")", "${": "}", "@(": ")", "@{": "}"}
 _CLOSERS = {"fi", "esac", "done", "}", ")"}
 
 
@@ -341,6 +358,8 @@ def _describe_error(node, data: bytes) -> tuple[int, int, str]:
     for child in node.children:
         if child.is_named:
             continue
+        if child.type in _QUOTES and not data[child.end_byte:node.end_byte].count(child.type.encode()):
+            return child.start_byte, child.end_byte, f"unterminated {_QUOTES[child.type]}"
         if child.type in _OPENERS:
             stack.append(child)
         elif child.type in _CLOSERS:

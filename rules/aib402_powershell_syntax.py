@@ -11,10 +11,11 @@ A script that a `scriptUri` names is checked too when its file can be read
 (see AIB406): the finding is on the `scriptUri`, with related information at
 the line of the script. Inline lists that hold an ARM expression are not parsed.
 
-The grammar is not PowerShell's own parser: a few valid forms are rejected
-(known: a `switch` with several clauses on one line and no `;` between them).
-Suppress such a finding with `aiblint-disable-next-line AIB402` or write the
-clauses on separate lines.
+The grammar is not PowerShell's own parser and rejects some valid forms (a
+list of bare words as an argument, `-Name a,b`; a `switch` with its clauses on
+one line). So only the errors that are certain are reported: a brace,
+parenthesis or bracket that is never closed, a closing one too many, and an
+unterminated string.
 
 ## Why is this bad
 The build fails at this customizer, after the build VM has been created and

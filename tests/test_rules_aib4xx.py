@@ -58,6 +58,17 @@ def test_shell_syntax_error_after_escapes_is_on_the_exact_character():
                                                                      "unterminated single quote")
 
 
+@pytest.mark.parametrize("lines, keyword", [
+    (("for f in a b; do", "  echo $f"), "for"), (("while true; do", "  sleep 1"), "while"),
+])
+def test_shell_loop_not_closed(lines, keyword):
+    text = shell(*lines)
+    line, col = at(text, lines[0])[:2]
+    assert lint(text, codes="AIB400") == [Found("AIB400", (line, col, line, col + len(keyword)),
+                                                SH + f"does not parse as a shell script: '{keyword}' is not closed "
+                                                     "(missing 'done')")]
+
+
 def test_shell_unexpected_closer():
     text = shell("for f in a b; do", "  echo $f", "done", "done")
     (found,) = lint(text, codes="AIB400")
@@ -128,6 +139,28 @@ def test_powershell_error_after_escapes():
 ])
 def test_valid_powershell_parses(lines):
     assert lint(pwsh(*lines), codes="AIB402") == []
+
+
+@pytest.mark.parametrize("line", [
+    # Valid PowerShell that tree-sitter-powershell rejects: not reported (seen in a real template).
+    "Set-WinUserLanguageList -LanguageList ja-JP,en-US -Force",
+    "Foo -Name a, b",
+    "switch ($x) { 'a' { 1 } default { 2 } }",
+])
+def test_powershell_forms_the_grammar_rejects_are_not_reported(line):
+    assert lint(pwsh(line), codes="AIB402") == []
+
+
+@pytest.mark.parametrize("line, at_char, message", [
+    ("Write-Host 'abc", 11, "unterminated single quote"),
+    ("$x = (1 + 2", 5, "'(' is not closed (missing ')')"),
+    ("Write-Host 'ok' }", 16, "unexpected '}'"),
+])
+def test_powershell_sure_errors(line, at_char, message):
+    text = pwsh(line)
+    line_no, col = at(text, line)[:2]
+    assert lint(text, codes="AIB402") == [Found("AIB402", (line_no, col + at_char, line_no, col + at_char + 1),
+                                                PS + f"does not parse as PowerShell: {message}")]
 
 
 # -- AIB403 interactive-command ----------------------------------------------------
