@@ -43,3 +43,40 @@ async def test_shellcheck_findings_arrive_after_the_fast_findings():
         await pushed(client, uri, 2)
         await _until(client, uri, "AIB401", present=False)
         assert "AIB401" not in codes(client.diagnostics[uri])
+
+
+async def test_referenced_script_in_the_checkout_has_related_information_in_the_script(tmp_path):
+    import subprocess
+
+    from test_scripts_local import SCRIPT, template
+
+    root = tmp_path / "images"
+    (root / "scripts").mkdir(parents=True)
+    (root / "scripts" / "setup.sh").write_bytes(SCRIPT)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "remote", "add", "origin", "https://github.com/contoso/images.git"], cwd=root, check=True)
+    path = root / "template.json"
+    text = template("https://raw.githubusercontent.com/contoso/images/main/scripts/setup.sh")
+    path.write_text(text, encoding="utf-8")
+    async with session("visual-studio-code") as client:
+        uri = path.as_uri()
+        open_doc(client, uri, text)
+        found = await pushed(client, uri, 1)
+        (reboot,) = [d for d in found if d.code == "AIB404"]
+        (related,) = reboot.related_information
+        assert related.location.uri == (root / "scripts" / "setup.sh").as_uri()
+        r = related.location.range
+        assert (r.start.line, r.start.character, r.end.line, r.end.character) == (3, 5, 3, 11)
+        # The missing checksum's quick fix inserts the file's real SHA-256.
+        from lsprotocol import types
+
+        from test_scripts_local import SHA
+
+        missing = [d for d in found if d.code == "AIB301"]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri), range=missing[0].range,
+            context=types.CodeActionContext(diagnostics=missing)))
+        action = next(a for a in actions if a.title == 'Add "sha256Checksum" of the local file')
+        edit = action.edit
+        edits = edit.document_changes[0].edits if edit.document_changes else edit.changes[uri]
+        assert any(f'"sha256Checksum": "{SHA}"' in e.new_text for e in edits)
