@@ -84,3 +84,12 @@ def test_cli_runs_shellcheck_once_for_all_files(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0 and out.count("AIB401 [info]") == 3
     assert calls == [3]
+
+
+def test_cli_worker_processes_run_shellcheck_for_their_files(tmp_path):
+    import cliutil
+
+    for i in range(3):
+        (tmp_path / f"t{i}.json").write_text(shell(f"echo ${i + 1}"), encoding="utf-8")
+    result = cliutil.run("--check", "--no-config", "--select", "AIB401", tmp_path, env={"AIBLINT_JOBS": "2"})
+    assert result.out.count("AIB401 [info]") == 3, result.out + result.err
