@@ -22,7 +22,8 @@ info and style notes as information. SC1091 (a sourced file that is not
 available) is left out: that file is on the build VM. Turn single SC codes off
 with a suppression comment inside the script (`# shellcheck disable=SC2086`).
 
-In `aiblint --check`, ShellCheck runs once for all scripts of the run; in the
+In `aiblint --check`, ShellCheck runs once for all scripts of the run (when
+the run is split over worker processes, once per file in each worker); in the
 language server it runs in the background after the other findings are shown.
 Each distinct script is checked once per run or session.
 
