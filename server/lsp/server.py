@@ -309,6 +309,9 @@ def start(args, stdin, stdout, front=None, buffered=None) -> int:
         records = buffered.records
 
     def log_start_up() -> None:
+        # The background passes the first diagnostics asked for (ShellCheck, online checks).
+        for od, slow in getattr(server, "slow_requests", ()):
+            server.online.request(od, slow)
         for record in records:
             if not root.isEnabledFor(record.levelno):
                 continue
