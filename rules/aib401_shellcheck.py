@@ -66,6 +66,7 @@ CODE = "AIB401"
 NAME = "shellcheck"
 SEVERITY = "warning"
 SUMMARY = "ShellCheck finds a problem in the commands of a Shell step"
+SEVERITY_NOTE = "warning for ShellCheck's errors and warnings; info for its info and style notes"
 
 _LEVEL = {"error": Severity.WARNING, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.INFO}
 
