@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from aiblint.armexpr import Opaque
 from aiblint.diagnostics import Related, Span, TextEdit
 from aiblint.document.nodes import ArrayNode, Node, ScalarNode
 from aiblint.strmap import string_offsets
@@ -159,7 +160,8 @@ def _inline_scripts(ctx):
             at = 0
             for item in array.items:
                 leaf = next((v for v, _ in ctx.values(item) if isinstance(v, ScalarNode)), None)
-                if not isinstance(leaf, ScalarNode) or leaf.kind != "string" or leaf.is_expression:
+                if not isinstance(leaf, ScalarNode) or leaf.kind != "string" or leaf.is_expression \
+                        or isinstance(leaf, Opaque):
                     script.complete = False
                     parts.append("")
                     at += 1
@@ -193,7 +195,8 @@ def _referenced_scripts(ctx, download: bool):
         if member is None or member.value is None:
             continue
         for value, ref in ctx.values(member.value):
-            if not isinstance(value, ScalarNode) or value.kind != "string" or value.is_expression:
+            if not isinstance(value, ScalarNode) or value.kind != "string" or value.is_expression \
+                    or isinstance(value, Opaque):
                 continue
             source = scriptsrc.find(value.value, ctx.settings, ctx.document.path, download=download)
             if source is None or source.text is None:

@@ -17,8 +17,10 @@ from .diagnostics import Span
 
 def string_offsets(document, node) -> list[int] | None:
     """Byte offset in ``document`` of each character of the string ``node`` (and of its end), or None."""
-    if getattr(node, "kind", None) != "string" or not isinstance(node.value, str):
-        return None
+    from .armexpr import is_synthetic
+
+    if getattr(node, "kind", None) != "string" or not isinstance(node.value, str) or is_synthetic(node):
+        return None  # a value an ARM expression built is not written anywhere
     return document.carrier.string_offsets(document, node)
 
 

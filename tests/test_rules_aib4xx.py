@@ -329,3 +329,16 @@ def test_cli_explain_cites_the_shell_source(capsys):
     assert main(["--explain", "AIB401"]) == 0
     out = capsys.readouterr().out
     assert "/bin/sh -e" in out and "https://developer.hashicorp.com/packer/docs/provisioners/shell" in out
+
+
+def test_commands_built_by_an_arm_expression_are_checked_on_the_expression():
+    text = arm({"source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o", "sku": "s",
+                           "version": "latest"},
+                "customize": [{"type": "Shell", "name": "s",
+                               "inline": ["[concat('sudo apt-get install ', parameters('pkg'))]"]}],
+                "distribute": [{"type": "VHD", "runOutputName": "vhd"}]},
+               parameters={"pkg": {"type": "string", "defaultValue": "nginx"}})
+    found = diagnostics(text, "AIB403")
+    assert [f.range for f in lint(text, codes="AIB403")] == \
+        [at(text, "\"[concat('sudo apt-get install ', parameters('pkg'))]\"")]
+    assert found[0].fixes == ()  # a built value is written nowhere: no fix
