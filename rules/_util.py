@@ -113,23 +113,43 @@ def _elements(ctx, array_node: Node | None, via: Node | None = None) -> Iterator
                     break
 
 
+def per_template(ctx, key, make):
+    """``make()`` once per template and lint run: the rules of one run share the Template object
+    (a new run finds its templates anew), so what several rules walk is walked once."""
+    if ctx.template is None:
+        return make()
+    cache = ctx.template.__dict__.setdefault("_rule_cache", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def customizers(ctx) -> Iterator[Element]:
     """The items of ``properties.customize``."""
-    props, via = _properties_ref(ctx)
-    return _elements(ctx, props.get("customize") if props else None, via)
+    def make():
+        props, via = _properties_ref(ctx)
+        return list(_elements(ctx, props.get("customize") if props else None, via))
+
+    return iter(per_template(ctx, "customizers", make))
 
 
 def validators(ctx) -> Iterator[Element]:
     """The items of ``properties.validate.inVMValidations``."""
-    props, via = _properties_ref(ctx)
-    validate, ref = _object_ref(ctx, props.get("validate")) if props else (None, None)
-    return _elements(ctx, validate.get("inVMValidations") if validate else None, ref or via)
+    def make():
+        props, via = _properties_ref(ctx)
+        validate, ref = _object_ref(ctx, props.get("validate")) if props else (None, None)
+        return list(_elements(ctx, validate.get("inVMValidations") if validate else None, ref or via))
+
+    return iter(per_template(ctx, "validators", make))
 
 
 def distributors(ctx) -> Iterator[Element]:
     """The items of ``properties.distribute``."""
-    props, via = _properties_ref(ctx)
-    return _elements(ctx, props.get("distribute") if props else None, via)
+    def make():
+        props, via = _properties_ref(ctx)
+        return list(_elements(ctx, props.get("distribute") if props else None, via))
+
+    return iter(per_template(ctx, "distributors", make))
 
 
 def copy_inputs(ctx, obj: ObjectNode | None, array_name: str) -> Iterator[ObjectNode]:

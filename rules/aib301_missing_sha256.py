@@ -39,10 +39,14 @@ Use instead:
 ```
 
 ## Fix
-For a missing checksum, the fix inserts `"sha256Checksum": "<sha256 of the file>"`
-next to the URL. It is unsafe, since you must put the real checksum in its place
-(`sha256sum file`, or `(Get-FileHash file).Hash.ToLower()`); until you do, the
-placeholder is reported by AIB310. An upper-case checksum is lowered by a safe
+For a missing checksum, the fix inserts `"sha256Checksum"` next to the URL.
+When the file can be read (the local checkout, found as AIB406 describes) it
+inserts the file's real SHA-256 and is safe; when the file was downloaded
+(`--online`) it inserts that file's SHA-256 but is unsafe (check the file
+first). Otherwise it inserts the placeholder `"<sha256 of the file>"` and is
+unsafe, since you must put the real checksum in its place (`sha256sum file`,
+or `(Get-FileHash file).Hash.ToLower()`); until you do, the placeholder is
+reported by AIB310. An upper-case checksum is lowered by a safe
 fix.
 
 ## API versions
@@ -103,13 +107,41 @@ def _checksum_values(ctx, member, what: str, iso: bool):
                                  related=related, fixes=fixes)
 
 
-def _missing_fix(ctx, obj: ObjectNode, after, member) -> tuple[Fix, ...]:
-    """Insert a placeholder checksum after member ``after`` (or fill an empty ``member``); unsafe."""
+def _missing_fix(ctx, obj: ObjectNode, after, member, lookup: bool = True) -> tuple[Fix, ...]:
+    """Insert the file's checksum after member ``after`` (or fill an empty ``member``).
+
+    With the file at hand (local checkout: safe; downloaded: unsafe) the real
+    SHA-256 goes in; otherwise a placeholder (unsafe).
+    """
+    source = _file(ctx, after) if lookup else None
+    value = source.sha256 if source is not None else PLACEHOLDER
     if member is not None and member.value is not None:
-        edit = replace_value(ctx, member.value, PLACEHOLDER)
+        edit = replace_value(ctx, member.value, value)
     else:
-        edit = insert_member(ctx, obj, "sha256Checksum", PLACEHOLDER, after=after)
-    return (Fix('Add "sha256Checksum" (fill in the hash)', (edit,), safe=False),) if edit else ()
+        edit = insert_member(ctx, obj, "sha256Checksum", value, after=after)
+    if not edit:
+        return ()
+    if source is None:
+        return (Fix('Add "sha256Checksum" (fill in the hash)', (edit,), safe=False),)
+    origin = "the local file" if source.local else "the downloaded file"
+    return (Fix(f'Add "sha256Checksum" of {origin}', (edit,), safe=source.local),)
+
+
+def _file(ctx, url_member):
+    """The file a URL member names, if it is at hand (local checkout, or a download this run may make)."""
+    from aiblint import scriptsrc
+
+    download = "download" not in ctx.settings.defer and url_member is not None \
+        and url_member.name.lower() == "scripturi"
+    if url_member is None or url_member.value is None \
+            or not scriptsrc.may_find(ctx.settings, ctx.document.path, download=download):
+        return None
+    for value, _ref in ctx.values(url_member.value):
+        if isinstance(value, ScalarNode) and isinstance(value.value, str) and not value.is_expression \
+                and not has_placeholder(value.value):
+            # Scripts are downloaded by the script checks anyway (online); other files only when cached.
+            return scriptsrc.find(value.value, ctx.settings, ctx.document.path, download=download)
+    return None
 
 
 def _is_empty(ctx, member) -> bool:
@@ -159,7 +191,7 @@ def check(ctx):
                 uri = src.get_ci("sourceUri") or src.get_ci("sourceURI")
                 where = uri.key_span if uri else stype.key_span
                 out.append(ctx.diagnostic(where, "ISO source has no sha256Checksum; Image Builder requires the ISO's SHA-256 hash",
-                                          fixes=_missing_fix(ctx, src, uri, checksum)))
+                                          fixes=_missing_fix(ctx, src, uri, checksum, lookup=False)))
             else:
                 out.extend(_checksum_values(ctx, checksum, "ISO source", iso=True))
     if api_at_least(ctx, "2019-05-01"):

@@ -92,7 +92,7 @@ def file_sources(ctx):
 
 
 def check(ctx):
-    if not ctx.settings.online:
+    if not ctx.settings.online or not ctx.settings.produces("download"):
         return
     out = []
     for value, ref, label in file_sources(ctx):

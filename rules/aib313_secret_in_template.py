@@ -15,9 +15,23 @@ target's `uri`) of a template for:
 * private keys (`-----BEGIN ... PRIVATE KEY-----`);
 * bearer tokens and JSON web tokens; GitHub tokens.
 
+* a user's password in `-u user:password` (curl and the like), in
+  `net user NAME PASSWORD /add`, and in `$env:NAME = '...'` when NAME holds
+  PASSWORD, PWD, SECRET, TOKEN or APIKEY; shared access keys of connection strings;
+* and what [detect-secrets](https://github.com/Yelp/detect-secrets)' detectors
+  find: secrets assigned to keywords (`password`, `api_key`, `secret`, ...),
+  credentials in URLs (`https://user:password@host`), private keys, JSON web
+  tokens, Azure storage keys, AWS, GitHub, GitLab, Slack, Stripe, SendGrid, npm,
+  Twilio, OpenAI, Artifactory, Discord and PyPI tokens.
+
+Scripts that `scriptUri` names are checked too when their file can be read
+(see AIB406): the finding is on the `scriptUri`, with related information at
+the line of the script.
+
 Values that are variables (`$password`, `${PASS}`, `%PASS%`, `$env:PASS`,
-`$(...)`) or placeholders are not secrets and are not reported. The message
-names the kind of secret and never repeats it.
+`$(...)`), placeholders, SHA-256 checksums, GUIDs, resource IDs and ARM
+expressions are not secrets and are not reported. The message names the kind
+of secret and never repeats it.
 
 ## Why is this bad
 A template is stored in source control, in the image template resource (anyone
@@ -58,7 +72,10 @@ from functools import lru_cache
 
 from aiblint.document.nodes import ArrayNode, ObjectNode, ScalarNode
 
-from ._strings import char_span, has_placeholder, unique
+from aiblint.strmap import char_span, string_offsets
+
+from ._scripts import report, scripts
+from ._strings import has_placeholder, unique
 from ._util import customizers, distributors, properties, related_use, source, validators
 
 CODE = "AIB313"
@@ -93,7 +110,23 @@ _PATTERNS = [
         r"\blogin\b[^|;&\n]*?\s-p(?:\s+|=)(?P<q>[\"']?)(?P<s>(?![/~.])[^\s\"']+)(?![^\s\"'])(?<!\.pem)(?P=q)", _I)),
     ("a password (mysql -p)", re.compile(
         r"\bmysql(?:admin|dump)?\b[^|;&\n]*?\s-p(?P<q>[\"']?)(?P<s>[^\s\"']+)(?P=q)")),
+    ("a password (-u user:password)", re.compile(
+        r"(?:^|\s)(?:-u|--user)\s+(?P<q>[\"']?)[^\s:\"'$]+:(?P<s>[^\s\"']+)(?P=q)")),
+    ("a secret ($env:{opt} = ...)", re.compile(
+        r"\$env:(?P<opt>\w*(?:pass|pwd|secret|token|apikey|api_key)\w*)\s*=\s*(?:\"(?P<s>[^\"$]+)\"|'(?P<s2>[^']+)')",
+        _I)),
+    ("a shared access key (connection string)", re.compile(r"SharedAccessKey=(?P<s>[A-Za-z0-9+/]{20,}={0,2})")),
 ]
+# What detect-secrets' detectors are asked about, and a quick test for lines worth asking about.
+_DETECTORS = ("KeywordDetector", "BasicAuthDetector", "PrivateKeyDetector", "JwtTokenDetector",
+              "AzureStorageKeyDetector", "AWSKeyDetector", "GitHubTokenDetector", "GitLabTokenDetector",
+              "SlackDetector", "StripeDetector", "SendGridDetector", "NpmDetector", "TwilioKeyDetector",
+              "OpenAIDetector", "ArtifactoryDetector", "DiscordBotTokenDetector", "PypiTokenDetector")
+_WORTH_ASKING = re.compile(r"pass|pwd|secret|key|token|auth|cred|://[^/\s:@]+:[^/\s@]+@|AKIA|BEGIN|eyJ|xox|sk_|"
+                           r"SG\.|npm_|glpat|pypi-", _I)
+# Values that are never secrets: a SHA-256 checksum, a GUID, a resource ID, an ARM expression.
+_NEVER = re.compile(r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|/subscriptions/.*"
+                    r"|\[.*\])$", re.S)
 # Variables of the shells (``$x``, ``${X}``, ``$(cmd)``, ``%X%``; not URL escapes such as ``%2B``).
 _REFERENCE = re.compile(r"^[$<({\[@]|\$\(|\$\{|%[A-Za-z_]\w*%")
 _NOT_SECRETS = {"true", "false", "null", "none", "yes", "no", "*", "-", "prompt"}
@@ -102,7 +135,7 @@ _NOT_SECRETS = {"true", "false", "null", "none", "yes", "no", "*", "-", "prompt"
 def _is_secret(text: str) -> bool:
     text = text.strip()
     return (len(text) >= 4 and not _REFERENCE.search(text) and text.lower() not in _NOT_SECRETS
-            and not has_placeholder(text))
+            and not has_placeholder(text) and not _NEVER.match(text))
 
 
 def find_secrets(text: str):
@@ -129,6 +162,42 @@ def _scan(text: str):
             taken.append((start, end))
             opt = m.group("opt") if "opt" in pattern.groupindex else ""
             yield label.format(opt=opt), start, end
+    if _WORTH_ASKING.search(text):
+        yield from _detect_secrets(text, taken)
+
+
+_plugins_made: list | None = None
+
+
+def detectors() -> list:
+    """detect-secrets' detector objects (made once; importing detect-secrets takes ~0.1 s)."""
+    global _plugins_made
+    if _plugins_made is None:
+        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+        _plugins_made = [cls() for cls in get_mapping_from_secret_type_to_class().values()
+                         if cls.__name__ in _DETECTORS]
+    return _plugins_made
+
+
+def _detect_secrets(text: str, taken: list[tuple[int, int]]):
+    """detect-secrets' findings in ``text`` that our own patterns did not make, line by line."""
+    plugins = detectors()
+    at = 0
+    for line in text.split("\n"):
+        if _WORTH_ASKING.search(line) and len(line) < 5000:
+            for plugin in plugins:
+                for found in plugin.analyze_line(filename="inline", line=line, line_number=1):
+                    value = found.secret_value or ""
+                    pos = line.find(value) if value else -1
+                    if pos < 0 or not _is_secret(value):
+                        continue
+                    start, end = at + pos, at + pos + len(value)
+                    if any(start < e and s < end for s, e in taken):
+                        continue
+                    taken.append((start, end))
+                    yield f"a likely secret ({found.type.lower()})", start, end
+        at += len(line) + 1
 
 
 def _commands(element):
@@ -179,11 +248,20 @@ def _strings(ctx, node):
 
 def check(ctx):
     out = []
-    for node, what, label, via in _places(ctx):
-        for leaf, ref in _strings(ctx, node):
-            for kind, start, end in find_secrets(leaf.value):
-                out.append(ctx.diagnostic(
-                    char_span(leaf, start, end),
-                    f"{what} of {label} holds {kind}; keep secrets out of templates",
-                    related=related_use(ref or via, "value used here")))
+    if ctx.settings.produces():
+        for node, what, label, via in _places(ctx):
+            for leaf, ref in _strings(ctx, node):
+                found = find_secrets(leaf.value)
+                offsets = None
+                for kind, start, end in found:
+                    if offsets is None:
+                        offsets = string_offsets(ctx.document, leaf)
+                    out.append(ctx.diagnostic(
+                        char_span(offsets, leaf, start, end),
+                        f"{what} of {label} holds {kind}; keep secrets out of templates",
+                        related=related_use(ref or via, "value used here")))
+    for script in scripts(ctx, inline=False):  # inline strings were looked at above
+        for kind, start, end in find_secrets(script.text):
+            out.append(report(ctx, script, start, end, f"holds {kind}; keep secrets out of scripts",
+                              related_message=f"{kind} here"))
     yield from unique(out)

@@ -103,6 +103,10 @@ class Checked:
     fixed_count: int = 0
     unsafe_more: int = 0
     threshold: Severity = Severity.ERROR
+    # The profile the file was checked with and the scripts ShellCheck is to check, when its findings are
+    # still to come (see execute).
+    pending: Profile | None = None
+    wanted: list | None = None
 
 
 # Objects kept out of the garbage collector's scans before the next collection frees released trees.
@@ -239,6 +243,8 @@ class Run:
             settings.default_api_version = args.default_api_version
         settings.online = settings.online or args.online
         settings.verbose = args.verbose
+        # ShellCheck runs once for every script of the run, after all files are read (see execute).
+        settings.defer = frozenset({"shellcheck"})
         threshold = Severity.parse(args.fail_level or fail_level or "error")
         return Profile(settings, Selection(settings, registry), threshold)
 
@@ -350,6 +356,17 @@ class Run:
         workers = worker_count(len(files))
         checked.extend(check_files(self, files, workers) if workers else map(self.check_candidate, files))
         checked = [c for c in checked if c is not None]
+        # ShellCheck's findings of the files checked here, with one ShellCheck process for all their scripts
+        # (files checked by worker processes got theirs there).
+        pending = [c for c in checked if c.pending is not None]
+        if pending:
+            from . import shellcheck
+
+            shellcheck.prefetch([script for c in pending for script in c.wanted])
+            for c in pending:
+                self._add_shellcheck(c)
+                c.pending = c.wanted = None
+                _release(c, keep_text=bool(self.args.diff))
 
         stdin_fix = args.fix and "-" in paths
         if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr (or the output file)
@@ -408,11 +425,24 @@ class Run:
             gc.unfreeze()
             gc.collect()
         gc.freeze()
+        from . import pool, shellcheck
+
         try:
-            with _watchdog(FILE_TIME_LIMIT):
-                return _release(self._check(path, data, named, is_stdin), keep_text=bool(self.args.diff))
+            with _watchdog(FILE_TIME_LIMIT), shellcheck.collecting() as wanted:
+                checked = self._check(path, data, named, is_stdin)
         except _TimeLimit:
             return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
+        if checked is not None and wanted:
+            # ShellCheck runs later, once for the scripts of every file checked in this process (the file's
+            # document is kept until then); a worker process runs it for each file right away.
+            checked.pending = self.profile_for(self.args.stdin_filename if is_stdin else path)
+            checked.wanted = wanted
+            if not pool.in_worker(self):
+                return checked
+            shellcheck.prefetch(wanted)
+            self._add_shellcheck(checked)
+            checked.pending = checked.wanted = None
+        return _release(checked, keep_text=bool(self.args.diff))
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
         from .document import Document, language_for
@@ -472,6 +502,22 @@ class Run:
         if is_template and not source.lossy:
             self._fix(checked, result, is_stdin, prof)
         return checked
+
+    def _add_shellcheck(self, checked: Checked) -> None:
+        """Add ShellCheck's findings (AIB401) to a file's report, now that every script has been checked."""
+        from . import online
+        from .engine import templates_of
+
+        doc = checked.report.document
+        settings = checked.pending.settings
+        try:
+            templates = templates_of(doc, settings, self.catalog)
+            found = online.check_document(doc, templates, settings, slow=("shellcheck",), online=settings.online)
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            self.error(checked.path or checked.report.path, f"internal error while running ShellCheck: {exc}")
+            return
+        if found:
+            checked.report.diagnostics = sorted(checked.report.diagnostics + found, key=lambda d: d.sort_key)
 
     def _skip(self, path: str, reason: str) -> None:
         """A file that is not reported; ``--verbose`` says why."""

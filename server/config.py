@@ -12,6 +12,9 @@ Keys (``kebab-case`` or ``snake_case``)::
     default-api-version = "2024-02-01"
     online = false
     extra-regions = ["newregion"]
+    script-size-limit = 5242880      # bytes: the largest script read or downloaded (AIB406)
+    [tool.aiblint.script-urls]       # URL prefix -> folder (relative to the config file's folder)
+    "https://raw.githubusercontent.com/org/repo/main/" = "scripts/"
     exclude = ["generated/**"]       # globs relative to the config file's folder
     [tool.aiblint.severity]          # per rule: error | warning | info | off
     AIB209 = "off"
@@ -30,7 +33,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .discover import YAML_CONFIG_NAMES as YAML_NAMES
-from .settings import Settings
+from .settings import SCRIPT_SIZE_LIMIT, Settings
 
 
 class ConfigError(Exception):
@@ -70,7 +73,16 @@ class ConfigModel(BaseModel):
     default_api_version: str | None = None
     online: bool = False
     extra_regions: list[str] = []
+    script_urls: dict[str, str] = {}
+    script_size_limit: int = SCRIPT_SIZE_LIMIT
     fail_level: Literal["error", "warning", "info"] | None = None
+
+    @field_validator("script_size_limit")
+    @classmethod
+    def _positive(cls, value):
+        if value <= 0:
+            raise ValueError("must be a positive number of bytes")
+        return value
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -241,6 +253,8 @@ def _validate(path: str, data: dict, locate, registry, versions) -> Config:
         exclude=list(model.exclude),
         online=model.online,
         extra_regions=list(model.extra_regions),
+        script_urls=dict(model.script_urls),
+        script_size_limit=model.script_size_limit,
         root=os.path.dirname(os.path.abspath(path)),
     )
     if model.default_api_version:

@@ -65,10 +65,16 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """Another place that explains a diagnostic (e.g. the first of two duplicates)."""
+    """Another place that explains a diagnostic (e.g. the first of two duplicates).
+
+    ``path`` is set when the place is in another file (a script the template runs:
+    a local path or a URL); ``lines`` is then that file's :class:`aiblint.document.positions.LineIndex`.
+    """
 
     span: Span
     message: str
+    path: str | None = None
+    lines: object = field(default=None, compare=False, hash=False)
 
 
 @dataclass(slots=True)

@@ -287,7 +287,7 @@ def _drop_near_broken(document: Document, found: list[Diagnostic]) -> list[Diagn
     root = document.root
     if not broken or root is None:
         return found
-    return [d for d in found if not (d.code.startswith("AIB3") and near_broken(root, broken, d.span))]
+    return [d for d in found if not (d.code.startswith(("AIB3", "AIB4")) and near_broken(root, broken, d.span))]
 
 
 def _merge_duplicates(found: list[Diagnostic]) -> list[Diagnostic]:

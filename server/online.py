@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 TIMEOUT = 5.0
+DOWNLOAD_TIMEOUT = 15.0
 MAX_REDIRECTS = 5
 USER_AGENT = "aiblint (size check)"
 _REDIRECTS = {301, 302, 303, 307, 308}
-# The rules that ask the network.
-ONLINE_CODES = ("AIB304",)
+# Slow work a check may need, done apart from the rest (see Settings.defer) ...
+SLOW_WORK = ("shellcheck", "download")
+# ... and the rules whose findings may need it.
+SLOW_CODES = ("AIB304", "AIB313", "AIB400", "AIB401", "AIB402", "AIB403", "AIB404", "AIB405", "AIB406")
 # Statuses after which asking again with GET cannot help.
 _FINAL = {404, 410}
 
@@ -91,6 +94,7 @@ def cached(url: str) -> Probe | None:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _downloads.clear()
 
 
 def is_http_url(url: str) -> bool:
@@ -163,12 +167,118 @@ def _size(resp, method: str) -> int | None:
     return int(length) if length.isdigit() else None
 
 
-def check_document(document, templates, settings):
-    """The online findings (AIB304) of a document's templates, for a caller that runs them apart.
+@dataclass(frozen=True)
+class Download:
+    """A downloaded file: its bytes (kept in memory only), or why there are none."""
 
-    The language server lints with online checks off, publishes, and calls this
-    on a worker thread. Rule selection, severity overrides, per-file ignores and
-    suppression comments apply as in :func:`aiblint.engine.lint`.
+    url: str
+    data: bytes | None = None
+    error: str | None = None
+
+
+_downloads: dict[str, Download] = {}
+
+
+def download(url: str, limit: int, timeout: float = DOWNLOAD_TIMEOUT) -> Download:
+    """The content of ``url`` if it is at most ``limit`` bytes (cached per URL; thread-safe).
+
+    The body is streamed into memory and never written to disk; a file larger than
+    ``limit`` is not kept (its download stops at the limit). Redirects are followed
+    (at most :data:`MAX_REDIRECTS`), only http(s) URLs are fetched, and the whole
+    download has a deadline of ``timeout`` seconds.
+    """
+    with _lock:
+        if url in _downloads:
+            return _downloads[url]
+        url_lock = _inflight.setdefault("GET " + url, threading.Lock())
+    with url_lock:
+        with _lock:
+            if url in _downloads:
+                return _downloads[url]
+        result = _download(url, limit, timeout)
+        with _lock:
+            _downloads[url] = result
+            _inflight.pop("GET " + url, None)
+        return result
+
+
+def has_downloads() -> bool:
+    """Whether anything was downloaded (or tried) in this process."""
+    return bool(_downloads)
+
+
+def cached_download(url: str) -> Download | None:
+    """The cached download of ``url``, without asking the network."""
+    with _lock:
+        return _downloads.get(url)
+
+
+def _download(url: str, limit: int, timeout: float) -> Download:
+    import urllib.error
+    import urllib.request
+
+    if not is_http_url(url):
+        return Download(url, error="not an http(s) URL")
+    deadline = time.monotonic() + timeout
+    opener = _get_opener()
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return Download(url, error="timed out")
+        if not is_http_url(current):
+            return Download(url, error="redirected to a non-http(s) URL")
+        req = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+        try:
+            resp = opener.open(req, timeout=remaining)
+        except urllib.error.HTTPError as err:
+            location = err.headers.get("Location") if err.headers else None
+            err.close()
+            if err.code in _REDIRECTS and location:
+                current = urljoin(current, location)
+                continue
+            return Download(url, error=f"HTTP {err.code}")
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            reason = getattr(err, "reason", err)
+            return Download(url, error="timed out" if "timed out" in str(reason) else "unreachable")
+        try:
+            return _read_body(url, resp, limit, deadline)
+        finally:
+            resp.close()
+    return Download(url, error="too many redirects")
+
+
+def _read_body(url: str, resp, limit: int, deadline: float) -> Download:
+    length = (resp.headers.get("Content-Length") or "").strip()
+    if length.isdigit() and int(length) > limit:
+        return Download(url, error=f"larger than the limit of {limit:,} bytes")
+    chunks = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                return Download(url, error="timed out")
+            chunk = resp.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                return Download(url, error=f"larger than the limit of {limit:,} bytes")
+            chunks.append(chunk)
+    except (OSError, ValueError) as err:
+        return Download(url, error="timed out" if "timed out" in str(err) else "unreachable")
+    return Download(url, data=b"".join(chunks))
+
+
+def check_document(document, templates, settings, slow=SLOW_WORK, online: bool = True):
+    """The findings of a document that need slow work (``slow``: ShellCheck, downloads), for a caller
+    that runs them apart from the rest.
+
+    The language server lints without that work, publishes, and calls this on a
+    worker thread; ``aiblint --check`` calls it after ShellCheck has checked every
+    script of the run at once. Rule selection, severity overrides, per-file ignores
+    and suppression comments apply as in :func:`aiblint.engine.lint`. ``online``
+    allows network requests (AIB304's size probe, downloads).
     """
     import dataclasses
 
@@ -178,14 +288,14 @@ def check_document(document, templates, settings):
 
     reg = registry()
     selection = Selection(settings, reg)
-    online_settings = dataclasses.replace(settings, online=True)
+    slow_settings = dataclasses.replace(settings, defer=frozenset(), only=frozenset(slow), online=online)
     found = []
-    for code in ONLINE_CODES:
+    for code in SLOW_CODES:
         rule = reg.get(code)
         if rule is None or rule.check is None or not selection.is_on(code):
             continue
         for template in templates:
-            for d in rule.check(Context(document, template, catalog.load(), online_settings, rule)):
+            for d in rule.check(Context(document, template, catalog.load(), slow_settings, rule)):
                 d.name = rule.name
                 d.severity = selection.severity.get(d.code, d.severity)
                 found.append(d)

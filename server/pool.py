@@ -23,6 +23,14 @@ FILES_PER_WORKER = 24
 _run = None  # the Run being executed, inherited by the forked workers
 
 
+def in_worker(run) -> bool:
+    """Whether this process is a worker checking files for ``run``."""
+    return _run is run and os.getpid() != _parent
+
+
+_parent = os.getpid()
+
+
 def worker_count(files: int) -> int:
     """How many worker processes to use for ``files`` files (0: check them in this process).
 
@@ -80,8 +88,9 @@ def check_files(run, files, workers: int):
     """Each file's result (a ``Checked`` or None), in the order of ``files``, from ``workers`` processes."""
     import multiprocessing
 
-    global _run
+    global _run, _parent
     _run = run
+    _parent = os.getpid()
     gc.freeze()  # the workers share these pages instead of copying them on the collector's first pass
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for checked, printed, errors, looked_at in pool.imap(_work, files, chunksize=4):

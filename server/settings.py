@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 NEWEST_STABLE = "2025-10-01"
+SCRIPT_SIZE_LIMIT = 5 * 1024 * 1024
 
 
 @dataclass
@@ -23,6 +24,20 @@ class Settings:
     default_api_version: str = NEWEST_STABLE
     online: bool = False
     extra_regions: list[str] = field(default_factory=list)
+    # URL prefix -> local folder holding the files under it (scripts, File sources), for AIB406 and script checks.
+    script_urls: dict[str, str] = field(default_factory=dict)
+    # The largest script or file read or downloaded for AIB406 and the script checks, in bytes.
+    script_size_limit: int = SCRIPT_SIZE_LIMIT
     # Folder that per-file-ignores and exclude globs are relative to.
     root: str | None = None
     verbose: bool = False
+    # Slow work ("shellcheck", "download") left for a later pass of the same text (set by the CLI and the
+    # language server, not by configuration), and in that later pass, the only work whose findings are wanted.
+    defer: frozenset = frozenset()
+    only: frozenset | None = None
+
+    def produces(self, *needs: str) -> bool:
+        """Whether this pass reports findings that need the slow work ``needs`` (none: fast findings)."""
+        if any(n in self.defer for n in needs):
+            return False
+        return self.only is None or any(n in self.only for n in needs)

@@ -125,7 +125,12 @@ def test_snake_case_keys(tmp_path):
 BAD_CONFIGS = [
     ("pyproject.toml", '[project]\nname = "x"\n\n[tool.aiblint]\nselect = ["AIB3"]\nbogus = 1\n',
      "pyproject.toml:6: [tool.aiblint]: unknown setting 'bogus'; expected one of select, ignore, severity, "
-     "per-file-ignores, exclude, default-api-version, online, extra-regions, fail-level"),
+     "per-file-ignores, exclude, default-api-version, online, extra-regions, script-urls, script-size-limit, "
+     "fail-level"),
+    ("pyproject.toml", '[tool.aiblint]\nscript-size-limit = 0\n',
+     "pyproject.toml:2: script-size-limit: must be a positive number of bytes"),
+    ("pyproject.toml", '[tool.aiblint]\nscript-urls = ["x"]\n',
+     "pyproject.toml:2: script-urls: Input should be a valid dictionary"),
     ("pyproject.toml", '[tool.aiblint]\nselect = "AIB3"\n', "pyproject.toml:2: select: Input should be a valid list"),
     ("pyproject.toml", '[tool.aiblint]\nonline = "yes"\n',
      "pyproject.toml:2: online: Input should be a valid boolean"),

@@ -89,9 +89,51 @@ def test_urls_and_restart_commands():
         "restartCommand of WindowsRestart customizer holds a password (net user); keep secrets out of templates"]
 
 
-def test_escaped_strings_are_reported_on_the_whole_value():
-    text = raw({"type": "Shell", "name": "s", "inline": ["echo \"x\" && mysql --password=S3cretPassw0rd"]})
-    assert [f.range for f in lint(text, codes="AIB313")] == [at(text, '"echo \\"x\\" && mysql --password=S3cretPassw0rd"')]
+def test_escaped_strings_are_reported_on_the_secret_itself():
+    text = raw({"type": "Shell", "name": "s", "inline": ["echo \"x\\y\" && mysql --password=S3cretPassw0rd"]})
+    assert [f.range for f in lint(text, codes="AIB313")] == [at(text, "S3cretPassw0rd")]
+
+
+def test_escaped_strings_in_yaml_are_reported_on_the_secret_itself():
+    text = 'type: Microsoft.VirtualMachineImages/imageTemplates\napiVersion: "2024-02-01"\nlocation: westeurope\n' \
+           'properties:\n  source: {type: PlatformImage, publisher: Canonical, offer: o, sku: s, version: latest}\n' \
+           '  customize:\n    - type: Shell\n      name: s\n      inline:\n' \
+           '        - "echo \\"\\u00e9\\" && mysql --password=S3cretPassw0rd"\n' \
+           '  distribute: [{type: VHD, runOutputName: vhd}]\n'
+    assert [f.range for f in lint(text, "t.yaml", codes="AIB313")] == [at(text, "S3cretPassw0rd")]
+
+
+@pytest.mark.parametrize("command, secret, kind", [
+    ("curl -fsSL -u deploy:Hunter2Pass https://repo.example.com/x", "Hunter2Pass", "a password (-u user:password)"),
+    ("$env:DB_PASSWORD = 'Tr0ub4dor'", "Tr0ub4dor", "a secret ($env:DB_PASSWORD = ...)"),
+    ("net user builder Bu1lder!Pw /add", "Bu1lder!Pw", "a password (net user)"),
+    ("export SB='Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=" + "A" * 43 + "='",
+     "A" * 43 + "=", "a shared access key (connection string)"),
+    ("git clone https://builder:gh0stP4ss@dev.example.com/repo.git", "gh0stP4ss",
+     "a likely secret (basic auth credentials)"),
+    ('api_key = "q8Zr2LmN4vT6wX1y"', "q8Zr2LmN4vT6wX1y", "a likely secret (secret keyword)"),
+    ("aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE",
+     "a likely secret (aws access key)"),
+])
+def test_command_line_forms_and_detect_secrets(command, secret, kind):
+    text = raw({"type": "PowerShell", "name": "p", "inline": [command]})
+    found = lint(text, codes="AIB313")
+    assert found == [Found("AIB313", at(text, secret), f'inline command of PowerShell customizer "p" holds {kind}; '
+                                                       "keep secrets out of templates")]
+    assert secret not in found[0].message
+
+
+@pytest.mark.parametrize("command", [
+    'secret_key = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"',
+    'client_secret = "1b2c3d4e-1111-2222-3333-444455556666"',
+    'token = "/subscriptions/1b2c3d4e-1111-2222-3333-444455556666/resourceGroups/rg"',
+    "password = \"[parameters('pw')]\"",
+    "$env:DB_PASSWORD = \"$secret\"",
+    "curl -u \"$USER:$PASS\" https://x",
+])
+def test_checksums_guids_resource_ids_and_expressions_are_not_secrets(command):
+    text = raw({"type": "PowerShell", "name": "p", "inline": [command]})
+    assert lint(text, codes="AIB313") == []
 
 
 def test_validators_and_arm_variables():

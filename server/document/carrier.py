@@ -36,6 +36,19 @@ class Problem:
         return f"Problem({self.code}, {self.message!r}, {self.span.start}-{self.span.end})"
 
 
+def char_byte_offsets(raw: str, base: int) -> list[int] | None:
+    """Byte offset of each character of ``raw`` (plus the end) when it starts at byte ``base``;
+    None when ``raw`` is ASCII (then the offset of character ``i`` is ``base + i``)."""
+    if raw.isascii():
+        return None
+    out = [base]
+    at = base
+    for ch in raw:
+        at += len(ch.encode("utf-8", "surrogatepass"))
+        out.append(at)
+    return out
+
+
 class Carrier:
     """How one file format is read and written. Subclasses override what differs."""
 
@@ -64,8 +77,11 @@ class Carrier:
         return []
 
     def string_offsets(self, doc, node: Node) -> list[int] | None:
-        """For a string literal: the byte offset where each character of its value starts, then the
-        offset where the value ends (None: unknown, e.g. an expression)."""
+        """Where each character of the string ``node``'s value is written: the byte offset in
+        ``doc`` where character ``i`` starts, for every ``i``, and then the offset just after the
+        last character. Escapes, quoting and line folding make these differ from the value's own
+        positions; checks that report inside a string (inline commands, secrets) rely on this.
+        None when the carrier cannot tell (then the whole string is reported)."""
         return None
 
     # -- writing fixes ----------------------------------------------------------

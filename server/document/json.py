@@ -21,9 +21,10 @@ import bisect
 import gc
 import json
 import re
+from functools import lru_cache
 
 from ..diagnostics import Fix, Related, Span, TextEdit
-from .carrier import Carrier, Problem
+from .carrier import Carrier, Problem, char_byte_offsets
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 from .treesitter import error_spans, ts_parser
 
@@ -797,6 +798,58 @@ def line_indent(data: bytes, offset: int) -> str | None:
     return prefix.decode("utf-8") if prefix.strip() == b"" else None
 
 
+# JSON escapes of one character after the backslash.
+_JSON_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+
+def json_string_offsets(raw: str, base: int, value: str) -> list[int] | None:
+    """The mapping for a JSON string token ``raw`` (with its quotes) starting at byte ``base``."""
+    return _json_offsets(raw, base, value)
+
+
+@lru_cache(maxsize=4096)
+def _json_offsets(raw: str, base: int, value: str):
+    if not raw.startswith('"'):
+        return None
+    pos = char_byte_offsets(raw, base)
+    where = (lambda i: base + i) if pos is None else pos.__getitem__
+    out: list[int] = []
+    chars: list[str] = []
+    i, n = 1, len(raw) - (1 if raw.endswith('"') and len(raw) > 1 else 0)
+    while i < n:
+        c = raw[i]
+        out.append(where(i))
+        if c != "\\":
+            chars.append(c)
+            i += 1
+            continue
+        e = raw[i + 1] if i + 1 < n else ""
+        if e in _JSON_SIMPLE:
+            chars.append(_JSON_SIMPLE[e])
+            i += 2
+        elif e == "u" and i + 6 <= n:
+            try:
+                code = int(raw[i + 2 : i + 6], 16)
+            except ValueError:
+                return None
+            i += 6
+            if 0xD800 <= code < 0xDC00 and raw[i : i + 2] == "\\u" and i + 6 <= n:
+                try:
+                    low = int(raw[i + 2 : i + 6], 16)
+                except ValueError:
+                    return None
+                if 0xDC00 <= low < 0xE000:
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+            chars.append(chr(code))
+        else:
+            return None
+    out.append(where(i))
+    return out if "".join(chars) == value else None
+
+
+
 class JsonCarrier(Carrier):
     """JSON and JSONC (and ARM templates, which are JSON)."""
 
@@ -838,6 +891,9 @@ class JsonCarrier(Carrier):
                 stack.extend(n.children)
         spans.sort(key=lambda s: s.start)
         return spans
+
+    def string_offsets(self, doc, node):
+        return json_string_offsets(node.raw, node.span.start, node.value)
 
     def key_text(self, name: str) -> str:
         return json_text(name)

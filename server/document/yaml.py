@@ -17,9 +17,10 @@ found with tree-sitter-yaml (:func:`yaml_comment_spans`).
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
 from ..diagnostics import Span, TextEdit
-from .carrier import Carrier, Problem
+from .carrier import Carrier, Problem, char_byte_offsets
 from .treesitter import ts_parser
 from .json import json_text, number_value
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
@@ -263,6 +264,8 @@ class _Builder:
         tag = node.tag or ""
         value = node.value
         style = getattr(node, "style", None)
+        if style == ">" and isinstance(value, str):
+            value = value.replace("\a", "")  # ruamel.yaml marks the folds of a folded scalar with BEL
         if tag.startswith(_TAG) and not style:
             t = tag[len(_TAG):]
             if t == "null":
@@ -309,6 +312,138 @@ def yaml_comment_spans(data: bytes) -> list[Span]:
     return spans
 
 
+def yaml_string_offsets(raw: str, base: int, value: str) -> list[int] | None:
+    """The mapping for a YAML scalar written as ``raw`` (plain, quoted or block) starting at byte ``base``."""
+    return _yaml_offsets(raw, base, value)
+
+
+_YAML_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+                 "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
+                 "L": "\u2028", "P": "\u2029"}
+_YAML_HEX = {"x": 2, "u": 4, "U": 8}
+
+
+@lru_cache(maxsize=4096)
+def _yaml_offsets(raw: str, base: int, value: str):
+    if raw == value:
+        pos = char_byte_offsets(raw, base)
+        return list(range(base, base + len(raw) + 1)) if pos is None else pos
+    if not raw:
+        return None
+    style = raw[0]
+    pos = char_byte_offsets(raw, base)
+    where = (lambda i: base + i) if pos is None else pos.__getitem__
+    if style in "|>":
+        idx = _block_indexes(raw, value, folded=style == ">")
+    else:
+        idx = _flow_indexes(raw, value, style if style in "'\"" else "")
+    if idx is None:
+        return None
+    return [where(i) for i in idx]
+
+
+def _flow_indexes(raw: str, value: str, quote: str) -> list[int] | None:
+    """Character index in ``raw`` of each character of ``value`` for a plain or quoted scalar."""
+    out: list[int] = []
+    j = 1 if quote else 0
+    end = len(raw) - (1 if quote and len(raw) > 1 and raw.endswith(quote) else 0)
+    for c in value:
+        while True:
+            if j >= end:
+                return None
+            r = raw[j]
+            if quote == '"' and r == "\\":
+                nxt = raw[j + 1] if j + 1 < end else ""
+                if nxt in "\r\n":  # an escaped line break: the text goes on without it
+                    j += 2 if raw[j + 1 : j + 3] != "\r\n" else 3
+                    while j < end and raw[j] in " \t":
+                        j += 1
+                    continue
+                if nxt in _YAML_HEX:
+                    size = _YAML_HEX[nxt]
+                    try:
+                        decoded = chr(int(raw[j + 2 : j + 2 + size], 16))
+                    except ValueError:
+                        return None
+                    length = 2 + size
+                else:
+                    decoded = _YAML_ESCAPES.get(nxt)
+                    length = 2
+                if decoded != c:
+                    return None
+                out.append(j)
+                j += length
+                break
+            if quote == "'" and r == "'" and raw[j + 1 : j + 2] == "'" and c == "'":
+                out.append(j)
+                j += 2
+                break
+            if r == c:
+                out.append(j)
+                j += 1
+                break
+            if r in " \t":
+                j += 1
+                continue
+            if r in "\r\n":
+                if c == " ":  # a folded line break
+                    out.append(j)
+                    j += 1
+                    break
+                j += 1
+                continue
+            return None
+    out.append(min(j, end))
+    return out
+
+
+def _block_indexes(raw: str, value: str, folded: bool) -> list[int] | None:
+    """Character index in ``raw`` of each character of ``value`` for a ``|`` or ``>`` block scalar."""
+    header_end = raw.find("\n")
+    if header_end < 0:
+        return None
+    header = raw[:header_end]
+    lines: list[tuple[int, str]] = []  # (index of the line's first character, the line with its break)
+    at = header_end + 1
+    for line in raw[at:].splitlines(keepends=True):
+        lines.append((at, line))
+        at += len(line)
+    indicator = next((ch for ch in header[1:] if ch.isdigit()), None)
+    if indicator is not None:
+        indent = int(indicator)  # relative to the parent's indentation, which we do not know here
+        content = [ln for _, ln in lines if ln.strip()]
+        if not content:
+            return None
+        indent = min(len(ln) - len(ln.lstrip(" ")) for ln in content)
+    else:
+        content = [ln for _, ln in lines if ln.strip()]
+        if not content:
+            return None
+        indent = len(content[0]) - len(content[0].lstrip(" "))
+    # The written characters that are content, in order, each with its index in ``raw``.
+    written: list[tuple[int, str]] = []
+    for start, line in lines:
+        body = line[indent:] if len(line) - len(line.lstrip(" ")) >= indent else line.lstrip(" ")
+        first = start + (len(line) - len(body))
+        written.extend((first + k, ch) for k, ch in enumerate(body))
+    out: list[int] = []
+    j = 0
+    for c in value:
+        while True:
+            if j >= len(written):
+                return None
+            i, r = written[j]
+            if r == c or (folded and c == " " and r == "\n"):
+                out.append(i)
+                j += 1
+                break
+            if r in "\r\n":  # a line break that folding or chomping dropped
+                j += 1
+                continue
+            return None
+    out.append(written[j][0] if j < len(written) else len(raw))
+    return out
+
 class YamlCarrier(Carrier):
     """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars only."""
 
@@ -320,6 +455,9 @@ class YamlCarrier(Carrier):
 
     def comment_spans(self, doc):
         return yaml_comment_spans(doc.parse_data)
+
+    def string_offsets(self, doc, node):
+        return yaml_string_offsets(node.raw, node.span.start, node.value)
 
     def key_text(self, name: str) -> str:
         return json_text(name)

@@ -74,6 +74,15 @@ def lsp_range(report: FileReport, span: Span) -> dict:
     return {"start": {"line": a, "character": b}, "end": {"line": c, "character": d}}
 
 
+def related_range(report: FileReport, related) -> dict:
+    """The range of a related place, in its own file when it is in another one."""
+    if related.lines is None:
+        return lsp_range(report, related.span)
+    r = related.lines.range(related.span)
+    return {"start": {"line": r.start.line, "character": r.start.character},
+            "end": {"line": r.end.line, "character": r.end.character}}
+
+
 def fix_json(report: FileReport, fix: Fix | None) -> dict | None:
     """A fix as JSON: title, whether it is safe, and its edits with LSP ranges."""
     if fix is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from . import error_name, first_fix, fix_json, lsp_range
+from . import error_name, first_fix, fix_json, lsp_range, related_range
 
 
 def render(reports, registry, out, color: bool = False) -> None:
@@ -42,7 +42,8 @@ def render(reports, registry, out, color: bool = False) -> None:
                 "endColumn": rng["end"]["character"] + 1,
                 "fix": fix_json(report, first_fix(d)),
                 "fixable": report.is_fixable(d),
-                "related": [{"range": lsp_range(report, r.span), "message": r.message} for r in d.related],
+                "related": [{**({"path": r.path} if r.path else {}), "range": related_range(report, r),
+                             "message": r.message} for r in d.related],
             })
     json.dump(rows, out, indent=2, ensure_ascii=False)
     out.write("\n")

