@@ -23,6 +23,7 @@ from aiblint.diagnostics import Related, Span, TextEdit
 from aiblint.document.nodes import ArrayNode, Node, ScalarNode
 from aiblint.strmap import string_offsets
 
+from ._strings import unique
 from ._util import customizers, per_template, related_use, validators
 
 KINDS = {"shell": "shell", "powershell": "powershell"}
@@ -470,3 +471,17 @@ def powershell_commands(text: str) -> tuple[Command, ...]:
 
 def commands_of(kind: str, text: str) -> tuple[Command, ...]:
     return shell_commands(text) if kind == "shell" else powershell_commands(text)
+
+
+def command_span(text: str, cmd: Command) -> tuple[int, int]:
+    """(start, end) of a command in a script: its name and arguments, never past the end of its line."""
+    line_end = text.find("\n", cmd.name.start)
+    end = min(cmd.args[-1].end if cmd.args else cmd.name.end, line_end if line_end >= 0 else len(text))
+    return cmd.name.start, max(end, cmd.name.end)
+
+
+def check_with(ctx, findings):
+    """The diagnostics of a script rule whose ``findings(kind, text)`` gives (start, end, message) per script."""
+    out = [report(ctx, script, start, end, message)
+           for script in scripts(ctx) for start, end, message in findings(script.kind, script.text)]
+    yield from unique(out)

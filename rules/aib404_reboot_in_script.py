@@ -44,8 +44,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ._scripts import commands_of, report, scripts
-from ._strings import unique
+from ._scripts import check_with, command_span, commands_of
 
 CODE = "AIB404"
 NAME = "reboot-in-script"
@@ -87,17 +86,11 @@ def findings(kind: str, text: str) -> tuple:
             advice = "use a WindowsRestart customizer after this step instead"
         else:
             advice = "Image Builder has no restart step for Linux: leave the reboot out"
-        line_end = text.find("\n", cmd.name.start)
-        end = min(cmd.args[-1].end if cmd.args else cmd.name.end, line_end if line_end >= 0 else len(text))
-        out.append((cmd.name.start, max(end, cmd.name.end),
+        out.append((*command_span(text, cmd),
                     f"'{text[cmd.name.start:cmd.name.end]}' restarts the build VM and breaks the build's connection "
                     f"to it; {advice}"))
     return tuple(out)
 
 
 def check(ctx):
-    out = []
-    for script in scripts(ctx):
-        for start, end, message in findings(script.kind, script.text):
-            out.append(report(ctx, script, start, end, message))
-    yield from unique(out)
+    return check_with(ctx, findings)

@@ -48,8 +48,7 @@ import fnmatch
 
 from functools import lru_cache
 
-from ._scripts import commands_of, report, scripts
-from ._strings import unique
+from ._scripts import check_with, command_span, commands_of
 
 CODE = "AIB405"
 NAME = "deprovision-tampering"
@@ -119,15 +118,9 @@ def findings(kind: str, text: str) -> tuple:
         message = _finding(kind, cmd)
         if message is None:
             continue
-        line_end = text.find("\n", cmd.name.start)
-        end = min(cmd.args[-1].end if cmd.args else cmd.name.end, line_end if line_end >= 0 else len(text))
-        out.append((cmd.name.start, max(end, cmd.name.end), f"this command {message}"))
+        out.append((*command_span(text, cmd), f"this command {message}"))
     return tuple(out)
 
 
 def check(ctx):
-    out = []
-    for script in scripts(ctx):
-        for start, end, message in findings(script.kind, script.text):
-            out.append(report(ctx, script, start, end, message))
-    yield from unique(out)
+    return check_with(ctx, findings)
