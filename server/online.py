@@ -124,39 +124,46 @@ def _worth_asking_again(error: str | None) -> bool:
 
 def _request(url: str, method: str, deadline: float) -> Probe:
     """One HEAD or ranged GET, following redirects; never reads the body."""
+    resp, error = _open(url, method, deadline)
+    if resp is None:
+        return Probe(url, error=error)
+    try:
+        size = _size(resp, method)
+    finally:
+        resp.close()
+    return Probe(url, size=size) if size is not None else Probe(url, error="no length given")
+
+
+def _open(url: str, method: str, deadline: float):
+    """(response, None) for ``url`` after following redirects (a GET asks for its first byte only when
+    ``method`` is ``"GET"``; a download passes ``"DOWNLOAD"``), or (None, why not)."""
     import urllib.error
     import urllib.request
 
     opener = _get_opener()
-    original = url
     for _ in range(MAX_REDIRECTS + 1):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return Probe(original, error="timed out")
+            return None, "timed out"
         if not is_http_url(url):
-            return Probe(original, error="redirected to a non-http(s) URL")
-        req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT,
-                                                                    "Accept-Encoding": "identity"})
+            return None, "redirected to a non-http(s) URL"
+        req = urllib.request.Request(url, method="HEAD" if method == "HEAD" else "GET",
+                                     headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
         if method == "GET":
             req.add_header("Range", "bytes=0-0")
         try:
-            resp = opener.open(req, timeout=remaining)
+            return opener.open(req, timeout=remaining), None
         except urllib.error.HTTPError as err:
             location = err.headers.get("Location") if err.headers else None
             err.close()
             if err.code in _REDIRECTS and location:
                 url = urljoin(url, location)
                 continue
-            return Probe(original, error=f"HTTP {err.code}")
+            return None, f"HTTP {err.code}"
         except (urllib.error.URLError, OSError, ValueError) as err:
             reason = getattr(err, "reason", err)
-            return Probe(original, error="timed out" if "timed out" in str(reason) else "unreachable")
-        try:
-            size = _size(resp, method)
-        finally:
-            resp.close()
-        return Probe(original, size=size) if size is not None else Probe(original, error="no length given")
-    return Probe(original, error="too many redirects")
+            return None, "timed out" if "timed out" in str(reason) else "unreachable"
+    return None, "too many redirects"
 
 
 def _size(resp, method: str) -> int | None:
@@ -214,38 +221,16 @@ def cached_download(url: str) -> Download | None:
 
 
 def _download(url: str, limit: int, timeout: float) -> Download:
-    import urllib.error
-    import urllib.request
-
     if not is_http_url(url):
         return Download(url, error="not an http(s) URL")
     deadline = time.monotonic() + timeout
-    opener = _get_opener()
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return Download(url, error="timed out")
-        if not is_http_url(current):
-            return Download(url, error="redirected to a non-http(s) URL")
-        req = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-        try:
-            resp = opener.open(req, timeout=remaining)
-        except urllib.error.HTTPError as err:
-            location = err.headers.get("Location") if err.headers else None
-            err.close()
-            if err.code in _REDIRECTS and location:
-                current = urljoin(current, location)
-                continue
-            return Download(url, error=f"HTTP {err.code}")
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            reason = getattr(err, "reason", err)
-            return Download(url, error="timed out" if "timed out" in str(reason) else "unreachable")
-        try:
-            return _read_body(url, resp, limit, deadline)
-        finally:
-            resp.close()
-    return Download(url, error="too many redirects")
+    resp, error = _open(url, "DOWNLOAD", deadline)
+    if resp is None:
+        return Download(url, error=error)
+    try:
+        return _read_body(url, resp, limit, deadline)
+    finally:
+        resp.close()
 
 
 def _read_body(url: str, resp, limit: int, deadline: float) -> Download:
