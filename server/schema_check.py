@@ -281,6 +281,9 @@ class _Checker:
         self.broken = ctx.document.broken_spans
         self.via: Node | None = None  # the expression whose parameter/variable value is being checked
         self.following: set[int] = set()  # the expressions whose values are being checked
+        # Answers about a property name that depend only on the name and the schema, remembered for the
+        # pass: a hostile document repeats one unknown name thousands of times, under every plausible version.
+        self.memo: dict = {}
 
     # -- output ---------------------------------------------------------------
 
@@ -323,7 +326,11 @@ class _Checker:
 
     def other_versions(self, steps: tuple[str, ...], last: str) -> list[str]:
         """The other API versions that have the catalog location ``steps`` + ``last``."""
-        return [v for v in self.catalog.versions_having(steps + (last,)) if v != self.version]
+        key = ("versions", steps, last)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [v for v in self.catalog.versions_having(steps + (last,)) if v != self.version]
+        return found
 
     # -- entry ----------------------------------------------------------------
 
@@ -752,7 +759,10 @@ class _Checker:
         if spec.discriminator and not resolved:
             return None  # the type is unknown or decided at deployment: its properties cannot be judged
         if spec.discriminator:
-            owners = [v for v, vs in spec.variants.items() if vs is not eff and vs.prop_ci(name)]
+            key = ("owners", id(spec), id(eff), name)
+            owners = self.memo.get(key)
+            if owners is None:
+                owners = self.memo[key] = [v for v, vs in spec.variants.items() if vs is not eff and vs.prop_ci(name)]
             if owners:
                 misplaced.append((m, owners, spec.variants[owners[0]].prop_ci(name).name))
                 return None
@@ -787,15 +797,22 @@ class _Checker:
             self.emit("AIB200", span, f"Unknown property '{name}' in {place}; did you mean '{close}'?",
                       ERROR if needed else self.case_severity(), fix=fix)
             return
-        hint = ""
+        key = ("hint", id(props), name)
+        hint = self.memo.get(key)
+        if hint is None:
+            hint = self.memo[key] = self._belongs_inside(name, props)
+        self.emit("AIB200", span, f"Unknown property '{name}' in {place}{hint}", self.case_severity())
+
+    @staticmethod
+    def _belongs_inside(name: str, props: dict) -> str:
+        """"; it belongs inside 'x'" when a plain object property ``x`` of ``props`` has ``name``, else ""."""
         for prop in props.values():
             child = prop.spec
             if child.type == "object" and not child.discriminator and not prop.read_only:
                 inner = child.prop_ci(name)
                 if inner is not None and not inner.read_only:
-                    hint = f"; it belongs inside '{prop.name}'"
-                    break
-        self.emit("AIB200", span, f"Unknown property '{name}' in {place}{hint}", self.case_severity())
+                    return f"; it belongs inside '{prop.name}'"
+        return ""
 
     def copy_loops(self, loops: ArrayNode, props: dict, steps: tuple, place) -> set[str]:
         """ARM property copy loops: each ``{"name", "count", "input"}`` makes the array ``name``."""
