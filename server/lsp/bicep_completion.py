@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from ..document.bicep import key_text, quote
 from .bicep_context import ITEM, KEY, NOT_IN_BICEP, TYPE_STRING, VALUE, place_at, resolve
-from .completion import ESSENTIAL, ITEM_KINDS, REGION_ITEMS, TARGET_TITLES, Builder, _doc
+from .completion import ITEM_KINDS, REGION_ITEMS, TARGET_TITLES, Builder, _doc, snippet_shapes
 from .convert import offset
 
 CIK = types.CompletionItemKind
@@ -160,24 +160,13 @@ def complete_items(b: Builder, place, schema, version: str) -> None:
 def union_snippets(union, location, kind: str, version: str):
     """(label, snippet, detail, docs) per type of a discriminated union, in Bicep: the type and the
     properties a useful object of that type needs (e.g. "Shell customizer (inline)")."""
-    for value, variant in union.variants.items():
-        fields = [(n, p) for n, p in variant.properties.items()
-                  if (p.required or n in ESSENTIAL.get(value, ())) and n != union.discriminator and not p.read_only]
-        shapes = [("", fields)]
-        if "inline" in variant.properties and "scriptUri" in variant.properties:
-            shapes = [(" (inline)", fields + [("inline", variant.properties["inline"])]),
-                      (" (script)", fields + [("scriptUri", variant.properties["scriptUri"]),
-                                              ("sha256Checksum", variant.properties.get("sha256Checksum"))])]
-        for suffix, props in shapes:
-            props = [(n, p) for n, p in props if p is not None]
-            if "name" in variant.properties and "name" not in [n for n, _ in props]:
-                props.insert(0, ("name", variant.properties["name"]))
-            lines = [f"\t{key_text(union.discriminator)}: {quote(value)}"]
-            for i, (n, p) in enumerate(props, start=1):
-                lines.append(f"\t{key_text(n)}: " + _indented(placeholder(p.spec, i)))
-            title = TARGET_TITLES.get(value) if kind == "target" else None
-            yield ((title or f"{value} {kind}") + suffix, "{\n" + "\n".join(lines) + "\n}", f"{value} {kind}",
-                   _doc(location + (value,), version))
+    for value, suffix, props in snippet_shapes(union):
+        lines = [f"\t{key_text(union.discriminator)}: {quote(value)}"]
+        for i, (n, p) in enumerate(props, start=1):
+            lines.append(f"\t{key_text(n)}: " + _indented(placeholder(p.spec, i)))
+        title = TARGET_TITLES.get(value) if kind == "target" else None
+        yield ((title or f"{value} {kind}") + suffix, "{\n" + "\n".join(lines) + "\n}", f"{value} {kind}",
+               _doc(location + (value,), version))
 
 
 def complete_type_string(b: Builder, place) -> None:

@@ -333,10 +333,10 @@ def complete_items(b: Builder, arr: ArrayNode) -> None:
                     template.api_version)
 
 
-def _union_snippets(b: Builder, union, location, kind: str, version: str) -> None:
-    """One snippet per type of a discriminated union (with its required properties), e.g. "Shell
-    customizer (inline)"; ``location`` is the union's schema location."""
-    indent = "\t"
+def snippet_shapes(union):
+    """(type, label suffix, [(name, property)]) of the snippets for a discriminated union: per type its
+    required and essential properties, the name first; a step that takes ``inline`` or ``scriptUri``
+    twice, once with each (" (inline)", " (script)")."""
     for value, variant in union.variants.items():
         fields = [(n, p) for n, p in variant.properties.items()
                   if (p.required or n in ESSENTIAL.get(value, ())) and n != union.discriminator and not p.read_only]
@@ -349,15 +349,23 @@ def _union_snippets(b: Builder, union, location, kind: str, version: str) -> Non
             props = [(n, p) for n, p in props if p is not None]
             if "name" in variant.properties and "name" not in [n for n, _ in props]:
                 props.insert(0, ("name", variant.properties["name"]))
-            body = [f'{indent}"{union.discriminator}": "{value}"']
-            for i, (n, p) in enumerate(props, start=1):
-                ph = _placeholder(p.spec).replace("$1", f"${i}").replace("${1", "${" + str(i))
-                body.append(f'{indent}"{n}": {ph}')
-            snippet = "{\n" + ",\n".join(body) + "\n}"
-            title = TARGET_TITLES.get(value) if kind == "target" else None
-            label = (title or f"{value} {kind}") + suffix
-            b.add(label, snippet, CIK.Snippet, f"{value} {kind}",
-                  _doc(location + (value,), version), filter_text=label, snippet=True)
+            yield value, suffix, props
+
+
+def _union_snippets(b: Builder, union, location, kind: str, version: str) -> None:
+    """One snippet per type of a discriminated union (with its required properties), e.g. "Shell
+    customizer (inline)"; ``location`` is the union's schema location."""
+    indent = "\t"
+    for value, suffix, props in snippet_shapes(union):
+        body = [f'{indent}"{union.discriminator}": "{value}"']
+        for i, (n, p) in enumerate(props, start=1):
+            ph = _placeholder(p.spec).replace("$1", f"${i}").replace("${1", "${" + str(i))
+            body.append(f'{indent}"{n}": {ph}')
+        snippet = "{\n" + ",\n".join(body) + "\n}"
+        title = TARGET_TITLES.get(value) if kind == "target" else None
+        label = (title or f"{value} {kind}") + suffix
+        b.add(label, snippet, CIK.Snippet, f"{value} {kind}",
+              _doc(location + (value,), version), filter_text=label, snippet=True)
 
 
 def complete_arm_resource(b: Builder) -> None:
