@@ -34,6 +34,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from aiblint.armexpr import is_synthetic
+from aiblint.templates import resources
 from aiblint.diagnostics import Related, TextEdit
 from aiblint.document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode
 
@@ -492,10 +493,7 @@ def arm_resources(ctx) -> Iterator[tuple[ObjectNode, str, str | None]]:
     stack: list[tuple[ObjectNode, str, str | None]] = [(root, "", None)]
     while stack:
         holder, prefix, parent_name = stack.pop()
-        res_list = holder.get("resources")
-        items = res_list.items if isinstance(res_list, ArrayNode) else \
-            [m.value for m in res_list.members] if isinstance(res_list, ObjectNode) else []
-        for res in items:
+        for res in resources(holder):
             if not isinstance(res, ObjectNode):
                 continue
             rtype = (string_value(ctx, res.get("type")) or "").lower()

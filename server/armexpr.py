@@ -44,6 +44,7 @@ from typing import Callable, Iterator
 
 from .diagnostics import Span
 from .document.nodes import ArrayNode, ForeignExpression, Member, Node, ObjectNode, ScalarNode
+from .templates import resources
 
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
@@ -269,15 +270,6 @@ def _is_true(node) -> bool:
     return isinstance(node, ScalarNode) and node.kind == "boolean" and node.value is True
 
 
-def _resources(arm: ObjectNode) -> list[Node]:
-    res = arm.get("resources")
-    if isinstance(res, ArrayNode):
-        return list(res.items)
-    if isinstance(res, ObjectNode):
-        return [m.value for m in res.members if m.value is not None]
-    return []
-
-
 def _build_scopes(root: ObjectNode) -> dict[int, Scope]:
     scopes = {id(root): Scope(root, None, None)}
     stack: list[tuple[ObjectNode, Scope, int]] = [(root, scopes[id(root)], 0)]
@@ -285,7 +277,7 @@ def _build_scopes(root: ObjectNode) -> dict[int, Scope]:
         arm, scope, depth = stack.pop()
         if depth > 20:
             continue
-        for res in _resources(arm):
+        for res in resources(arm):
             if not isinstance(res, ObjectNode):
                 continue
             if isinstance(res.get("resources"), (ArrayNode, ObjectNode)):

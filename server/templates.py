@@ -177,7 +177,8 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
     return []
 
 
-def _resources(arm: ObjectNode) -> list[Node]:
+def resources(arm: ObjectNode) -> list[Node]:
+    """The resources of an ARM template (a ``resources`` array, or a languageVersion 2.0 map by name)."""
     res = arm.get("resources")
     if isinstance(res, ArrayNode):
         return list(res.items)
@@ -189,7 +190,7 @@ def _resources(arm: ObjectNode) -> list[Node]:
 def _scan_arm(arm: ObjectNode, known, default: str, found: list[Template], depth: int) -> None:
     if depth > 20:
         return
-    for res in _resources(arm):
+    for res in resources(arm):
         if not isinstance(res, ObjectNode):
             continue
         rtype = (_str(res.get("type")) or "").lower()
