@@ -291,11 +291,17 @@ class _Builder:
         node = self.body(ts)
         if node is None:
             return
+        label = self.declare(ts, node, root, "resource")
+        root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
+
+    def declare(self, ts, node: ObjectNode, root: BicepRoot, unnamed: str) -> str:
+        """Put the body of declaration ``ts`` into the root under its symbolic name (``unnamed`` when it has
+        none); the name."""
         name = _first(ts, "identifier")
-        label = self.text(name) if name is not None else "resource"
+        label = self.text(name) if name is not None else unnamed
         key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
         root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
-        root.declared_templates.append(Declared(node, ScalarNode(Span(start, end), "string", version, version), label))
+        return label
 
     def body(self, ts) -> ObjectNode | None:
         """The object a resource declaration ``ts`` assigns (under ``if`` and ``for``), or None."""
@@ -345,10 +351,7 @@ class _Builder:
         node = self.body(ts)
         if node is None:
             return
-        name = _first(ts, "identifier")
-        label = self.text(name) if name is not None else "module"
-        key = Span(name.start_byte, name.end_byte) if name is not None else Span(ts.start_byte, ts.start_byte)
-        root.members.append(Member(label, key, node, Span(ts.start_byte, ts.end_byte)))
+        label = self.declare(ts, node, root, "module")
         reference = ScalarNode(Span(ref.start_byte, ref.end_byte), "string", raw[1:-1], raw)
         root.module_calls.append(ModuleCall(node, reference, version, label))
 
