@@ -35,8 +35,10 @@ def worker_count(files: int) -> int:
     """How many worker processes to use for ``files`` files (0: check them in this process).
 
     ``AIBLINT_JOBS=N`` sets it (1: serial); otherwise one worker per idle core (cores
-    less the load average: on a machine busy with other work, more processes only
-    add the cost of forking and sending results), when there are enough files.
+    less the whole processes of the load average: on a machine busy with other work,
+    more processes only add the cost of forking and sending results; a fraction is
+    not counted, since the one-minute average still holds the runs just finished),
+    when there are enough files.
     """
     jobs = os.environ.get("AIBLINT_JOBS", "").strip()
     if files < 2 or (not jobs and files < 2 * FILES_PER_WORKER):
@@ -52,7 +54,7 @@ def worker_count(files: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    idle = cores - int(os.getloadavg()[0] + 0.5)
+    idle = cores - int(os.getloadavg()[0])
     n = min(idle, files // FILES_PER_WORKER)
     return n if n > 1 else 0
 

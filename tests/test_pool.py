@@ -24,7 +24,7 @@ def test_few_files_or_one_core_are_checked_serially(monkeypatch):
     assert worker_count(2 * FILES_PER_WORKER - 1) == 0
 
     def expected() -> int:
-        idle = CORES - int(os.getloadavg()[0] + 0.5)
+        idle = CORES - int(os.getloadavg()[0])
         return min(idle, 10_000 // FILES_PER_WORKER) if idle > 1 else 0
 
     before = expected()
