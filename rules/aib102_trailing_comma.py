@@ -37,5 +37,6 @@ CODE = "AIB102"
 NAME = "trailing-comma"
 SEVERITY = "error"
 SUMMARY = "Trailing comma in an object or array"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 SCOPE = "document"
 ENGINE = True

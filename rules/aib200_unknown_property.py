@@ -100,6 +100,7 @@ CODE = "AIB200"
 NAME = "unknown-property"
 SEVERITY = "error"
 SUMMARY = "Property not in the schema for this place and API version"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 SEVERITY_NOTE = (
     "error from API version 2024-02-01, where the service rejects unknown properties, and for a misspelt "
     "required property; warning before"

@@ -46,5 +46,6 @@ CODE = "AIB201"
 NAME = "property-casing"
 SEVERITY = "error"
 SUMMARY = "Property name differs from the API's only in case"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 SEVERITY_NOTE = "error from API version 2024-02-01, where names are case-sensitive; warning before"
 ENGINE = True

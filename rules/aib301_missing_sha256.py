@@ -74,6 +74,7 @@ CODE = "AIB301"
 NAME = "missing-sha256"
 SEVERITY = "error"
 SUMMARY = "A downloaded file has no SHA-256 checksum, or the checksum is malformed"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 SEVERITY_NOTE = (
     "error for an ISO source without checksum and a malformed checksum; warning for a downloaded script "
     "or file without checksum and for an upper-case checksum"

@@ -60,6 +60,7 @@ CODE = "AIB302"
 NAME = "duplicate-customizer-name"
 SEVERITY = "warning"
 SUMMARY = "Two customizers (or two validators) with the same name"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 
 
 def check(ctx):

@@ -50,6 +50,7 @@ CODE = "AIB317"
 NAME = "customizer-order"
 SEVERITY = "info"
 SUMMARY = "WindowsUpdate not followed by a WindowsRestart before further customizers"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 
 _RESTART = {"type": "WindowsRestart", "restartTimeout": "10m"}
 

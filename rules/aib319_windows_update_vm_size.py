@@ -57,6 +57,7 @@ CODE = "AIB319"
 NAME = "windows-update-vm-size"
 SEVERITY = "warning"
 SUMMARY = "A WindowsUpdate customizer on a one-vCPU build VM (the default size)"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 # Other resources of the file this rule reads (see RuleInfo.cross_resource).
 CROSS_RESOURCE = ("microsoft.compute/galleries/images",)
 

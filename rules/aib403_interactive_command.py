@@ -54,6 +54,7 @@ CODE = "AIB403"
 NAME = "interactive-command"
 SEVERITY = "warning"
 SUMMARY = "A command in a script waits for input or fails without it"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 
 _SUBCOMMANDS = {
     "apt-get": {"install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove", "build-dep"},

@@ -190,6 +190,7 @@ class Run:
         self.out = sys.stdout
         self.stdin_fixed = b""
         self._frozen_bytes = 0  # input checked since the last garbage collection (see _timed)
+        self._certain: frozenset[str] | None = None  # codes of the rules with CERTAIN_FIXES
         setup_logging(args.verbose)
 
     # -- setup ------------------------------------------------------------
@@ -579,6 +580,15 @@ class Run:
             doc, result = new_doc, self._lint(new_doc, prof)
         return doc, result
 
+    def _fixed_without_recheck(self, result, unsafe: bool):
+        """What the fix passes would fix in ``result``'s document, when that is certain without them; else None."""
+        from .fixes import fixed_without_recheck
+
+        if self._certain is None:
+            self._certain = frozenset(r.code for r in self.registry if r.certain_fixes)
+        doc = result.document
+        return fixed_without_recheck(doc.data, result.diagnostics, self._certain, unsafe, doc.has_syntax_error)
+
     def _fix(self, checked: Checked, result, is_stdin: bool, prof: Profile) -> None:
         """Work out what ``--fix`` fixes in this file; with ``--fix``/``--diff`` also keep (and write) the new text."""
         from .fixes import has_fix
@@ -587,11 +597,14 @@ class Run:
         report = checked.report
         if not self.counts_fixes:
             return
-        if any(has_fix(d, unsafe) for d in result.diagnostics):
+        writes = bool(args.fix or args.diff)
+        if not any(has_fix(d, unsafe) for d in result.diagnostics):
+            doc, final, fixed = result.document, result, []
+        elif not writes and (known := self._fixed_without_recheck(result, unsafe)) is not None:
+            doc, final, fixed = result.document, result, known
+        else:
             doc, final = self._fix_passes(result, prof, unsafe)
             fixed = _gone(result.diagnostics, final.diagnostics, unsafe)
-        else:
-            doc, final, fixed = result.document, result, []
         checked.fixed_count = len(fixed)
         if (args.fix or args.diff) and doc is not result.document:
             checked.fixed = doc.text
@@ -601,9 +614,11 @@ class Run:
             fixed_ids = {id(d) for d in fixed}
             report.fixable = {i for i, d in enumerate(report.diagnostics) if id(d) in fixed_ids}
         if self.counts_unsafe and any(has_fix(d, unsafe=True) and not has_fix(d) for d in result.diagnostics):
-            _, final_unsafe = self._fix_passes(result, prof, unsafe=True)
-            gone = len(_gone(result.diagnostics, final_unsafe.diagnostics, unsafe=True))
-            checked.unsafe_more = max(0, gone - len(fixed))
+            known = self._fixed_without_recheck(result, unsafe=True)
+            if known is None:
+                _, final_unsafe = self._fix_passes(result, prof, unsafe=True)
+                known = _gone(result.diagnostics, final_unsafe.diagnostics, unsafe=True)
+            checked.unsafe_more = max(0, len(known) - len(fixed))
         if not args.fix or checked.fixed is None:
             return
         data = discover.encode(doc.text, checked.source)

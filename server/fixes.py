@@ -52,6 +52,25 @@ def choose(diagnostics: Iterable[Diagnostic], unsafe: bool = False, syntax_only:
     return chosen
 
 
+def fixed_without_recheck(data: bytes, diagnostics: list[Diagnostic], certain: frozenset[str], unsafe: bool = False,
+                          syntax_only: bool = False) -> list[Diagnostic] | None:
+    """The diagnostics ``--fix`` would fix in ``data``, known without checking the fixed text again, else None.
+
+    That is known when every diagnostic with a fix in the mode is of a rule in ``certain``
+    (rules whose fixes always remove their own finding, see ``CERTAIN_FIXES``) and all of those
+    fixes go together: then exactly those diagnostics go.
+    """
+    fixable = [d for d in diagnostics if has_fix(d, unsafe)]
+    if any(d.code not in certain for d in fixable):
+        return None
+    chosen = choose(fixable, unsafe=unsafe, syntax_only=syntax_only)
+    if len(chosen) != len(fixable):
+        return None
+    if any(not _effective(data, f) for f in chosen) or apply(data, chosen).skipped:
+        return None
+    return fixable
+
+
 def has_fix(d: Diagnostic, unsafe: bool = False) -> bool:
     """Whether ``d`` offers a fix that ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) may apply."""
     return d.path is None and any(f.edits and (f.safe or unsafe) for f in d.fixes)

@@ -47,6 +47,9 @@ class RuleInfo:
     # resources of the file (e.g. a trigger's type); the language server then re-checks the whole file.
     cross_resource: tuple[str, ...] = ()
     severity_note: str = ""
+    # Each fix of this rule removes the finding it belongs to, whatever else the file holds: what ``--check``
+    # counts as fixable then needs no second check of the fixed text (``CERTAIN_FIXES`` in the module).
+    certain_fixes: bool = False
 
     @property
     def url(self) -> str:
@@ -137,6 +140,7 @@ def _info(module: ModuleType) -> RuleInfo:
         check=None if getattr(module, "ENGINE", False) else module.check,
         cross_resource=tuple(getattr(module, "CROSS_RESOURCE", ())),
         severity_note=getattr(module, "SEVERITY_NOTE", ""),
+        certain_fixes=bool(getattr(module, "CERTAIN_FIXES", False)),
     )
 
 

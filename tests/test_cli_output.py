@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from cliutil import BAD_REGION, BAD_REGION_AT, DUPLICATE, DUPLICATE_AT, GOOD, NOT_TEMPLATE, run, write
-from sharedpaths import REFERENCE
+from sharedpaths import CORPUS, REFERENCE
 
 from aiblint.formats import FORMATS
 
@@ -240,6 +240,20 @@ BROKEN = (GOOD.replace('"location": "westeurope",', '"location": "westeurope"') 
 def _count(text: str, pattern: str) -> int:
     m = re.search(pattern, text)
     return int(m.group(1)) if m else 0
+
+
+@pytest.mark.skipif(not (CORPUS / "real").is_dir(), reason="needs ../shared/corpus")
+def test_counts_without_a_second_check_agree_with_the_fix_passes_on_the_corpus():
+    """``--check`` counts the fixes of rules with CERTAIN_FIXES without checking the fixed text again;
+    ``--diff --unsafe-fixes`` always applies them and checks again: on every real template the two agree."""
+    target = str(CORPUS / "real")
+    check = run("--check", target, "--format", "json", timeout=300)
+    unsafe = run("--check", "--diff", "--unsafe-fixes", target, timeout=300)
+    summary = run("--check", target, timeout=300)
+    fixable = sum(d["fixable"] for d in json.loads(check.out))
+    more = _count(summary.out, r"\((\d+) more with --unsafe-fixes\)")
+    assert fixable == _count(summary.out, r"; (\d+) fixable with --fix") and fixable > 0 and more > 0
+    assert _count(unsafe.err, r"Would fix (\d+) problem") == fixable + more
 
 
 def test_check_diff_and_fix_count_the_same_fixes(tmp_path):

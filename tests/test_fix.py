@@ -11,7 +11,7 @@ import pytest
 from cliutil import BAD_REGION, DUPLICATE, GOOD, ROOT, run, write
 
 from aiblint.diagnostics import Diagnostic, Fix, Severity, Span, TextEdit
-from aiblint.fixes import apply, apply_text, choose
+from aiblint.fixes import apply, apply_text, choose, fixed_without_recheck
 
 
 def fix(*edits, safe=True, title="f"):
@@ -204,3 +204,23 @@ def test_fix_twice_changes_nothing_on_the_corpus(tmp_path, corpus_dir):
     now_broken = {row["path"].replace(str(work), str(corpus_dir / "real"))
                   for row in run("--check", "--format", "json", "--select", "AIB100", str(work), timeout=300).json()}
     assert now_broken <= originally_broken
+
+
+def _finding(code: str, start: int, end: int, new: str, safe: bool = True) -> Diagnostic:
+    return Diagnostic(code, f"{code} at {start}", Span(start, end), Severity.ERROR,
+                      fixes=(Fix("fix", (TextEdit(Span(start, end), new),), safe=safe),))
+
+
+def test_fixed_without_recheck_only_when_every_fix_is_certain_and_they_go_together():
+    data = b"0123456789"
+    certain = frozenset({"AIB301", "AIB403"})
+    a, b = _finding("AIB301", 0, 1, "x"), _finding("AIB403", 5, 6, "y", safe=False)
+    assert fixed_without_recheck(data, [a, b], certain) == [a]  # safe mode: b's fix does not count
+    assert fixed_without_recheck(data, [a, b], certain, unsafe=True) == [a, b]
+    # A fixable finding of a rule without CERTAIN_FIXES: its effect is known only after a second check.
+    assert fixed_without_recheck(data, [a, _finding("AIB300", 7, 8, "z")], certain) is None
+    # Two fixes that touch: --fix applies one of them per pass, so only the passes can tell.
+    assert fixed_without_recheck(data, [a, _finding("AIB403", 0, 2, "zz")], certain) is None
+    # A fix that changes nothing leaves its finding.
+    assert fixed_without_recheck(data, [_finding("AIB301", 0, 1, "0")], certain) is None
+    assert fixed_without_recheck(data, [], certain) == []
