@@ -489,7 +489,19 @@ def arm_resources(ctx) -> Iterator[tuple[ObjectNode, str, str | None]]:
     """
     root = ctx.template.arm_root if ctx.template else None
     if root is None:
-        return
+        return iter(())
+    arm = ctx.template.arm
+    if arm is None:
+        return _walk_resources(ctx, root)
+    # Asked once per template and rule: walked once per document (a file of many templates is not quadratic).
+    key = ("arm_resources", id(root))
+    found = arm.memo.get(key)
+    if found is None:
+        found = arm.memo[key] = list(_walk_resources(ctx, root))
+    return iter(found)
+
+
+def _walk_resources(ctx, root: ObjectNode) -> Iterator[tuple[ObjectNode, str, str | None]]:
     stack: list[tuple[ObjectNode, str, str | None]] = [(root, "", None)]
     while stack:
         holder, prefix, parent_name = stack.pop()

@@ -143,14 +143,29 @@ def find_secrets(text: str):
     return iter(_find_secrets(text))
 
 
+def own_secrets(text: str) -> tuple:
+    """What :func:`find_secrets` finds with this rule's own patterns (no detect-secrets: always fast)."""
+    return _own_secrets(text)
+
+
+def detected_secrets(text: str) -> tuple:
+    """What :func:`find_secrets` finds with detect-secrets' detectors, beyond :func:`own_secrets`."""
+    return _find_secrets(text)[len(_own_secrets(text)):]
+
+
 @lru_cache(maxsize=8192)
 def _find_secrets(text: str) -> tuple:
     # Cached: the language server asks again for every string on every keystroke.
-    return tuple(_scan(text))
+    own = _own_secrets(text)
+    if not _WORTH_ASKING.search(text):
+        return own
+    return own + tuple(_detect_secrets(text, [(start, end) for _label, start, end in own]))
 
 
-def _scan(text: str):
+@lru_cache(maxsize=8192)
+def _own_secrets(text: str) -> tuple:
     taken: list[tuple[int, int]] = []
+    out = []
     for label, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             group = next((g for g in ("s", "s2", "s3") if g in pattern.groupindex and m.group(g) is not None), None)
@@ -161,12 +176,22 @@ def _scan(text: str):
                 continue
             taken.append((start, end))
             opt = m.group("opt") if "opt" in pattern.groupindex else ""
-            yield label.format(opt=opt), start, end
-    if _WORTH_ASKING.search(text):
-        yield from _detect_secrets(text, taken)
+            out.append((label.format(opt=opt), start, end))
+    return tuple(out)
 
 
+def worth_asking(data: bytes) -> bool:
+    """Whether detect-secrets could find anything in a document's text ``data``."""
+    return _WORTH_ASKING_BYTES.search(data) is not None
+
+
+_WORTH_ASKING_BYTES = re.compile(_WORTH_ASKING.pattern.encode(), _I)
 _plugins_made: list | None = None
+
+
+def detectors_ready() -> bool:
+    """Whether detect-secrets is loaded (until then the language server leaves its findings to a later pass)."""
+    return _plugins_made is not None
 
 
 def detectors() -> list:
@@ -247,21 +272,25 @@ def _strings(ctx, node):
 
 
 def check(ctx):
+    # This rule's own patterns are fast work; detect-secrets' detectors are slow work ("secrets") only
+    # until detect-secrets is loaded: the language server then reports their findings in a later pass.
+    finders = [f for f, needs in ((own_secrets, ()), (detected_secrets, ("secrets",)))
+               if ctx.settings.produces(*needs)]
     out = []
-    if ctx.settings.produces():
-        for node, what, label, via in _places(ctx):
-            for leaf, ref in _strings(ctx, node):
-                found = find_secrets(leaf.value)
-                offsets = None
-                for kind, start, end in found:
+    for node, what, label, via in _places(ctx):
+        for leaf, ref in _strings(ctx, node) if finders else ():
+            offsets = None
+            for finder in finders:
+                for kind, start, end in finder(leaf.value):
                     if offsets is None:
                         offsets = string_offsets(ctx.document, leaf)
                     out.append(ctx.diagnostic(
                         char_span(offsets, leaf, start, end),
                         f"{what} of {label} holds {kind}; keep secrets out of templates",
                         related=related_use(ref or via, "value used here")))
-    for script in scripts(ctx, inline=False):  # inline strings were looked at above
-        for kind, start, end in find_secrets(script.text):
-            out.append(report(ctx, script, start, end, f"holds {kind}; keep secrets out of scripts",
-                              related_message=f"{kind} here"))
+    for finder, needs in ((own_secrets, ()), (detected_secrets, ("secrets",))):
+        for script in scripts(ctx, *needs, inline=False):  # inline strings were looked at above
+            for kind, start, end in finder(script.text):
+                out.append(report(ctx, script, start, end, f"holds {kind}; keep secrets out of scripts",
+                                  related_message=f"{kind} here"))
     yield from unique(out)

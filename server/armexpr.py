@@ -337,6 +337,8 @@ class Evaluator:
         self._weights: dict[int, int] = {}
         # Spans of the expressions that built synthetic values (fixes must not edit them).
         self.sites: set[Span] = set()
+        # What checks derive from the whole document, derived once (e.g. the list of its resources).
+        self.memo: dict = {}
 
     # -- scopes ------------------------------------------------------------
 

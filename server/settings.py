@@ -31,7 +31,7 @@ class Settings:
     # Folder that per-file-ignores and exclude globs are relative to.
     root: str | None = None
     verbose: bool = False
-    # Slow work ("shellcheck", "download") left for a later pass of the same text (set by the CLI and the
+    # Slow work ("shellcheck", "download", "secrets": detect-secrets' detectors) left for a later pass of the same text (set by the CLI and the
     # language server, not by configuration), and in that later pass, the only work whose findings are wanted.
     defer: frozenset = frozenset()
     only: frozenset | None = None

@@ -80,3 +80,25 @@ async def test_referenced_script_in_the_checkout_has_related_information_in_the_
         edit = action.edit
         edits = edit.document_changes[0].edits if edit.document_changes else edit.changes[uri]
         assert any(f'"sha256Checksum": "{SHA}"' in e.new_text for e in edits)
+
+
+async def test_detect_secrets_findings_follow_the_first_diagnostics_until_it_is_loaded():
+    """Importing detect-secrets takes longer than checking most documents: the first check of a session
+    leaves its detectors to the slow pass, whose findings arrive a moment later; later checks have them."""
+    inline = '"inline": ["echo hi", "api_key = \\"q8Zr2LmN4vT6wX1y\\"", "sudo apt-get install nginx"]}'
+    text = RAW.replace('"inline": ["echo hi"]}', inline, 1)
+    async with session("visual-studio-code") as client:
+        uri = "file:///tmp/aiblint-secrets.json"
+        open_doc(client, uri, text)
+        first = await pushed(client, uri, 1)
+        assert "AIB403" in codes(first) and "AIB313" not in codes(first)
+        await _until(client, uri, "AIB313")
+        (found,) = [d for d in client.diagnostics[uri] if d.code == "AIB313"]
+        assert found.message == ('inline command of Shell customizer "one" holds a likely secret (secret keyword); '
+                                 'keep secrets out of templates')
+        # Once loaded, detect-secrets runs with the other checks: one finding, at once, after an edit.
+        change(client, uri, 2, text.replace("echo hi", "echo hello"))
+        second = await pushed(client, uri, 2)
+        assert codes(second).count("AIB313") == 1
+        await asyncio.sleep(1.0)  # the slow pass of the new text (ShellCheck) adds no second copy
+        assert codes(client.diagnostics[uri]).count("AIB313") == 1

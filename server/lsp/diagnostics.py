@@ -24,7 +24,12 @@ def ensure_checked(ls, od) -> None:
     key = (od.version, ls.settings.generation, od.data_serial)
     if od.checked == key:
         return
-    settings, selection, online = ls.settings.for_path(od.path)
+    from ..rules.aib313_secret_in_template import detectors_ready, worth_asking
+
+    settings, selection, online, first = ls.settings.for_path(od.path)
+    secrets_later = not detectors_ready() and worth_asking(od.doc.data)
+    if secrets_later:
+        settings = first
     start = time.perf_counter()
     try:
         if not od.was_template and not might_be_template(od.doc.data):
@@ -50,8 +55,12 @@ def ensure_checked(ls, od) -> None:
     od.serial += 1
     log.debug("checked %s v%s in %.1f ms: %d diagnostics", od.uri, od.version,
               (time.perf_counter() - start) * 1e3, len(diagnostics))
-    if result is not None and result.is_template and (online.online or _SHELL.search(od.doc.data)):
-        ls.online.request(od, online)
+    if od.online_secrets and not secrets_later:
+        # This check reported detect-secrets' findings itself: the slow pass's copies would be twice there.
+        od.online_serial = -1
+        od.online_secrets = False
+    if result is not None and result.is_template and (online.online or secrets_later or _SHELL.search(od.doc.data)):
+        ls.online.request(od, online, secrets=secrets_later)
 
 
 # A Shell step (not PowerShell): only then is there work for ShellCheck when offline.

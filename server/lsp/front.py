@@ -18,6 +18,7 @@ phase at once, and the full server gets every message, as if it had read them it
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
@@ -35,8 +36,8 @@ class _SlowRequests:
     def __init__(self):
         self.asked: list = []
 
-    def request(self, od, settings) -> None:
-        self.asked.append((od.uri, settings))
+    def request(self, od, settings, secrets: bool = False) -> None:
+        self.asked.append((od.uri, settings, secrets))
 
 
 class _Unusual(Exception):
@@ -210,7 +211,7 @@ class Front:
         self.settings.server = server
         server.settings = self.settings
         server.documents.update(self.documents)
-        server.slow_requests = [(server.documents[uri], settings) for uri, settings in self.online.asked
+        server.slow_requests = [(server.documents[uri], settings, secrets) for uri, settings, secrets in self.online.asked
                                 if uri in server.documents]
         return [body for i, (body, message) in enumerate(self.messages)
                 if i not in self.applied and not (message and message.get("id") in self.answered and i > 0)]
@@ -255,6 +256,9 @@ def _warm_up() -> None:
         lint(Document(json.dumps(_WARM_UP), "warm-up.json"))
     except Exception:  # noqa: BLE001 - only a warm-up
         log.exception("warm-up check failed")
+    # What is loaded now lives as long as the session: kept out of the garbage collector's scans, which
+    # would otherwise walk it again and again while the first large document is checked.
+    gc.freeze()
 
 
 def _parse_args(argv):

@@ -11,6 +11,7 @@ Logging goes to the client (``window/logMessage``) and optionally to
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import threading
@@ -256,6 +257,7 @@ def _warm_up() -> None:
         detectors()
     except Exception:  # noqa: BLE001
         log.exception("warm-up failed")
+    gc.freeze()  # the server's modules live as long as the session: out of the collector's scans
 
 
 def build_server() -> AibLanguageServer:
@@ -310,8 +312,8 @@ def start(args, stdin, stdout, front=None, buffered=None) -> int:
 
     def log_start_up() -> None:
         # The background passes the first diagnostics asked for (ShellCheck, online checks).
-        for od, slow in getattr(server, "slow_requests", ()):
-            server.online.request(od, slow)
+        for od, slow, secrets in getattr(server, "slow_requests", ()):
+            server.online.request(od, slow, secrets)
         for record in records:
             if not root.isEnabledFor(record.levelno):
                 continue

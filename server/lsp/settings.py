@@ -112,10 +112,12 @@ class SettingsManager:
         return self._found[folder]
 
     def for_path(self, path: str):
-        """(Settings, Selection, slow-pass Settings) for a document at ``path``.
+        """(Settings, Selection, slow-pass Settings, first-check Settings) for a document at ``path``.
 
         The engine runs without the slow work (ShellCheck, downloads: it must never wait
-        for them); the third item is the settings to run that work with, apart.
+        for them); the third item is the settings to run that work with, apart. The fourth
+        also leaves detect-secrets' findings to that pass, for checks made before detect-secrets
+        is loaded (importing it takes longer than checking most documents).
         """
         config = self.config_path(path)
         cached = self._configs.get(config)
@@ -144,7 +146,8 @@ class SettingsManager:
             selection = Selection(settings, reg)
         slow = settings
         settings = dataclasses.replace(settings, online=False, defer=frozenset({"shellcheck", "download"}))
-        return settings, selection, slow
+        first = dataclasses.replace(settings, defer=settings.defer | {"secrets"})
+        return settings, selection, slow, first
 
     def _load(self, path: str) -> Settings | None:
         from .. import catalog

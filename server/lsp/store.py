@@ -49,11 +49,12 @@ class OpenDocument:
         self.scheduled = False
         self.was_template = False
         self.published = None  # (version, serial) last pushed
-        # Online findings (AIB304) for this text, added when they arrive.
+        # Findings of the slow pass (ShellCheck, AIB304, downloads) for this text, added when they arrive.
         self.online: list = []
         # id(diagnostic) -> (diagnostic, LSP JSON data) of the last answer.
         self.lsp_cache: dict = {}
         self.online_serial = -1
+        self.online_secrets = False  # whether ``online`` holds detect-secrets' findings (see diagnostics.ensure_checked)
         # Incremental checking state (see aiblint.lsp.incremental).
         self.previous = None
         self.last_view = None
