@@ -78,6 +78,8 @@ class Template:
     # (the body is then built from the call's params, see aiblint.modules.module_template).
     module_call: object | None = None
     module_version: object | None = None
+    # Key spans of the params that stand for a property of another name (no fix may rename them).
+    module_renamed: set = field(default_factory=set)
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -158,6 +160,7 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
                 t.arm = evaluator
                 if t.module_call is not None:  # the body's containers (spanning the params) are not text to fix
                     evaluator.sites.add(t.node.span)
+                    evaluator.sites.update(t.module_renamed)
         return found
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".
@@ -422,7 +425,8 @@ def _module_call(call, root: ObjectNode, known, default: str) -> Template:
     one the module deploys)."""
     from .modules import module_template
 
-    made = module_template(call, root)
+    made = module_template(call, root, root.arm_view)
     t = Template(node=made.body, form="bicep", api_version=default, version_source="module",
                  arm_root=root.arm_view, module_call=call, module_version=made.version)
+    t.module_renamed = made.renamed
     return _take_version(t, made.api_version or "", known, default)

@@ -147,8 +147,7 @@ def test_verbose_names_the_module_version(tmp_path):
     r = cli("--check", "--verbose", str(path))
     assert r.code == 0, r
     assert ("image template (Bicep, made by the verified image-template module 0.6.1, mapped as 0.6, API version "
-            "2024-02-01): checked properties, source, customize; not checked: distribute (the module builds them "
-            "from 'distributions')") in r.out + r.err
+            "2024-02-01): checked properties, source, customize, distribute") in r.out + r.err
 
 
 def test_params_written_as_an_expression_are_not_checked_and_said_so():
@@ -156,8 +155,8 @@ def test_params_written_as_an_expression_are_not_checked_and_said_so():
         + "  params: union(base, {})\n}\n"
     assert lint(text, "main.bicep") == [Found(
         "AIB001", at(text, "union(base, {})"),
-        "The template's properties are not checked: the module's params are not written as an object, "
-        "and aiblint does not evaluate Bicep expressions")]
+        "The template's properties are not checked: the module's params are not an object written in this file, "
+        "and aiblint does not evaluate other Bicep expressions")]
 
 
 def test_a_missing_image_source_is_reported_on_the_params():
@@ -169,6 +168,7 @@ def test_a_missing_image_source_is_reported_on_the_params():
     found = lint(text, "main.bicep")
     # On the params object (the module requires imageSource); no fix: the body around the params is not text.
     assert [(f.code, f.range[:2], f.message) for f in found] == [
-        ("AIB203", (line, params - text.rfind("\n", 0, params) - 1), "Missing required property 'source' in 'properties'")]
+        ("AIB203", (line, params - text.rfind("\n", 0, params) - 1),
+         "Missing required property 'source' in 'properties'; add 'imageSource' to the module's params")]
     result = run(text, "main.bicep")
     assert apply_text(result.document.text, choose(result.diagnostics, unsafe=True))[0] == result.document.text

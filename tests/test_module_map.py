@@ -24,7 +24,7 @@ def test_where_the_parameters_go():
     assert newest["imageSource"][0] == {"to": "properties.source", "how": "same"}
     assert newest["validationProcess"] == [{"to": "properties.validate", "how": "same"}]
     assert newest["vnetConfig"] == [{"to": "properties.vmProfile.vnetConfig.subnetId", "how": "built"}]
-    assert newest["managedIdentities"] == [{"to": "identity.userAssignedIdentities{}", "how": "built"}]
+    assert newest["managedIdentities"] == [{"to": "identity.userAssignedIdentities{}", "how": "key"}]
     assert "subnetResourceId" in data()["versions"]["0.5"]["map"] and "subnetResourceId" not in newest
 
 

@@ -53,7 +53,7 @@ def _probe(name: str, kind: str):
 
 
 def _paths(ev, probe, path: str, passed_node, node) -> list[tuple[str, str]]:
-    """Where ``probe`` appears in the evaluated resource: (path, "same"|"built")."""
+    """Where ``probe`` appears in the evaluated resource: (path, "same"|"built"|"key")."""
     from aiblint.armexpr import Opaque
 
     found: list[tuple[str, str]] = []
@@ -65,7 +65,9 @@ def _paths(ev, probe, path: str, passed_node, node) -> list[tuple[str, str]]:
     kind = getattr(node, "kind", None)
     if kind == "object":
         for m in node.members:
-            if any(token in m.name for token in _strings(probe)):
+            if any(token == m.name for token in _strings(probe)):
+                found.append((f"{path}{{}}", "key"))  # the passed string is this key
+            elif any(token in m.name for token in _strings(probe)):
                 found.append((f"{path}{{}}", "built"))
             if m.name == "copy" and getattr(m.value, "kind", None) == "array":  # property copy loops
                 for loop in m.value.items:
@@ -102,44 +104,201 @@ def _strings(value):
             yield from _strings(v)
 
 
-def derive(module: dict) -> dict:
-    """``{parameter: [{"to": path, "how": "same"|"built"}, ...]}`` for one compiled module."""
+def _resolve(decl: dict, definitions: dict) -> dict:
+    """A declaration with its ``$ref`` followed (once per step, at most a few steps)."""
+    for _ in range(4):
+        if "$ref" not in decl:
+            return decl
+        decl = definitions.get(decl["$ref"].rsplit("/", 1)[-1], {})
+    return decl
+
+
+def _image_template(doc, evaluator):
+    """The evaluated imageTemplates resource inside the probe call of ``doc``: {key: value node}."""
+    inner = doc.root.get("resources").items[0].get("properties").get("template")
+    resources = inner.get("resources")
+    items = resources.items if hasattr(resources, "items") and not hasattr(resources, "members") \
+        else [m.value for m in resources.members]
+    for res in items:
+        rtype = res.get("type")
+        if rtype is not None and rtype.value.lower() == "microsoft.virtualmachineimages/imagetemplates":
+            return {key: res.get(key) for key in ("name", "location", "tags", "identity", "properties")
+                    if res.get(key) is not None}
+    return {}
+
+
+def _call(module: dict, params: dict):
+    """A document holding one call of ``module`` with ``params``, and its evaluator."""
     from aiblint.armexpr import Evaluator
     from aiblint.document import Document
 
+    call = {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "probe",
+            "properties": {"expressionEvaluationOptions": {"scope": "inner"}, "mode": "Incremental",
+                           "parameters": {k: {"value": v} for k, v in params.items()}, "template": module}}
+    doc = Document(json.dumps({"$schema": SCHEMA, "resources": [call]}))
+    return doc, Evaluator(doc.root, time_limit=30)
+
+
+def _passed(doc, name: str):
+    return doc.root.get("resources").items[0].get("properties").get("parameters").get(name).get("value")
+
+
+def _probe_places(module: dict, params: dict, probe, passed_at) -> list[dict]:
+    """Where ``probe`` (passed inside ``params``; ``passed_at(doc)`` finds its node) lands: [{to, how}]."""
+    doc, evaluator = _call(module, params)
+    passed = passed_at(doc)
+    places: list[tuple[str, str]] = []
+    for key, member in _image_template(doc, evaluator).items():
+        places += _paths(evaluator, probe, key, passed, member)
+    seen: list[dict] = []
+    for to, how in places:
+        if {"to": to, "how": how} not in seen:
+            seen.append({"to": to, "how": how})
+    return seen
+
+
+def _members(module: dict, name: str, decl: dict, definitions: dict) -> dict:
+    """For an object parameter: where each of its properties lands ({property: [{to, how}]})."""
+    out = {}
+    for field, fdecl in _resolve(decl, definitions).get("properties", {}).items():
+        probe = _probe(f"{name}.{field}", _kind(fdecl, definitions))
+        if isinstance(probe, list):
+            probe = [f"probe-{name}.{field}"]  # an array of strings (resource IDs)
+        params = dict(BASE)
+        params[name] = {field: probe}
+        out[field] = _probe_places(module, params, probe, lambda doc: _passed(doc, name).get(field))
+    return out
+
+
+def _elements(module: dict, name: str, decl: dict, definitions: dict) -> dict | None:
+    """For an array parameter whose items are a discriminated union (the distribution targets): per
+    variant, where each property of an item lands and which properties the module computes itself."""
+    items = _resolve(decl.get("items", {}), definitions) if _kind(decl, definitions) == "array" else {}
+    disc = items.get("discriminator")
+    if not disc:
+        return None
+    by = disc["propertyName"]
+    variants = {}
+    for value, ref in disc["mapping"].items():
+        fields = _resolve(ref, definitions).get("properties", {})
+        required = {f: _probe(f"{name}.{f}", _kind(d, definitions)) for f, d in fields.items()
+                    if f != by and not d.get("nullable")}
+        minimal = {by: value, **required}
+        found = {}
+        for field, fdecl in fields.items():
+            probe = value if field == by else _probe(f"{name}.{field}", _kind(fdecl, definitions))
+            if isinstance(probe, list):
+                probe = [f"probe-{name}.{field}"]
+            params = dict(BASE)
+            params[name] = [{**minimal, field: probe}]
+            found[field] = _probe_places(module, params, probe, lambda doc: _passed(doc, name).items[0].get(field))
+        for field, places in found.items():
+            for target in places:
+                if target["how"] == "same" and field != by:
+                    unless = _unless(module, name, fields, definitions, minimal, field, target, by)
+                    if unless:
+                        target["unless"] = unless
+        params = dict(BASE)
+        params[name] = [minimal]
+        doc, evaluator = _call(module, params)
+        body = _image_template(doc, evaluator)
+        computed = sorted({m.name for target in _element_containers(found)
+                           for m in _built_elements(evaluator, body, target)})
+        variants[value] = {"required": sorted(required), "map": found, "computed": computed}
+    return {"by": by, "variants": variants}
+
+
+def _unless(module: dict, name: str, fields: dict, definitions: dict, minimal: dict, field: str, target: dict,
+            by: str) -> list[str]:
+    """The other properties of an item that, when given too, make the module build ``target`` itself
+    instead of passing ``field`` (a gallery image definition with a target version)."""
+    out = []
+    probe = _probe(f"{name}.{field}", _kind(fields[field], definitions))
+    for other, odecl in fields.items():
+        if other in (field, by):
+            continue
+        params = dict(BASE)
+        params[name] = [{**minimal, field: probe, other: _probe(f"{name}.{other}", _kind(odecl, definitions))}]
+        places = _probe_places(module, params, probe, lambda doc: _passed(doc, name).items[0].get(field))
+        if {"to": target["to"], "how": "same"} not in places:
+            out.append(other)
+    return out
+
+
+def _element_containers(found: dict) -> set[str]:
+    """The array paths (``properties.distribute``) that a union parameter's items land in."""
+    return {target["to"].split("[]", 1)[0] for places in found.values() for target in places if "[]" in target["to"]}
+
+
+def _built_elements(evaluator, body: dict, path: str):
+    """The members of the first item the module builds at array ``path`` in the evaluated resource (an
+    array value, or a property copy loop of that name)."""
+    steps = path.split(".")
+    node = evaluator.evaluate(body[steps[0]]) if steps[0] in body else None
+    for step in steps[1:]:
+        if getattr(node, "kind", None) != "object":
+            return []
+        items = None
+        for m in node.members:
+            if m.name == "copy" and getattr(m.value, "kind", None) == "array":
+                for loop in m.value.items:
+                    name = loop.get("name") if getattr(loop, "kind", None) == "object" else None
+                    if name is not None and name.value == step:
+                        items = evaluator.copy_items(loop)
+        value = node.get(step)
+        node = evaluator.evaluate(value) if value is not None else None
+        if items is not None:
+            node = None
+            break
+    if items is None:
+        items = node.items if getattr(node, "kind", None) == "array" else []
+    item = evaluator.evaluate(items[0]) if items else None
+    return item.members if getattr(item, "kind", None) == "object" else []
+
+
+def derive(module: dict) -> tuple[dict, dict, dict]:
+    """For one compiled module: ``{parameter: [{"to": path, "how": "same"|"built"}, ...]}``, where the
+    properties of object parameters land (``members``), and per variant where the properties of the items
+    of a union-array parameter land (``elements``)."""
     definitions = module.get("definitions", {})
     result: dict[str, list[dict]] = {}
+    members: dict[str, dict] = {}
+    elements: dict[str, dict] = {}
     for name, decl in module.get("parameters", {}).items():
         if name in LEFT_OUT:
             continue
         probe = _probe(name, _kind(decl, definitions))
         params = dict(BASE)
         params[name] = probe
-        call = {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "probe",
-                "properties": {"expressionEvaluationOptions": {"scope": "inner"}, "mode": "Incremental",
-                               "parameters": {k: {"value": v} for k, v in params.items()}, "template": module}}
-        doc = Document(json.dumps({"$schema": SCHEMA, "resources": [call]}))
-        passed = doc.root.get("resources").items[0].get("properties").get("parameters").get(name).get("value")
-        inner = doc.root.get("resources").items[0].get("properties").get("template")
-        resources = inner.get("resources")
-        items = resources.items if hasattr(resources, "items") and not hasattr(resources, "members") \
-            else [m.value for m in resources.members]
-        evaluator = Evaluator(doc.root, time_limit=30)
-        places: list[tuple[str, str]] = []
-        for res in items:
-            rtype = res.get("type")
-            if rtype is None or rtype.value.lower() != "microsoft.virtualmachineimages/imagetemplates":
-                continue
-            for key in ("name", "location", "tags", "identity", "properties"):
-                member = res.get(key)
-                if member is not None:
-                    places += _paths(evaluator, probe, key, passed, member)
-        seen = []
-        for to, how in places:
-            if {"to": to, "how": how} not in seen:
-                seen.append({"to": to, "how": how})
-        result[name] = seen
-    return result
+        result[name] = _probe_places(module, params, probe, lambda doc: _passed(doc, name))
+        union = _elements(module, name, decl, definitions)
+        if union is not None:
+            elements[name] = union
+        elif _kind(decl, definitions) == "object" and _resolve(decl, definitions).get("properties") \
+                and not any(place["how"] == "same" for place in result[name]):
+            members[name] = _members(module, name, decl, definitions)
+    return result, members, elements
+
+
+def _fixed(module: dict) -> dict:
+    """The identity's scalar properties that the module writes itself whatever is passed ({path: value})."""
+    doc, evaluator = _call(module, BASE)
+    identity = _image_template(doc, evaluator).get("identity")
+    identity = evaluator.evaluate(identity) if identity is not None else None
+    out = {}
+    for m in identity.members if getattr(identity, "kind", None) == "object" else ():
+        value = evaluator.evaluate(m.value)
+        if getattr(value, "kind", None) == "string" and "probe" not in value.value:
+            out[f"identity.{m.name}"] = value.value
+    return out
+
+
+def _required(module: dict) -> list[str]:
+    """The parameters a call must pass: no default, not nullable."""
+    definitions = module.get("definitions", {})
+    return sorted(name for name, decl in module.get("parameters", {}).items()
+                  if "defaultValue" not in decl and not decl.get("nullable")
+                  and not _resolve(decl, definitions).get("nullable"))
 
 
 CORPUS = Path(os.environ.get("AIBLINT_SHARED", ROOT.parent / "shared")) / "corpus" / "real"
@@ -176,8 +335,10 @@ def build(sources: list[tuple[str, Path, str]]) -> dict:
             "templateHash": generator.get("templateHash"),
             "apiVersion": _api_version(module),
             "parameters": sorted(module.get("parameters", {})),
-            "map": derive(module),
+            "required": _required(module),
+            "fixed": _fixed(module),
         }
+        versions[label]["map"], versions[label]["members"], versions[label]["elements"] = derive(module)
     return {
         "module": "avm/res/virtual-machine-images/image-template",
         "registry": "br/public:avm/res/virtual-machine-images/image-template",

@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..armexpr import Opaque, SynObject
+from ..armexpr import Opaque, SynArray, SynObject, SynScalar
 from ..diagnostics import Span
-from ..document.nodes import Member, Node, ObjectNode, ScalarNode, attach
+from ..document.nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 
 
 class Version(NamedTuple):
@@ -87,12 +87,7 @@ def module_call(node: Node | None) -> str | None:
 # --------------------------------------------------------------------------
 # A Bicep call of the module: the template it creates, built from its params
 
-# Parts of the template that the module always builds itself: opaque (known only at deployment).
-_BUILT = {
-    "name": "the module builds it from 'name' and 'baseTime'",
-    "identity": "the module builds it from 'managedIdentities'",
-    "properties.distribute": "the module builds them from 'distributions'",
-}
+_MODULE = "[module()]"
 
 
 class Built(Opaque):
@@ -101,55 +96,251 @@ class Built(Opaque):
     __slots__ = ()
 
 
+def _built(span: Span, reason: str) -> Built:
+    return Built(span, "string", _MODULE, reason)
+
+
 class ModuleTemplate(NamedTuple):
     body: ObjectNode  # the template's body: the user's params where the mapping puts them
     version: Version  # the mapping used
     api_version: str  # the API version of the imageTemplates resource the module deploys
+    renamed: set  # key spans of the user's that stand for a property of another name (no fix renames them)
 
 
-def module_template(call, parent: Node) -> ModuleTemplate:
+def module_template(call, parent: Node, view: ObjectNode | None = None) -> ModuleTemplate:
     """The template that the Bicep module call ``call`` (:class:`aiblint.document.bicep.ModuleCall`)
     creates: each param value the mapping places unchanged (``same``) is the user's own node at its
-    place in the body (so findings and fixes are on the user's params); the parts the module builds
-    are opaque; the body's containers are synthetic (no fix edits them). ``parent`` becomes the body's
-    parent (the file's root: the scope the params' expressions are evaluated in)."""
+    place in the body (so findings and fixes are on the user's params); the properties of an object
+    param (``members``) and of each item of a distribution array (``elements``) likewise; the parts the
+    module builds are opaque; the body's containers are synthetic (no fix edits them). ``parent``
+    becomes the body's parent (the file's root: the scope the params' expressions are evaluated in);
+    ``view`` (the file's params and vars in ARM shape) lets a param or var reference be followed."""
     version = nearest(call.version) if call.version else latest()
-    params = call.node.get("params")
+    entry = data()["versions"][version.label]
+    maker = _Maker(entry, view)
+    params = maker.follow(call.node.get("params"))
     span = params.span if params is not None else call.node.span
     tree: dict = {}
     if not isinstance(params, ObjectNode):
         # Params given as an expression: the properties are unknown (AIB001 says so).
-        reason = "the module's params are not written as an object, and aiblint does not evaluate Bicep expressions"
+        reason = ("the module's params are not an object written in this file, and aiblint does not "
+                  "evaluate other Bicep expressions")
         _put(tree, ["properties"], (Opaque(span, "string", "[params()]", reason), None))
-    for path, reason in _BUILT.items():
-        _put(tree, path.split("."), (Built(span, "string", "[module()]", reason), None))
-    if not isinstance(params, ObjectNode) or params.get("location") is None:
-        reason = "the module's default location is the resource group's"
-        _put(tree, ["location"], (Built(span, "string", "[resourceGroup().location]", reason), None))
+    given = {m.name for m in params.members if m.value is not None} if isinstance(params, ObjectNode) else set()
     if isinstance(params, ObjectNode):
         for member in params.members:
-            if member.value is None:
-                continue
-            for target in version.map.get(member.name, ()):
+            if member.value is not None:
+                maker.place(tree, member)
+    _put(tree, ["name"], (_built(span, "the module builds it from 'name' and 'baseTime'"), None))
+    for param, part in (("managedIdentities", "identity"), ("distributions", "properties.distribute")):
+        # A required param left out: its part stays absent, so the check that the part is missing names it.
+        if param in given or param not in entry.get("required", ()) or not isinstance(params, ObjectNode):
+            _put(tree, part.split("."), (_built(span, f"the module builds it from '{param}'"), None))
+    if "location" not in given:
+        reason = "the module's default location is the resource group's"
+        _put(tree, ["location"], (Built(span, "string", "[resourceGroup().location]", reason), None))
+
+    body = _build(tree, span)
+    attach(parent, body, call.name, None)
+    return ModuleTemplate(body, version, entry["apiVersion"], maker.renamed)
+
+
+def missing_param(template, node: Node, name: str) -> str | None:
+    """For a template a module call creates: the module param that would give the missing property
+    ``name`` of ``node`` (e.g. 'imageSource' for 'source' in 'properties'), else None."""
+    version = getattr(template, "module_version", None)
+    if version is None:
+        return None
+    path = [name]
+    while node is not None and node is not template.node:
+        if not isinstance(node.key, str):
+            return None
+        path.insert(0, node.key)
+        node = node.parent
+    wanted = ".".join(path)
+    for param, targets in version.map.items():
+        if any(t["to"] == wanted or t["to"].startswith(wanted + ".") or t["to"].startswith(wanted + "[")
+               or t["to"].startswith(wanted + "{") for t in targets):
+            if param in data()["versions"][version.label].get("required", ()):
+                return param
+    for param, targets in version.map.items():
+        if any(t["to"] == wanted for t in targets):
+            return param
+    return None
+
+
+class _Maker:
+    """Places the user's param nodes into the tree of the template the module creates."""
+
+    def __init__(self, entry: dict, view: ObjectNode | None):
+        self.entry = entry
+        self.view = view
+        self.renamed: set[Span] = set()
+
+    def follow(self, node: Node | None) -> Node | None:
+        """``node``, or the value a plain reference to a var (or a param's default) in this file names."""
+        from ..templates import resolve_reference
+
+        for _ in range(8):
+            if not (isinstance(node, ScalarNode) and node.is_expression) or self.view is None:
+                return node
+            found = resolve_reference(self.view, node)
+            if found is None:
+                return node
+            node = found[1]
+        return node
+
+    def place(self, tree: dict, member: Member) -> None:
+        name, value = member.name, member.value
+        unions = self.entry.get("elements", {})
+        members = self.entry.get("members", {})
+        targets = self.entry["map"].get(name, ())
+        if name in unions:
+            self.elements(tree, member, unions[name], targets)
+            return
+        if name in members and not any(t["how"] == "same" for t in targets):
+            self.members(tree, member, members[name], targets)
+            return
+        for target in targets:
+            to = target["to"]
+            if target["how"] == "same" and "[" not in to and "{" not in to:
+                _put(tree, to.split("."), (value, member.key_span))
+                if to.rsplit(".", 1)[-1] != name:
+                    self.renamed.add(member.key_span)
+
+    def members(self, tree: dict, member: Member, fields: dict, targets) -> None:
+        """An object param whose properties land one by one (``vnetConfig``, ``managedIdentities``)."""
+        value = self.follow(member.value)
+        if not isinstance(value, ObjectNode):
+            for target in targets:  # an expression: what it builds is unknown
+                part = _part(target["to"])
+                reason = f"the module builds it from '{member.name}', which aiblint cannot evaluate here"
+                _put(tree, part.split("."), (_built(member.value.span, reason), member.key_span))
+            return
+        for field in value.members:
+            places = _ci(fields, field.name)
+            for target in places or ():
                 to = target["to"]
                 if target["how"] == "same" and "[" not in to and "{" not in to:
-                    _put(tree, to.split("."), (member.value, member.key_span))
+                    _put(tree, to.split("."), (field.value, field.key_span))
+                    self.renamed.add(field.key_span)
+                elif target["how"] == "key" and to.endswith("{}") and "[" not in to:
+                    self.keys(tree, to[:-2], field, member)
+        if any(t["to"].startswith("identity.") for ts in fields.values() for t in ts):
+            for path, fixed in self.entry.get("fixed", {}).items():
+                scalar = SynScalar(member.key_span, "string", fixed, json.dumps(fixed))
+                _put(tree, path.split("."), (scalar, member.key_span))
 
-    def build(entries: dict, at: Span) -> ObjectNode:
-        obj = SynObject(at, [])
-        for name, entry in entries.items():
-            if isinstance(entry, dict):
-                child = build(entry, at)
-                child_key = None
-            else:
-                child, child_key = entry
-            obj.members.append(Member(name, child_key or at, child, child_key or at))
-            attach(obj, child, name, child_key)
+    def keys(self, tree: dict, to: str, field: Member, member: Member) -> None:
+        """An array of strings whose items become the keys of an object (the identities)."""
+        items = self.follow(field.value)
+        if not isinstance(items, ArrayNode):
+            reason = f"the module builds it from '{member.name}', which aiblint cannot evaluate here"
+            _put(tree, to.split("."), (_built(field.value.span, reason), field.key_span))
+            return
+        obj = SynObject(items.span, [])
+        seen: set[str] = set()
+        for item in items.items:
+            item = self.follow(item) if isinstance(item, ScalarNode) else item
+            if not (isinstance(item, ScalarNode) and item.kind == "string"):
+                continue
+            if item.value.lower() in seen:  # the module merges repeated IDs into one key
+                continue
+            seen.add(item.value.lower())
+            inner = SynObject(item.span, [])
+            obj.members.append(Member(item.value, item.span, inner, item.span))
+            attach(obj, inner, item.value, item.span)
+        _put(tree, to.split("."), (obj, field.key_span))
+        self.renamed.add(field.key_span)
+
+    def elements(self, tree: dict, member: Member, union: dict, targets) -> None:
+        """An array param whose items each become an item of a template array (the distribution targets)."""
+        value = self.follow(member.value)
+        container = next((t["to"].split("[]", 1)[0] for v in union["variants"].values()
+                          for ts in v["map"].values() for t in ts if "[]" in t["to"]), None)
+        if container is None:
+            return
+        if not isinstance(value, ArrayNode):
+            reason = f"the module builds them from '{member.name}', which aiblint cannot evaluate here"
+            _put(tree, container.split("."), (_built(member.value.span, reason), member.key_span))
+            return
+        items: list[Node] = []
+        for item in value.items:
+            items.append(self.element(self.follow(item), union, member.name, container))
+        arr = SynArray(value.span, items)
+        for i, item in enumerate(items):
+            attach(arr, item, i, None)
+        _put(tree, container.split("."), (arr, member.key_span))
+        self.renamed.add(member.key_span)
+
+    def element(self, item: Node, union: dict, param: str, container: str) -> Node:
+        """The template item the module builds from one item of the user's array."""
+        by = union["by"]
+        kind = item.get_ci(by) if isinstance(item, ObjectNode) else None
+        kind = self.follow(kind.value) if kind is not None else None
+        variant = None
+        if isinstance(kind, ScalarNode) and kind.kind == "string" and not kind.is_expression:
+            variant = union["variants"].get(kind.value)
+        if variant is None:
+            reason = f"the module builds it from an item of '{param}' whose '{by}' aiblint cannot tell"
+            return _built(item.span, reason)
+        prefix = container + "[]."
+        given: list[tuple[Member, list]] = []
+        for field in item.members:
+            places = _ci(variant["map"], field.name) if field.value is not None else None
+            if places:
+                given.append((field, places))
+        names = {field.name.lower() for field, _places in given}
+        entries: dict[str, tuple] = {}
+        built: set[str] = set(variant.get("computed", ()))
+        for field, places in given:
+            for target in places:
+                key = target["to"][len(prefix):] if target["to"].startswith(prefix) else None
+                if not key or "." in key:
+                    continue
+                if target["how"] != "same" or any(other.lower() in names for other in target.get("unless", ())):
+                    built.add(key)  # the module builds it (a default from this field, or with another field)
+                elif key not in entries:
+                    entries[key] = (field.value, field.key_span)
+                    if key != field.name:
+                        self.renamed.add(field.key_span)
+        for key in sorted(built):
+            if key not in entries:
+                entries[key] = (_built(item.span, f"the module computes it from the item of '{param}'"), None)
+        obj = SynObject(item.span, [])
+        for key, (node, key_span) in entries.items():
+            obj.members.append(Member(key, key_span or item.span, node, key_span or item.span))
+            attach(obj, node, key, key_span)
         return obj
 
-    body = build(tree, span)
-    attach(parent, body, call.name, None)
-    return ModuleTemplate(body, version, data()["versions"][version.label]["apiVersion"])
+
+def _ci(table: dict, name: str):
+    """``table[name]``, else the entry whose key equals ``name`` ignoring case (ARM reads properties so)."""
+    found = table.get(name)
+    if found is None:
+        low = name.lower()
+        found = next((v for k, v in table.items() if k.lower() == low), None)
+    return found
+
+
+def _part(to: str) -> str:
+    """The place a target path's built value sits: up to its first array or key step."""
+    for mark in ("[]", "{}"):
+        to = to.split(mark, 1)[0]
+    return to
+
+
+def _build(entries: dict, at: Span) -> ObjectNode:
+    obj = SynObject(at, [])
+    for name, entry in entries.items():
+        if isinstance(entry, dict):
+            child = _build(entry, at)
+            child_key = None
+        else:
+            child, child_key = entry
+        obj.members.append(Member(name, child_key or at, child, child_key or at))
+        attach(obj, child, name, child_key)
+    return obj
 
 
 def _put(tree: dict, path: list[str], entry) -> None:
