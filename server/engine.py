@@ -128,7 +128,7 @@ def templates_of(document: Document, settings: Settings, catalog) -> list[Templa
     default_version = settings.default_api_version
     if default_version not in catalog.versions:
         default_version = catalog.newest
-    templates = find_templates(document.root, catalog.versions, default_version)
+    templates = find_templates(document.root, catalog.versions, default_version, document.path)
     # A configured default version applies as given; the built-in one is only a fallback.
     settle_versions(templates, catalog, document.path, infer=default_version in (NEWEST_STABLE, catalog.newest))
     return templates

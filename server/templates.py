@@ -144,8 +144,9 @@ def looks_like_raw_body(root: ObjectNode) -> bool:
     return isinstance(props, ObjectNode) and "source" in props and ("customize" in props or "distribute" in props)
 
 
-def find_templates(root: Node | None, known_versions, default_version: str) -> list[Template]:
-    """Every imageTemplate body in the document rooted at ``root``."""
+def find_templates(root: Node | None, known_versions, default_version: str, path: str | None = None) -> list[Template]:
+    """Every imageTemplate body in the document rooted at ``root`` (``path``: the document's file, whose
+    folder local module paths are relative to)."""
     if not isinstance(root, ObjectNode):
         return []
     declared = getattr(root, "declared_templates", None)
@@ -153,7 +154,14 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
         from .armexpr import Evaluator
 
         found = [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
-        found += [_module_call(c, root, known_versions, default_version) for c in root.module_calls]
+        calls = list(root.module_calls)
+        if root.local_modules or any(c.local is not None for c in calls):
+            from .modules import settle_local
+
+            # A local path is the module when the file it names is (or, not at hand, when its path says so).
+            calls = [c for c in calls + root.local_modules if c.local is None or settle_local(c, path)]
+            calls.sort(key=lambda c: c.reference.span.start)
+        found += [_module_call(c, root, known_versions, default_version) for c in calls]
         if found:
             evaluator = Evaluator(root.arm_view, document=root)
             for t in found:

@@ -18,6 +18,8 @@ creates from the user's params.
 from __future__ import annotations
 
 import json
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -115,7 +117,12 @@ def module_template(call, parent: Node, view: ObjectNode | None = None) -> Modul
     module builds are opaque; the body's containers are synthetic (no fix edits them). ``parent``
     becomes the body's parent (the file's root: the scope the params' expressions are evaluated in);
     ``view`` (the file's params and vars in ARM shape) lets a param or var reference be followed."""
-    version = nearest(call.version) if call.version else latest()
+    if call.local is not None and call.mapping is None:
+        settle_local(call, None)
+    if call.mapping is not None:
+        version = Version(call.mapping, call.exact, data()["versions"][call.mapping]["map"])
+    else:
+        version = nearest(call.version) if call.version else latest()
     entry = data()["versions"][version.label]
     maker = _Maker(entry, view)
     params = maker.follow(call.node.get("params"))
@@ -158,13 +165,20 @@ def missing_param(template, node: Node, name: str) -> str | None:
         path.insert(0, node.key)
         node = node.parent
     wanted = ".".join(path)
+    entry = data()["versions"][version.label]
+
+    def lands(targets) -> bool:
+        return any(_part(t["to"]) == wanted or t["to"] == wanted for t in targets)
+
+    # The param whose items or properties make the part, else the one passed there whole, else one built into it.
+    for param, union in entry.get("elements", {}).items():
+        if any(lands(ts) for variant in union["variants"].values() for ts in variant["map"].values()):
+            return param
+    for param, fields in entry.get("members", {}).items():
+        if any(_part(t["to"]).startswith(wanted) for ts in fields.values() for t in ts):
+            return param
     for param, targets in version.map.items():
-        if any(t["to"] == wanted or t["to"].startswith(wanted + ".") or t["to"].startswith(wanted + "[")
-               or t["to"].startswith(wanted + "{") for t in targets):
-            if param in data()["versions"][version.label].get("required", ()):
-                return param
-    for param, targets in version.map.items():
-        if any(t["to"] == wanted for t in targets):
+        if any(t["to"] == wanted and t["how"] == "same" for t in targets):
             return param
     return None
 
@@ -351,6 +365,112 @@ def _put(tree: dict, path: list[str], entry) -> None:
             return
         tree = nxt
     tree.setdefault(path[-1], entry)
+
+
+# --------------------------------------------------------------------------
+# A call of the module from a local path
+
+NAME = "Virtual Machine Image Templates"  # the module's metadata name
+_MAX_MODULE_FILE = 4 << 20
+_PARAM = re.compile(r"^\s*param\s+([A-Za-z_]\w*)", re.M)
+_METADATA_NAME = re.compile(r"^\s*metadata\s+name\s*=\s*'([^']*)'", re.M)
+
+
+def settle_local(call, document_path: str | None) -> bool:
+    """Settle which mapping applies to the module call ``call`` from a local path (``call.local``),
+    relative to the folder of ``document_path``: the file it names is read when it is at hand. It is the
+    verified module when that file says so (its metadata name, or the build hash of a compiled module);
+    a file that is another module is not. A file not at hand is taken for the module when its path
+    names it (``…/image-template/main.bicep``). The version comes from a ``version.json`` beside the
+    file, else the build hash, else the known version whose parameters the file has (not exact), else
+    the newest. Returns whether the call is the verified module."""
+    from ..document.bicep import module_reference
+
+    named = module_reference(call.local)[0]
+    file = None
+    if document_path and not document_path.startswith("<"):
+        file = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(document_path)), call.local))
+    facts = _module_file(file) if file else None
+    if facts is False or (facts is None and not named):
+        return False
+    known = data()["versions"]
+    label, exact, note = max(known, key=_key), False, "names no version"
+    if facts is not None:
+        folder = os.path.dirname(file)
+        written = _version_json(folder)
+        digest = facts["hash"] or _compiled_hash(os.path.join(folder, "main.json"))
+        by_hash = next((name for name, entry in known.items() if digest and entry["templateHash"] == digest), None)
+        if written:
+            used = nearest(written)
+            label, exact = used.label, used.exact
+            note = f"is version {written} (its version.json)"
+        elif by_hash:
+            label, exact, note = by_hash, True, "is a known build"
+        elif facts["params"]:
+            params = facts["params"]
+
+            def fit(name: str) -> tuple:
+                theirs = set(known[name]["parameters"])
+                return (len(params & theirs) / len(params | theirs), _key(name))
+
+            label = max(known, key=fit)
+            note = "names no version (no version.json beside it)"
+    call.mapping, call.exact, call.note = label, exact, note
+    return True
+
+
+def _module_file(path: str):
+    """What the file at ``path`` tells of the module: {"params", "hash"}; False when it is another module;
+    None when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _read_module_file(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_module_file(path: str, _mtime_ns: int, size: int):
+    if size > _MAX_MODULE_FILE:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if path.lower().endswith(".json"):
+        try:
+            module = json.loads(text)
+        except ValueError:
+            return None
+        meta = module.get("metadata") if isinstance(module, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        generator = meta.get("_generator") if isinstance(meta.get("_generator"), dict) else {}
+        digest = generator.get("templateHash")
+        known = any(entry["templateHash"] == digest for entry in data()["versions"].values())
+        if meta.get("name") != NAME and not known:
+            return False
+        params = module.get("parameters")
+        return {"params": set(params) if isinstance(params, dict) else set(), "hash": digest}
+    m = _METADATA_NAME.search(text)
+    if m is None or m.group(1) != NAME:
+        return False
+    return {"params": set(_PARAM.findall(text)), "hash": None}
+
+
+def _version_json(folder: str) -> str | None:
+    """The module version a ``version.json`` in ``folder`` gives (``{"version": "0.6"}``), if any."""
+    try:
+        with open(os.path.join(folder, "version.json"), encoding="utf-8-sig") as f:
+            value = json.load(f).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _compiled_hash(path: str) -> str | None:
+    facts = _module_file(path)
+    return facts["hash"] if isinstance(facts, dict) else None
 
 
 def latest() -> Version:
