@@ -43,7 +43,8 @@ IMAGE_TEMPLATE_MODULE = b"virtual-machine-images/image-template"
 # module version) or a local path to its source.
 _MODULE_REFERENCE = re.compile(
     r"br(?:/[\w.-]+)?:(?:[^:']*/)?virtual-machine-images/image-template:(?P<version>[\w.-]+)"
-    r"|(?:[^:']*/)?virtual-machine-images/image-template(?:/main\.(?:bicep|json))?/?", re.I)
+    r"|(?:[^:']*/)?virtual-machine-images/image-template(?:/main\.(?:bicep|json))?/?"
+    r"|(?:[^:']*/)?image-template/main\.bicep", re.I)
 # A module from a local file (a relative path to a .bicep or .json file).
 _LOCAL_MODULE = re.compile(r"(?!br[:/]|ts[:/])[^:'$]*\.(?:bicep|json)", re.I)
 # A module declaration with such a path, in the bytes of a file.
@@ -76,9 +77,10 @@ class ModuleCall:
     reference string, and the module version written in it (None for a local path). For a local path
     (``local``: the path as written) the version is settled once the file it names has been read
     (:func:`aiblint.modules.local_module`): ``mapping`` is then the known version whose mapping applies,
-    ``exact`` whether the file says it is that version, and ``note`` how it was told."""
+    ``exact`` whether the file says it is that version, ``note`` how it was told, and ``seen`` whether the
+    file was read (else only its path names the module)."""
 
-    __slots__ = ("node", "reference", "version", "name", "local", "mapping", "exact", "note")
+    __slots__ = ("node", "reference", "version", "name", "local", "mapping", "exact", "note", "seen")
 
     def __init__(self, node: ObjectNode, reference: ScalarNode, version: str | None, name: str,
                  local: str | None = None):
@@ -90,6 +92,7 @@ class ModuleCall:
         self.mapping: str | None = None
         self.exact = False
         self.note: str | None = None
+        self.seen = False
 
 
 class BicepRoot(ObjectNode):

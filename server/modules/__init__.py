@@ -139,9 +139,12 @@ def module_template(call, parent: Node, view: ObjectNode | None = None) -> Modul
             if member.value is not None:
                 maker.place(tree, member)
     _put(tree, ["name"], (_built(span, "the module builds it from 'name' and 'baseTime'"), None))
+    # A required param left out: its part stays absent, so the check that the part is missing names it
+    # (not for a module that only its local path names: it may be another module of that name).
+    known_shape = call.local is None or call.seen
     for param, part in (("managedIdentities", "identity"), ("distributions", "properties.distribute")):
-        # A required param left out: its part stays absent, so the check that the part is missing names it.
-        if param in given or param not in entry.get("required", ()) or not isinstance(params, ObjectNode):
+        if param in given or param not in entry.get("required", ()) or not isinstance(params, ObjectNode) \
+                or not known_shape:
             _put(tree, part.split("."), (_built(span, f"the module builds it from '{param}'"), None))
     if "location" not in given:
         reason = "the module's default location is the resource group's"
@@ -373,6 +376,8 @@ def _put(tree: dict, path: list[str], entry) -> None:
 NAME = "Virtual Machine Image Templates"  # the module's metadata name
 _MAX_MODULE_FILE = 4 << 20
 _PARAM = re.compile(r"^\s*param\s+([A-Za-z_]\w*)", re.M)
+# The params every known version takes (an early module of the same name took others).
+_SHAPE = frozenset({"imageSource", "distributions", "managedIdentities"})
 _METADATA_NAME = re.compile(r"^\s*metadata\s+name\s*=\s*'([^']*)'", re.M)
 
 
@@ -415,7 +420,7 @@ def settle_local(call, document_path: str | None) -> bool:
 
             label = max(known, key=fit)
             note = "names no version (no version.json beside it)"
-    call.mapping, call.exact, call.note = label, exact, note
+    call.mapping, call.exact, call.note, call.seen = label, exact, note, facts is not None
     return True
 
 
@@ -448,14 +453,15 @@ def _read_module_file(path: str, _mtime_ns: int, size: int):
         generator = meta.get("_generator") if isinstance(meta.get("_generator"), dict) else {}
         digest = generator.get("templateHash")
         known = any(entry["templateHash"] == digest for entry in data()["versions"].values())
-        if meta.get("name") != NAME and not known:
+        params = set(module.get("parameters") or ()) if isinstance(module.get("parameters"), dict) else set()
+        if not known and (meta.get("name") != NAME or not _SHAPE <= params):
             return False
-        params = module.get("parameters")
-        return {"params": set(params) if isinstance(params, dict) else set(), "hash": digest}
+        return {"params": params, "hash": digest}
     m = _METADATA_NAME.search(text)
-    if m is None or m.group(1) != NAME:
-        return False
-    return {"params": set(_PARAM.findall(text)), "hash": None}
+    params = set(_PARAM.findall(text))
+    if m is None or m.group(1) != NAME or not _SHAPE <= params:
+        return False  # another module (an early module of that name took other params)
+    return {"params": params, "hash": None}
 
 
 def _version_json(folder: str) -> str | None:
