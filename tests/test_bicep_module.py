@@ -389,6 +389,12 @@ def test_before_0_6_the_subnet_is_its_own_param():
     # 0.5 has no vnetConfig param: it is not placed.
     text = module(vnetConfig="{\n      subnetResourceId: 'build'\n    }", reference=reference)
     assert lint(text, "main.bicep") == []
+    # 0.3 calls the staging group 'stagingResourceGroupResourceId', 0.2 'stagingResourceGroup'.
+    for version, param in (("0.3.1", "stagingResourceGroupResourceId"), ("0.2.1", "stagingResourceGroup")):
+        reference = f"br/public:avm/res/virtual-machine-images/image-template:{version}"
+        text = module(reference=reference, **{param: "'staging'"})
+        assert [(f.code, f.range) for f in lint(text, "main.bicep", codes="AIB208")] == [
+            ("AIB208", at(text, "'staging'"))], version
 
 
 # --------------------------------------------------------------------------

@@ -305,14 +305,43 @@ CORPUS = Path(os.environ.get("AIBLINT_SHARED", ROOT.parent / "shared")) / "corpu
 # The compiled module of each known version, with what tells the versions apart.
 KNOWN = [
     ("0.6", "Azure__bicep-registry-modules/avm/res/virtual-machine-images/image-template/main.json",
-     "0.6.0 and later: 'vnetConfig' replaces 'subnetResourceId' (the module's CHANGELOG); "
-     "from Azure/bicep-registry-modules"),
+     "0.6.0 and later: the repository's own main.json (Bicep 0.41.2); the CHANGELOG says 0.6.0 folded "
+     "'subnetResourceId' into 'vnetConfig' (with 'containerInstanceSubnetResourceId' and 'proxyVmSize') and "
+     "0.6.1 changed only the lock type; from Azure/bicep-registry-modules"),
     ("0.5", "Azure__avdaccelerator/avm/1.1.0/res/virtual-machine-images/image-template/main.json",
-     "before 0.6.0: 'subnetResourceId', 'stagingResourceGroupResourceId', 'autoRunState'; "
-     "as vendored by the AVD accelerator (avm/1.1.0)"),
+     "before 0.6.0: API 2024-02-01 with 'autoRunState', the error handling and 'managedResourceTags', "
+     "'subnetResourceId', 'stagingResourceGroupResourceId'; the build vendored by the AVD accelerator "
+     "(avm/1.1.0, Bicep 0.33.13), whose hash is not among the repository's stored builds: its version is told "
+     "by its parameters (the CHANGELOG starts at 0.5.2, and public calls of 0.5.2 pass these names), not by a "
+     "version file"),
     ("0.1", "Azure__avdaccelerator/avm/1.0.0/res/virtual-machine-images/image-template/main.json",
-     "an early version: 'stagingResourceGroup', no 'autoRunState'; as vendored by the AVD accelerator (avm/1.0.0)"),
+     "0.1 and 0.2: API 2023-07-01, 'stagingResourceGroup', 'subnetResourceId', 'customizationSteps' required; "
+     "this build (Bicep 0.26.170) is the repository's main.json at commit 0cf0926b, also vendored by the AVD "
+     "accelerator (avm/1.0.0); public calls pinned to 0.1.1 and 0.2.1 pass these names ('stagingResourceGroup' "
+     "with 0.2.1). The module's first source (before 'distributions') took other params and is not mapped"),
 ]
+# Versions whose compiled module is not at hand, described as a known build with its params renamed,
+# from the module's published source: (label, base label, {old name: new name}, params made optional, note).
+DERIVED = [
+    ("0.3", "0.1", {"stagingResourceGroup": "stagingResourceGroupResourceId"}, ["customizationSteps"],
+     "0.3 and 0.4: the 0.1 build with 'stagingResourceGroup' renamed 'stagingResourceGroupResourceId' and "
+     "'customizationSteps' optional, as the repository's main.bicep of that time declares them (API "
+     "2023-07-01, 'subnetResourceId', no 'autoRunState'); public calls pinned to 0.3.1 and 0.4.0 pass "
+     "'stagingResourceGroupResourceId' and 'subnetResourceId'. Its build hash is not known"),
+]
+
+
+def _renamed(entry: dict, names: dict, optional: list, note: str) -> dict:
+    """A known version's entry with its params renamed (``names``) and ``optional`` no longer required."""
+    text = json.dumps(entry)
+    for old, new in names.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    out = json.loads(text)
+    out["note"] = note
+    out["templateHash"] = None
+    out["parameters"] = sorted(out["parameters"])
+    out["required"] = sorted(name for name in out["required"] if name not in optional)
+    return out
 
 
 def _api_version(module: dict) -> str | None:
@@ -324,7 +353,11 @@ def _api_version(module: dict) -> str | None:
     return None
 
 
-def build(sources: list[tuple[str, Path, str]]) -> dict:
+def _order(label: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in label.split("."))
+
+
+def build(sources: list[tuple[str, Path, str]], derived: bool = True) -> dict:
     versions = {}
     for label, path, note in sources:
         module = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -339,11 +372,16 @@ def build(sources: list[tuple[str, Path, str]]) -> dict:
             "fixed": _fixed(module),
         }
         versions[label]["map"], versions[label]["members"], versions[label]["elements"] = derive(module)
+    for label, base, names, optional, note in DERIVED if derived else ():
+        if base in versions:
+            versions[label] = _renamed(versions[base], names, optional, note)
+    versions = {label: versions[label] for label in sorted(versions, key=_order, reverse=True)}
     return {
         "module": "avm/res/virtual-machine-images/image-template",
         "registry": "br/public:avm/res/virtual-machine-images/image-template",
         "source": "https://github.com/Azure/bicep-registry-modules/tree/main/avm/res/virtual-machine-images/image-template",
-        "derived": "tools/gen_module_map.py: each parameter probed through the compiled module (main.json)",
+        "derived": "tools/gen_module_map.py: each parameter (and each property of an object parameter and of "
+                   "each variant of a distribution target) probed through the compiled module (main.json)",
         "versions": versions,
     }
 
@@ -351,9 +389,10 @@ def build(sources: list[tuple[str, Path, str]]) -> dict:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     sources = [(a.split("=", 1)[0], Path(a.split("=", 1)[1]), "") for a in argv if "=" in a]
+    derived = not sources
     if not sources:
         sources = [(label, CORPUS / path, note) for label, path, note in KNOWN]
-    data = build(sources)
+    data = build(sources, derived)
     text = json.dumps(data, indent=1, sort_keys=False) + "\n"
     if check:
         current = OUT.read_text() if OUT.exists() else ""
