@@ -1,16 +1,34 @@
 """The verified image-template module (avm/res/virtual-machine-images/image-template) as data.
 
 ``image_template.json`` holds, per known module version, where each module
-parameter ends up in the image template that the module creates (``same``: the
-passed value is that property; ``built``: the module builds the property from
-it). It is derived from the compiled module itself by
-``tools/gen_module_map.py`` (which a test keeps current), so it says what the
-published module does, not what its documentation says.
+parameter ends up in the image template that the module creates, derived from
+the compiled module itself by ``tools/gen_module_map.py`` (which a test keeps
+current), so it says what the published module does, not what its
+documentation says. Per version:
+
+* ``map``: ``{param: [{"to": path, "how": ...}]}`` — ``same``: the passed value
+  is that property; ``built``: the module builds the property from it; ``key``:
+  each string passed becomes a key of the object at ``path`` (``{}``). ``[]`` in
+  a path is an item of an array the module builds.
+* ``members``: for an object param whose value is not passed whole, the same per
+  property of it (``vnetConfig.subnetResourceId`` →
+  ``properties.vmProfile.vnetConfig.subnetId``; ``managedIdentities.userAssignedResourceIds``
+  → the keys of ``identity.userAssignedIdentities``).
+* ``elements``: for an array param whose items are a union (``distributions``,
+  told apart by ``by``: ``type``), per variant: ``map`` (each property of an item
+  → its place in the template item, e.g. ``sharedImageGalleryImageDefinitionResourceId``
+  → ``properties.distribute[].galleryImageId``, ``same`` ``unless`` a
+  ``sharedImageGalleryImageDefinitionTargetVersion`` is given too), ``required``
+  and ``computed`` (the properties the module fills in when they are not given).
+* ``required`` params, ``fixed`` values the module always writes
+  (``identity.type``), the ``apiVersion`` it deploys, its build ``templateHash``,
+  and a ``note`` on the source each version's facts come from.
 
 A compiled call (a nested deployment with the module's template inline) needs no
 mapping: the evaluator runs the module. :func:`identify` names the module
 version of such a call; :func:`nearest` gives the mapping for a module reference
-(``br/public:...:<version>``) for carriers that only see the call, and
+(``br/public:...:<version>``) for carriers that only see the call,
+:func:`settle_local` decides whether a call from a local path is the module, and
 :func:`module_template` builds, for a Bicep module call, the template the module
 creates from the user's params.
 """
