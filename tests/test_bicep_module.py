@@ -547,3 +547,11 @@ def test_a_local_module_not_at_hand_is_known_by_its_path(tmp_path):
     # Only its path says it is the module: params it does not have are not asked for.
     text = module(reference="../shared/image-template/main.bicep", distributions="-", managedIdentities="-")
     assert [f.code for f in lint_file(tmp_path / "main.bicep", text)] == ["AIB002"]
+
+
+def test_a_folder_walk_checks_a_local_module_call(tmp_path):
+    local_module(tmp_path / "modules" / "aib")
+    (tmp_path / "modules" / "aib" / "version.json").write_text('{"version": "0.5"}')
+    (tmp_path / "main.bicep").write_text(module(reference="./modules/aib/main.bicep", subnetResourceId="'build'"))
+    r = cli("--check", str(tmp_path))
+    assert r.code == 1 and "main.bicep:" in r.out and "AIB208" in r.out, r
