@@ -555,3 +555,12 @@ def test_a_folder_walk_checks_a_local_module_call(tmp_path):
     (tmp_path / "main.bicep").write_text(module(reference="./modules/aib/main.bicep", subnetResourceId="'build'"))
     r = cli("--check", str(tmp_path))
     assert r.code == 1 and "main.bicep:" in r.out and "AIB208" in r.out, r
+
+
+def test_distribution_targets_written_as_an_expression_are_not_checked_and_said_so():
+    text = module(distributions="[for name in names: {\n      type: 'VHD'\n      imageName: name\n    }]",
+                  head=HEAD + "param names array\n")
+    assert lint(text, "main.bicep") == [Found(
+        "AIB001", at(text, "[for name in names: {\n      type: 'VHD'\n      imageName: name\n    }]"),
+        "The distribution targets ('distribute') are not checked: 'distributions' is a Bicep expression that "
+        "aiblint does not evaluate")]

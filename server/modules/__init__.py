@@ -249,8 +249,7 @@ class _Maker:
         if not isinstance(value, ObjectNode):
             for target in targets:  # an expression: what it builds is unknown
                 part = _part(target["to"])
-                reason = f"the module builds it from '{member.name}', which aiblint cannot evaluate here"
-                _put(tree, part.split("."), (_built(member.value.span, reason), member.key_span))
+                _put(tree, part.split("."), (_unevaluated(member), member.key_span))
             return
         for field in value.members:
             places = _ci(fields, field.name)
@@ -270,8 +269,7 @@ class _Maker:
         """An array of strings whose items become the keys of an object (the identities)."""
         items = self.follow(field.value)
         if not isinstance(items, ArrayNode):
-            reason = f"the module builds it from '{member.name}', which aiblint cannot evaluate here"
-            _put(tree, to.split("."), (_built(field.value.span, reason), field.key_span))
+            _put(tree, to.split("."), (_unevaluated(field), field.key_span))
             return
         obj = SynObject(items.span, [])
         seen: set[str] = set()
@@ -296,8 +294,7 @@ class _Maker:
         if container is None:
             return
         if not isinstance(value, ArrayNode):
-            reason = f"the module builds them from '{member.name}', which aiblint cannot evaluate here"
-            _put(tree, container.split("."), (_built(member.value.span, reason), member.key_span))
+            _put(tree, container.split("."), (_unevaluated(member), member.key_span))
             return
         items: list[Node] = []
         for item in value.items:
@@ -347,6 +344,13 @@ class _Maker:
             obj.members.append(Member(key, key_span or item.span, node, key_span or item.span))
             attach(obj, node, key, key_span)
         return obj
+
+
+def _unevaluated(member: Member) -> Opaque:
+    """What the module builds from a param written as an expression aiblint does not evaluate: opaque,
+    reported as not checked (AIB001) at the expression."""
+    reason = f"'{member.name}' is a Bicep expression that aiblint does not evaluate"
+    return Opaque(member.value.span, "string", _MODULE, reason)
 
 
 def _ci(table: dict, name: str):
