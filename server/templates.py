@@ -78,8 +78,10 @@ class Template:
     # (the body is then built from the call's params, see aiblint.modules.module_template).
     module_call: object | None = None
     module_version: object | None = None
-    # Key spans of the params that stand for a property of another name (no fix may rename them).
+    # Key spans of the params that stand for a property of another name (no fix may rename them), and by
+    # the span of each such param's value: (the property's name, the param as written).
     module_renamed: set = field(default_factory=set)
+    module_names: dict = field(default_factory=dict)
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -436,5 +438,5 @@ def _module_call(call, root: ObjectNode, known, default: str) -> Template:
     made = module_template(call, root, root.arm_view)
     t = Template(node=made.body, form="bicep", api_version=default, version_source="module",
                  arm_root=root.arm_view, module_call=call, module_version=made.version)
-    t.module_renamed = made.renamed
+    t.module_renamed, t.module_names = made.renamed, made.names
     return _take_version(t, made.api_version or "", known, default)

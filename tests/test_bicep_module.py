@@ -229,10 +229,11 @@ def test_each_distribution_target_is_checked_on_the_users_item():
               "output name"),
         Found("AIB208", at(text, "'myImageDefinition'"),
               "'galleryImageId' is not the resource ID of an Azure Compute Gallery image definition or image "
-              f"version; {GALLERY_FORM}"),
+              f"version; {GALLERY_FORM} (the module's 'distributions[].sharedImageGalleryImageDefinitionResourceId')"),
         Found("AIB208", at(text, "'myImage'"),
               "'imageId' is not the resource ID of a managed image; expected /subscriptions/{subscriptionId}/"
-              "resourceGroups/{resourceGroup}/providers/Microsoft.Compute/images/{imageName}"),
+              "resourceGroups/{resourceGroup}/providers/Microsoft.Compute/images/{imageName} (the module's "
+              "'distributions[].imageResourceId')"),
     ]
 
 
@@ -343,7 +344,8 @@ def test_the_identities_are_the_keys_of_the_template_identity():
         Found("AIB208", at(text, "'aib'"),
               "The key 'aib' of 'userAssignedIdentities' is not the resource ID of a user-assigned managed identity; "
               "expected /subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/"
-              "Microsoft.ManagedIdentity/userAssignedIdentities/{identityName}"),
+              "Microsoft.ManagedIdentity/userAssignedIdentities/{identityName} (the module's "
+              "'managedIdentities.userAssignedResourceIds')"),
         Found("AIB311", at(text, f"'{IDENTITY}'"),
               "2 user-assigned identities are listed; the template supports only one"),
     ]
@@ -372,7 +374,7 @@ def test_the_network_settings_land_in_vnet_config():
     assert lint(text, "main.bicep") == [Found(
         "AIB325", at(text, f"'{SUBNET.format('vnet2', 'aci')}'"),
         "containerInstanceSubnetId is in virtual network 'vnet2', subnetId in 'vnet1': both must be in the same "
-        "virtual network")]
+        "virtual network (the module's 'vnetConfig.containerInstanceSubnetResourceId')")]
     text = module(vnetConfig=f"""{{
       subnetResourceId: 'build'
       containerInstanceSubnetResourceId: '{SUBNET.format('vnet1', 'aci')}'
@@ -496,7 +498,7 @@ def test_a_local_module_is_recognised_by_its_file_and_mapped_by_its_params(tmp_p
         Found("AIB208", at(text, "'build'"),
               "'subnetId' is not the resource ID of a virtual network subnet; expected /subscriptions/{subscriptionId}/"
               "resourceGroups/{resourceGroup}/providers/Microsoft.Network/virtualNetworks/{vnetName}/subnets/"
-              "{subnetName}"),
+              "{subnetName} (the module's 'subnetResourceId')"),
     ]
 
 

@@ -125,6 +125,7 @@ class ModuleTemplate(NamedTuple):
     version: Version  # the mapping used
     api_version: str  # the API version of the imageTemplates resource the module deploys
     renamed: set  # key spans of the user's that stand for a property of another name (no fix renames them)
+    names: dict  # value span of such a param -> (the property's name, the param's name as written)
 
 
 def module_template(call, parent: Node, view: ObjectNode | None = None) -> ModuleTemplate:
@@ -170,7 +171,7 @@ def module_template(call, parent: Node, view: ObjectNode | None = None) -> Modul
 
     body = _build(tree, span)
     attach(parent, body, call.name, None)
-    return ModuleTemplate(body, version, entry["apiVersion"], maker.renamed)
+    return ModuleTemplate(body, version, entry["apiVersion"], maker.renamed, maker.names)
 
 
 def missing_param(template, node: Node, name: str) -> str | None:
@@ -211,6 +212,12 @@ class _Maker:
         self.entry = entry
         self.view = view
         self.renamed: set[Span] = set()
+        self.names: dict[Span, tuple[str, str]] = {}
+
+    def rename(self, key_span: Span, value: Node, target: str, written: str) -> None:
+        """Note that the param ``written`` (its key at ``key_span``) stands for the property ``target``."""
+        self.renamed.add(key_span)
+        self.names[value.span] = (target, written)
 
     def follow(self, node: Node | None) -> Node | None:
         """``node``, or the value a plain reference to a var (or a param's default) in this file names."""
@@ -241,7 +248,7 @@ class _Maker:
             if target["how"] == "same" and "[" not in to and "{" not in to:
                 _put(tree, to.split("."), (value, member.key_span))
                 if to.rsplit(".", 1)[-1] != name:
-                    self.renamed.add(member.key_span)
+                    self.rename(member.key_span, value, to.rsplit(".", 1)[-1], name)
 
     def members(self, tree: dict, member: Member, fields: dict, targets) -> None:
         """An object param whose properties land one by one (``vnetConfig``, ``managedIdentities``)."""
@@ -257,7 +264,7 @@ class _Maker:
                 to = target["to"]
                 if target["how"] == "same" and "[" not in to and "{" not in to:
                     _put(tree, to.split("."), (field.value, field.key_span))
-                    self.renamed.add(field.key_span)
+                    self.rename(field.key_span, field.value, to.rsplit(".", 1)[-1], f"{member.name}.{field.name}")
                 elif target["how"] == "key" and to.endswith("{}") and "[" not in to:
                     self.keys(tree, to[:-2], field, member)
         if any(t["to"].startswith("identity.") for ts in fields.values() for t in ts):
@@ -281,6 +288,7 @@ class _Maker:
                 continue
             seen.add(item.value.lower())
             inner = SynObject(item.span, [])
+            self.names[item.span] = (to.rsplit(".", 1)[-1], f"{member.name}.{field.name}")
             obj.members.append(Member(item.value, item.span, inner, item.span))
             attach(obj, inner, item.value, item.span)
         _put(tree, to.split("."), (obj, field.key_span))
@@ -335,7 +343,7 @@ class _Maker:
                 elif key not in entries:
                     entries[key] = (field.value, field.key_span)
                     if key != field.name:
-                        self.renamed.add(field.key_span)
+                        self.rename(field.key_span, field.value, key, f"{param}[].{field.name}")
         for key in sorted(built):
             if key not in entries:
                 entries[key] = (_built(item.span, f"the module computes it from the item of '{param}'"), None)
