@@ -566,3 +566,12 @@ def test_distribution_targets_written_as_an_expression_are_not_checked_and_said_
         "AIB001", at(text, "[for name in names: {\n      type: 'VHD'\n      imageName: name\n    }]"),
         "The distribution targets ('distribute') are not checked: 'distributions' is a Bicep expression that "
         "aiblint does not evaluate")]
+
+
+def test_identities_and_network_written_as_expressions_are_no_finding():
+    head = HEAD + "param ids object\nparam idList array\nparam network object\n"
+    for identities in ("ids", "{\n      userAssignedResourceIds: idList\n    }"):
+        text = module(head=head, managedIdentities=identities, vnetConfig="network")
+        assert lint(text, "main.bicep") == [], identities
+        (t,) = run(text, "main.bicep").templates
+        assert t.node.get("identity").get("type").value == "UserAssigned"

@@ -253,6 +253,10 @@ class _Maker:
     def members(self, tree: dict, member: Member, fields: dict, targets) -> None:
         """An object param whose properties land one by one (``vnetConfig``, ``managedIdentities``)."""
         value = self.follow(member.value)
+        if any(t["to"].startswith("identity.") for ts in fields.values() for t in ts):
+            for path, fixed in self.entry.get("fixed", {}).items():  # what the module always writes there
+                scalar = SynScalar(member.key_span, "string", fixed, json.dumps(fixed))
+                _put(tree, path.split("."), (scalar, member.key_span))
         if not isinstance(value, ObjectNode):
             for target in targets:  # an expression: what it builds is unknown
                 part = _part(target["to"])
@@ -267,10 +271,6 @@ class _Maker:
                     self.rename(field.key_span, field.value, to.rsplit(".", 1)[-1], f"{member.name}.{field.name}")
                 elif target["how"] == "key" and to.endswith("{}") and "[" not in to:
                     self.keys(tree, to[:-2], field, member)
-        if any(t["to"].startswith("identity.") for ts in fields.values() for t in ts):
-            for path, fixed in self.entry.get("fixed", {}).items():
-                scalar = SynScalar(member.key_span, "string", fixed, json.dumps(fixed))
-                _put(tree, path.split("."), (scalar, member.key_span))
 
     def keys(self, tree: dict, to: str, field: Member, member: Member) -> None:
         """An array of strings whose items become the keys of an object (the identities)."""
