@@ -7,9 +7,15 @@ For each compiled module (``bicep build`` of avm/res/virtual-machine-images/imag
 published), every parameter is given a probe value in a nested deployment that calls the module,
 the module's imageTemplates resource is evaluated with aiblint's own evaluator, and the places
 where the probe appears are recorded: ``same`` when the passed value itself is the property,
-``built`` when the module builds the property from it (e.g. each distribution target). The result
-is written to ``server/modules/image_template.json`` (``--check``: compare instead, exit 1 when it
-differs).
+``built`` when the module builds the property from it, ``key`` when a passed string becomes a key.
+The properties of an object parameter that is not passed whole (``vnetConfig``,
+``managedIdentities``) are probed one by one (``members``), and so are, per variant, the
+properties of an item of a union-array parameter (``distributions``: ``elements``, with ``unless``
+for a property whose place another given property makes the module build, and ``computed`` for
+what the module fills in for an item that gives only what is required). A module version whose
+compiled form is not at hand is described as a known one with its parameters renamed
+(``DERIVED``), from the module's published source. The result is written to
+``server/modules/image_template.json`` (``--check``: compare instead, exit 1 when it differs).
 """
 
 from __future__ import annotations
