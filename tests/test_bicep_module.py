@@ -505,7 +505,8 @@ def test_a_local_module_is_recognised_by_its_file_and_mapped_by_its_params(tmp_p
 def test_a_local_module_with_its_version_json(tmp_path):
     local_module(tmp_path / "modules" / "image-template")
     (tmp_path / "modules" / "image-template" / "version.json").write_text('{"version": "0.6"}')
-    text = module(reference="./modules/image-template/main.bicep", vnetConfig="{\n      subnetResourceId: 'build'\n    }")
+    text = module(reference="./modules/image-template/main.bicep",
+                  vnetConfig="{\n      subnetResourceId: 'build'\n    }")
     assert [(f.code, f.range) for f in lint_file(tmp_path / "main.bicep", text)] == [("AIB208", at(text, "'build'"))]
     (tmp_path / "modules" / "image-template" / "version.json").write_text('{"version": "0.9"}')
     assert lint_file(tmp_path / "main.bicep", text)[0] == Found(
