@@ -458,11 +458,11 @@ def test_missing_required_params_are_named_on_the_params_object():
     params = text.index("{", text.index("params:"))
     line = text.count("\n", 0, params)
     col = params - text.rfind("\n", 0, params) - 1
-    assert [(f.code, f.range[:2], f.message) for f in lint(text, "main.bicep")] == [
-        ("AIB203", (line, col), "Missing required property 'distribute' in 'properties'; add 'distributions' to the "
-                                "module's params"),
-        ("AIB203", (line, col), "Missing required property 'identity' in the image template; add "
-                                "'managedIdentities' to the module's params"),
+    assert lint(text, "main.bicep") == [
+        Found("AIB203", (line, col, line, col + 1), "Missing required property 'distribute' in 'properties'; add "
+                                                    "'distributions' to the module's params"),
+        Found("AIB203", (line, col, line, col + 1), "Missing required property 'identity' in the image template; "
+                                                    "add 'managedIdentities' to the module's params"),
     ]
 
 
