@@ -255,7 +255,10 @@ def replace_value(ctx, node: Node, value) -> TextEdit | None:
 
 
 def rename_key(ctx, member: Member, name: str) -> TextEdit | None:
-    """Rename ``member``'s key to ``name``."""
+    """Rename ``member``'s key to ``name`` (not a module param that stands for a property of another name)."""
+    arm = ctx.template.arm
+    if arm is not None and member.key_span in arm.sites:
+        return None
     return ctx.document.carrier.rename_key(ctx.document, member, name)
 
 

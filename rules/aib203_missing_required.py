@@ -15,6 +15,12 @@ it. An ARM template resource does need `name`.
 When part of the document does not parse, an object that holds the broken part
 is not reported: the property may be in the part that could not be read.
 
+For the template a Bicep call of the verified image-template module creates,
+the finding sits on the call's `params` and names the module param that gives
+the property (`source`: add `imageSource`; `distribute`: `distributions`;
+`identity`: `managedIdentities`). What the module fills in itself (a run output
+name, an image ID) is never reported missing.
+
 When the object has an unknown property that looks like a misspelling of the
 missing one (`"runOutputNme"`, `"distributes"`), only that is reported (AIB200,
 with "did you mean"): one mistake, one finding. Likewise when a source,

@@ -113,7 +113,7 @@ def template_label(template) -> str:
         form = "raw body"
     elif template.form == "bicep" and template.module_call is not None:
         call, used = template.module_call, template.module_version
-        written = call.version or "from a local path"
+        written = call.version or f"from '{call.local}'"
         form = f"Bicep, made by the verified image-template module {written}, mapped as {used.label}"
     elif template.form == "bicep":
         form = "Bicep"

@@ -35,7 +35,6 @@ MAX_BYTES = 10 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024 * 1024
 MARKER = b"virtualmachineimages"
 BICEP_MARKER = b"microsoft.virtualmachineimages/imagetemplates@"
-BICEP_MODULE_MARKER = b"virtual-machine-images/image-template"  # the verified image-template module, called from Bicep
 
 
 @dataclass
@@ -84,13 +83,15 @@ def may_hold_template(data: bytes, path: str = "") -> bool:
     """Cheap sniff of a file's bytes: could it hold an Image Builder template at all?
 
     A Bicep file must declare the resource type (``...imageTemplates@version``)
-    or call the verified image-template module;
+    or call the verified image-template module (or a module from a local file, which may be it);
     another file must name the resource provider, or (a raw body without
     ``type``) have a ``source`` next to ``customize`` or ``distribute``.
     """
-    low = data.lower()
     if path.lower().endswith(".bicep"):
-        return BICEP_MARKER in low or BICEP_MODULE_MARKER in low
+        from .document.bicep import declares_templates
+
+        return declares_templates(data)
+    low = data.lower()
     return MARKER in low or (b"source" in low and (b"customize" in low or b"distribute" in low))
 
 

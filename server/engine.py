@@ -128,7 +128,7 @@ def templates_of(document: Document, settings: Settings, catalog) -> list[Templa
     default_version = settings.default_api_version
     if default_version not in catalog.versions:
         default_version = catalog.newest
-    templates = find_templates(document.root, catalog.versions, default_version)
+    templates = find_templates(document.root, catalog.versions, default_version, document.path)
     # A configured default version applies as given; the built-in one is only a fallback.
     settle_versions(templates, catalog, document.path, infer=default_version in (NEWEST_STABLE, catalog.newest))
     return templates
@@ -160,7 +160,18 @@ def _check_template(document: Document, template: Template, catalog, settings: S
         for i in range(newest):
             per_version[i].extend(_run(rule, Context(document, template, catalog, settings, rule, templates,
                                                      version=versions[i])))
-    return per_version[0] if not newest else merge_versions(template, per_version, catalog)
+    out = per_version[0] if not newest else merge_versions(template, per_version, catalog)
+    if template.module_names:
+        _name_module_params(template, out)
+    return out
+
+
+def _name_module_params(template: Template, found: list[Diagnostic]) -> None:
+    """A finding on a module param that stands for a property of another name says which param it is."""
+    for d in found:
+        named = template.module_names.get(d.span)
+        if named is not None and named[0] in d.message:
+            d.message += f" (the module's '{named[1]}')"
 
 
 def merge_versions(template: Template, per_version: list[list[Diagnostic]], catalog) -> list[Diagnostic]:

@@ -316,6 +316,15 @@ class _Checker:
         self.out.append(Diagnostic(code=code, message=message, span=span, severity=severity,
                                    fixes=(fix,) if fix else (), related=related))
 
+    def module_param(self, node: ObjectNode, name: str) -> str:
+        """For a template a module call creates: which module param to add for the missing property."""
+        if self.template.module_call is None:
+            return ""
+        from .modules import missing_param
+
+        param = missing_param(self.template, node, name)
+        return f"; add '{param}' to the module's params" if param else ""
+
     def built(self, span: Span) -> bool:
         """Whether ``span`` is an ARM expression whose value was built by evaluating it."""
         arm = self.template.arm
@@ -612,7 +621,8 @@ class _Checker:
         for name in missing:
             if disc and (self._container_key(outer), vname, name) in REQUIRED_CHECKED_ELSEWHERE:
                 continue
-            self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}")
+            self.emit("AIB203", _opening(node), f"Missing required property '{name}' in {place()}"
+                      + self.module_param(node, name))
 
     def _missing(self, node: ObjectNode, props: dict, prop, present: set, disc: str | None, root: bool) -> bool:
         """Whether required ``prop`` is missing from ``node`` and not reported otherwise."""

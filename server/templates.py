@@ -78,6 +78,10 @@ class Template:
     # (the body is then built from the call's params, see aiblint.modules.module_template).
     module_call: object | None = None
     module_version: object | None = None
+    # Key spans of the params that stand for a property of another name (no fix may rename them), and by
+    # the span of each such param's value: (the property's name, the param as written).
+    module_renamed: set = field(default_factory=set)
+    module_names: dict = field(default_factory=dict)
 
     @property
     def properties(self) -> ObjectNode | None:
@@ -142,8 +146,9 @@ def looks_like_raw_body(root: ObjectNode) -> bool:
     return isinstance(props, ObjectNode) and "source" in props and ("customize" in props or "distribute" in props)
 
 
-def find_templates(root: Node | None, known_versions, default_version: str) -> list[Template]:
-    """Every imageTemplate body in the document rooted at ``root``."""
+def find_templates(root: Node | None, known_versions, default_version: str, path: str | None = None) -> list[Template]:
+    """Every imageTemplate body in the document rooted at ``root`` (``path``: the document's file, whose
+    folder local module paths are relative to)."""
     if not isinstance(root, ObjectNode):
         return []
     declared = getattr(root, "declared_templates", None)
@@ -151,13 +156,21 @@ def find_templates(root: Node | None, known_versions, default_version: str) -> l
         from .armexpr import Evaluator
 
         found = [_declared(d, root.arm_view, known_versions, default_version) for d in declared]
-        found += [_module_call(c, root, known_versions, default_version) for c in root.module_calls]
+        calls = list(root.module_calls)
+        if root.local_modules or any(c.local is not None for c in calls):
+            from .modules import settle_local
+
+            # A local path is the module when the file it names is (or, not at hand, when its path says so).
+            calls = [c for c in calls + root.local_modules if c.local is None or settle_local(c, path)]
+            calls.sort(key=lambda c: c.reference.span.start)
+        found += [_module_call(c, root, known_versions, default_version) for c in calls]
         if found:
             evaluator = Evaluator(root.arm_view, document=root)
             for t in found:
                 t.arm = evaluator
                 if t.module_call is not None:  # the body's containers (spanning the params) are not text to fix
                     evaluator.sites.add(t.node.span)
+                    evaluator.sites.update(t.module_renamed)
         return found
     rtype = _str(root.get("type"))
     # A body with the imageTemplates type is raw even when it carries a stray "$schema".
@@ -422,7 +435,8 @@ def _module_call(call, root: ObjectNode, known, default: str) -> Template:
     one the module deploys)."""
     from .modules import module_template
 
-    made = module_template(call, root)
+    made = module_template(call, root, root.arm_view)
     t = Template(node=made.body, form="bicep", api_version=default, version_source="module",
                  arm_root=root.arm_view, module_call=call, module_version=made.version)
+    t.module_renamed, t.module_names = made.renamed, made.names
     return _take_version(t, made.api_version or "", known, default)

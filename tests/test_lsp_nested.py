@@ -45,3 +45,35 @@ async def test_a_bicep_module_call_is_checked_on_its_params_and_rechecked_when_e
         change(client, uri, 2, (end_line, end_col, end_line, end_col, f"\n        sha256Checksum: '{SHA}'"))
         items = await diagnostics(client, uri, 2)
         assert [(d.code, d.range.start.line) for d in items] == [("AIB301", pos(text, "scriptUri", nth=1)[0] + 1)]
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+async def test_a_local_module_calls_distribution_targets_are_checked_and_rechecked(preset, tmp_path):
+    from test_bicep_module import local_module, module
+
+    local_module(tmp_path / "modules" / "image-template")
+    (tmp_path / "modules" / "image-template" / "version.json").write_text('{"version": "0.5"}')
+    text = module(reference="./modules/image-template/main.bicep", distributions="""[
+      {
+        type: 'VHD'
+        imageName: 'a'
+        runOutputName: 'out'
+      }
+      {
+        type: 'VHD'
+        imageName: 'b'
+        runOutputName: 'out'
+      }
+    ]""")
+    path = tmp_path / "main.bicep"
+    path.write_text(text)
+    uri = path.as_uri()
+    async with session(preset) as client:
+        open_doc(client, uri, text, language="bicep")
+        items = await diagnostics(client, uri, 1)
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in items] == [
+            ("AIB303", *pos(text, "'out'", nth=1))]
+        # Rename the second target's run output: the finding goes.
+        line, col = pos(text, "'out'", nth=1, after=4)
+        change(client, uri, 2, (line, col, line, col, "-b"))
+        assert await diagnostics(client, uri, 2) == []

@@ -43,7 +43,12 @@ IMAGE_TEMPLATE_MODULE = b"virtual-machine-images/image-template"
 # module version) or a local path to its source.
 _MODULE_REFERENCE = re.compile(
     r"br(?:/[\w.-]+)?:(?:[^:']*/)?virtual-machine-images/image-template:(?P<version>[\w.-]+)"
-    r"|(?:[^:']*/)?virtual-machine-images/image-template(?:/main\.(?:bicep|json))?/?", re.I)
+    r"|(?:[^:']*/)?virtual-machine-images/image-template(?:/main\.(?:bicep|json))?/?"
+    r"|(?:[^:']*/)?image-template/main\.bicep", re.I)
+# A module from a local file (a relative path to a .bicep or .json file).
+_LOCAL_MODULE = re.compile(r"(?!br[:/]|ts[:/])[^:'$]*\.(?:bicep|json)", re.I)
+# A module declaration with such a path, in the bytes of a file.
+_LOCAL_MODULE_DECLARATION = re.compile(rb"\bmodule\s+[A-Za-z_]\w*\s+'(?!br[:/]|ts[:/])[^:'$\n]*\.(?:bicep|json)'", re.I)
 MAX_DEPTH = 128
 # tree-sitter-bicep's error recovery is slow on garbage (200 KB of random text takes ~40 s): parsing
 # is cancelled after this long, and the file reported as unreadable.
@@ -69,26 +74,38 @@ class Declared:
 
 class ModuleCall:
     """One call of the verified image-template module: the module's value (with ``params``), the
-    reference string, and the module version written in it (None for a local path)."""
+    reference string, and the module version written in it (None for a local path). For a local path
+    (``local``: the path as written) the version is settled once the file it names has been read
+    (:func:`aiblint.modules.local_module`): ``mapping`` is then the known version whose mapping applies,
+    ``exact`` whether the file says it is that version, ``note`` how it was told, and ``seen`` whether the
+    file was read (else only its path names the module)."""
 
-    __slots__ = ("node", "reference", "version", "name")
+    __slots__ = ("node", "reference", "version", "name", "local", "mapping", "exact", "note", "seen")
 
-    def __init__(self, node: ObjectNode, reference: ScalarNode, version: str | None, name: str):
+    def __init__(self, node: ObjectNode, reference: ScalarNode, version: str | None, name: str,
+                 local: str | None = None):
         self.node = node
         self.reference = reference
         self.version = version
         self.name = name
+        self.local = local
+        self.mapping: str | None = None
+        self.exact = False
+        self.note: str | None = None
+        self.seen = False
 
 
 class BicepRoot(ObjectNode):
     """The value tree of a Bicep file (see the module docstring)."""
 
-    __slots__ = ("declared_templates", "module_calls", "arm_view", "other_resources")
+    __slots__ = ("declared_templates", "module_calls", "local_modules", "arm_view", "other_resources")
 
     def __init__(self, span: Span, members: list[Member]):
         super().__init__(span, members)
         self.declared_templates: list[Declared] = []
         self.module_calls: list[ModuleCall] = []
+        # Calls of a module from another local path: the verified module when the file it names is.
+        self.local_modules: list[ModuleCall] = []
         self.arm_view = ObjectNode(span, [])
         # The file's other resource declarations in ARM shape, by symbolic name (the view's ``resources``).
         self.other_resources: list[Member] = []
@@ -98,6 +115,11 @@ def module_reference(text: str) -> tuple[bool, str | None]:
     """Whether the module path ``text`` is the verified image-template module, and its version."""
     m = _MODULE_REFERENCE.fullmatch(text.strip())
     return (m is not None, m.group("version") if m else None)
+
+
+def local_module_path(text: str) -> bool:
+    """Whether the module path ``text`` names a local Bicep or ARM file (not a registry or a template spec)."""
+    return _LOCAL_MODULE.fullmatch(text.strip()) is not None
 
 
 # --------------------------------------------------------------------------
@@ -346,14 +368,21 @@ class _Builder:
         if raw.startswith("'''") or len(raw) < 2 or not raw.endswith("'"):
             return
         found, version = module_reference(raw[1:-1])
-        if not found:
+        local = raw[1:-1] if local_module_path(raw[1:-1]) else None
+        if not found and local is None:
             return
         node = self.body(ts)
         if node is None:
             return
-        label = self.declare(ts, node, root, "module")
         reference = ScalarNode(Span(ref.start_byte, ref.end_byte), "string", raw[1:-1], raw)
-        root.module_calls.append(ModuleCall(node, reference, version, label))
+        if not found:  # another local file: the verified module only when that file is (settled later)
+            name = _first(ts, "identifier")
+            label = self.text(name) if name is not None else "module"
+            attach(root, node, label, Span(name.start_byte, name.end_byte) if name is not None else None)
+            root.local_modules.append(ModuleCall(node, reference, None, label, local))
+            return
+        label = self.declare(ts, node, root, "module")
+        root.module_calls.append(ModuleCall(node, reference, version, label, local))
 
     def value(self, ts, depth: int) -> Node:
         """The value node of the tree-sitter node ``ts`` (walked with a cursor: no child lists)."""
@@ -652,7 +681,7 @@ def key_text(name: str) -> str:
 
 def template_declarations(tree, data: bytes) -> list[tuple[int, int]]:
     """(start, end) of each top-level imageTemplates resource declaration that is not ``existing``, and of
-    each call of the verified image-template module."""
+    each call of the verified image-template module or of a module from a local file (which may be it)."""
     out = []
     resource = _kinds().resource_declaration
     module = _kinds().module_declaration
@@ -666,16 +695,17 @@ def template_declarations(tree, data: bytes) -> list[tuple[int, int]]:
             equals = data.find(b"=", start, end)
             head = data[start:equals if equals >= 0 else end].lower()
             if (IMAGE_TEMPLATES in head and b" existing" not in head) if n.kind_id == resource \
-                    else IMAGE_TEMPLATE_MODULE in head:
+                    else IMAGE_TEMPLATE_MODULE in head or _LOCAL_MODULE_DECLARATION.match(data, start) is not None:
                 out.append((start, end))
         if not cursor.goto_next_sibling():
             return out
 
 
 def declares_templates(data: bytes) -> bool:
-    """Whether Bicep text may declare an imageTemplates resource or call the verified image-template module."""
+    """Whether Bicep text may declare an imageTemplates resource or call the verified image-template module
+    (from the registry, or from a local file that may be that module)."""
     low = data.lower()
-    return IMAGE_TEMPLATES in low or IMAGE_TEMPLATE_MODULE in low
+    return IMAGE_TEMPLATES in low or IMAGE_TEMPLATE_MODULE in low or _LOCAL_MODULE_DECLARATION.search(data) is not None
 
 
 class BicepCarrier(Carrier):
