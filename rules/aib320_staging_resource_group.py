@@ -1,4 +1,5 @@
-"""A staging resource group that cannot be one: the template's own group, or one shared by two templates.
+"""A staging resource group that cannot be one: the template's own group, one shared by two templates,
+or one that breaks the documented requirements where the file shows them.
 
 ## What it does
 Reports ``stagingResourceGroup`` when
@@ -6,17 +7,45 @@ Reports ``stagingResourceGroup`` when
 * it names the resource group the template itself is deployed to
   (``[resourceGroup().id]`` in ARM, ``resourceGroup().id`` in Bicep, or the same
   ID built with ``concat``, ``format`` or interpolation from ``subscription()``
-  and ``resourceGroup().name`` alone), or
-* two image templates in the same file give the same staging group.
+  and ``resourceGroup().name`` alone; or a group that a nested deployment, or in
+  Bicep the ``scope`` of the verified image-template module, deploys the template to);
+* two image templates in the same file give the same staging group;
+* the file creates the group (``Microsoft.Resources/resourceGroups``, in a
+  subscription-scope ARM template or a Bicep file with
+  ``targetScope = 'subscription'``) in another region than the template's, both
+  written as literals;
+* the file deploys other resources into the group (a nested deployment whose
+  ``resourceGroup`` is the staging group and whose template surely creates a
+  resource with a location: not conditional, not ``existing``, not an extension
+  resource such as a role assignment or a lock). Related information points at
+  each such resource (the first five);
+* its ID names a literal subscription that differs from the literal
+  ``subscriptionId`` of the nested deployment that deploys the template.
+
+The group is recognised by its literal ID, by
+``resourceId``/``subscriptionResourceId('Microsoft.Resources/resourceGroups', name)``,
+by ``format``/``concat`` of ``subscription().id`` (or
+``'/subscriptions/'`` and ``subscription().subscriptionId``) with
+``'/resourceGroups/'`` and a name, and in Bicep by ``symbol.id``. Names are
+followed through variables and through the values a nested deployment passes
+(never to a parameter's default, which a deployment may override); a
+subscription only when it is a literal GUID.
 
 ## Why is this bad
 Image Builder uses the staging group for the build VM, its disks, network and
-storage, and deletes what it created there when the template is deleted. A
-group given here must be empty when it exists and must not serve another image
-template (the service tags it with the template's name and checks that tag). The
-template's own group is never empty, since it holds the template; a group shared
-by two templates is refused for the second one. Both fail at submission with
-``BadStagingResourceGroup``.
+storage, and deletes what it created there when the template is deleted. The
+documentation asks that the group be in the template's subscription, and that a
+group which exists be empty, in the template's region and not used by another
+image template (the service tags it with the template's name and checks that
+tag). The template's own group is never empty, since it holds the template; a
+group shared by two templates is refused for the second one. These builds fail
+at submission with ``BadStagingResourceGroup``.
+
+The documentation also asks for the Contributor role (or Owner) for the
+template's identity on an existing staging group. aiblint does not check it: the
+role may come from an assignment on the subscription or a management group,
+from a custom role, or from outside the file, so a missing assignment in the
+file proves nothing.
 
 ## Example
 ```json
@@ -27,6 +56,14 @@ Use instead:
 "stagingResourceGroup": "[format('{0}/resourceGroups/{1}-staging', subscription().id, parameters('imageTemplateName'))]"
 ```
 
+A group the file creates in another region:
+```json
+{"type": "Microsoft.Resources/resourceGroups", "name": "rg-staging", "location": "eastus"},
+... "location": "westeurope", "properties": {"stagingResourceGroup":
+    "[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-staging')]"} ...
+```
+Create the group in the template's region, and deploy nothing else into it.
+
 ## Fix
 None: choose a group name of its own for each template (or leave
 ``stagingResourceGroup`` out, and the service creates a random ``IT_…`` group).
@@ -35,6 +72,11 @@ None: choose a group name of its own for each template (or leave
 ``stagingResourceGroup`` exists from 2022-02-14.
 
 ## Source
+The property's description in the API specification (2022-02-14 and later):
+"The staging resource group id in the same subscription as the image template …
+If the resource group specified exists, it must be empty and in the same region
+as the image template."
+https://learn.microsoft.com/rest/api/imagebuilder/virtual-machine-image-templates/create-or-update ;
 https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json#properties-stagingresourcegroup
 and the troubleshooting guide ("ensure that the staging resource group name is
 uniquely specified for each image template"):
@@ -56,7 +98,8 @@ from ._util import api_at_least, string_values
 CODE = "AIB320"
 NAME = "staging-resource-group"
 SEVERITY = "error"
-SUMMARY = "stagingResourceGroup is the template's own resource group, or shared by two templates"
+SUMMARY = ("stagingResourceGroup is the template's own resource group, shared by two templates, or a group "
+           "the file shows in another region, subscription, or not empty")
 # Other resources of the file this rule reads (see RuleInfo.cross_resource).
 CROSS_RESOURCE = ("stagingresourcegroup",)
 
@@ -169,8 +212,8 @@ def _requirements(ctx, member):
         yield ctx.diagnostic(member.value, _OWN_BY_DEPLOYMENT, related=(
             Related(ctx.template.module_call.node.get("scope").span, "the module deploys the template here"),))
         return
-    if name is not None and sub is None:
-        yield from _occupied(ctx, evaluator, root, member, name)
+    if name is not None:
+        yield from _occupied(ctx, evaluator, root, member, sub, name)
     if sub is not None:
         yield from _subscription(ctx, evaluator, member, sub)
 
@@ -398,13 +441,17 @@ def _region_name(text: str) -> str:
     return text.replace(" ", "").lower()
 
 
-def _occupied(ctx, evaluator, root, member, name: _Key):
-    """Deployments of this file into the staging group: the template itself, or other resources."""
+def _occupied(ctx, evaluator, root, member, sub: str | None, name: _Key):
+    """Deployments of this file into the staging group: the template itself, or other resources.
+
+    A deployment counts when it names the group and its subscription is the staging group's: both
+    implicit (the deployment's own), or both the same literal."""
     others: list[ObjectNode] = []
     for res in _all_resources(root):
-        if _type(res) != _DEPLOYMENTS or _conditional(res) or res.get("subscriptionId") is not None:
+        if _type(res) != _DEPLOYMENTS or _conditional(res) or _key(evaluator, res.get("resourceGroup")) != name:
             continue
-        if _key(evaluator, res.get("resourceGroup")) != name:
+        target = _key(evaluator, res.get("subscriptionId")) if res.get("subscriptionId") is not None else None
+        if (target is None) != (sub is None) or (target is not None and target != _Key(None, ("s", sub.lower()))):
             continue
         props = res.get("properties")
         inner = props.get("template") if isinstance(props, ObjectNode) else None

@@ -248,3 +248,14 @@ def test_bicep_created_group():
     for text in (bicep(rg_location="'westeurope'"), bicep(rg_location="location"),
                  bicep(staging="'/subscriptions/0/resourceGroups/other'")):
         assert lint(text, "main.bicep", codes="AIB320") == []
+
+
+def test_deployments_into_a_literal_staging_group_count_only_in_its_subscription():
+    staging = f"/subscriptions/{SUB_A}/resourceGroups/rg-staging"
+    message = ("This file deploys 1 other resource into the staging resource group; a staging group that exists "
+               "must be empty")
+    text = arm_file(deployment("rg-staging", STORAGE, subscriptionId=SUB_A), staged(staging))
+    assert lint(text, codes="AIB320") == [Found("AIB320", at(text, f'"{staging}"'), message)]
+    # Without a subscription, or with another one, the deployment may go to another group of that name.
+    for more in ({}, {"subscriptionId": SUB_B}):
+        assert lint(arm_file(deployment("rg-staging", STORAGE, **more), staged(staging)), codes="AIB320") == []
