@@ -423,16 +423,15 @@ def _is_existing(res: ObjectNode) -> bool:
 def _region(ctx, evaluator, member, group: _Group):
     """The created group is in another region than the template."""
     where = group.resource.get("location")
-    theirs = _key(evaluator, where)
-    mine = _key(evaluator, ctx.template.node.get("location"))
-    if theirs is None or mine is None or theirs.scope is not None or mine.scope is not None:
+    theirs = _follow(evaluator, where)
+    mine = _follow(evaluator, ctx.template.node.get("location"))
+    if theirs is None or mine is None or theirs[0][0] != "s" or mine[0][0] != "s":
         return
-    if _region_name(theirs.tree[1]) != _region_name(mine.tree[1]):
+    if _region_name(theirs[0][1]) != _region_name(mine[0][1]):
         yield ctx.diagnostic(
             member.value,
-            f"The staging resource group is created in this file in '{where.value}', but the image template "
-            f"is in '{ctx.template.node.get('location').value}'; the staging group must be in the template's "
-            "region",
+            f"The staging resource group is created in this file in '{theirs[0][1]}', but the image template "
+            f"is in '{mine[0][1]}'; the staging group must be in the template's region",
             related=(Related(where.span, "the staging group's location"),),
         )
 
@@ -450,8 +449,10 @@ def _occupied(ctx, evaluator, root, member, sub: str | None, name: _Key):
     for res in _all_resources(root):
         if _type(res) != _DEPLOYMENTS or _conditional(res) or _key(evaluator, res.get("resourceGroup")) != name:
             continue
-        target = _key(evaluator, res.get("subscriptionId")) if res.get("subscriptionId") is not None else None
-        if (target is None) != (sub is None) or (target is not None and target != _Key(None, ("s", sub.lower()))):
+        target = res.get("subscriptionId")
+        if (target is None) != (sub is None):
+            continue
+        if sub is not None and _key(evaluator, target) != _Key(None, ("s", sub.lower())):
             continue
         props = res.get("properties")
         inner = props.get("template") if isinstance(props, ObjectNode) else None

@@ -259,3 +259,14 @@ def test_deployments_into_a_literal_staging_group_count_only_in_its_subscription
     # Without a subscription, or with another one, the deployment may go to another group of that name.
     for more in ({}, {"subscriptionId": SUB_B}):
         assert lint(arm_file(deployment("rg-staging", STORAGE, **more), staged(staging)), codes="AIB320") == []
+
+
+def test_region_through_variables_and_a_deployment_with_an_unknown_subscription():
+    text = subscription_file(group("rg-staging", "[variables('where')]"), deployment("rg-images", staged(STAGING_ID)),
+                             variables={"where": "EastUS"})
+    assert [f.message for f in lint(text, codes="AIB320")] == [REGION.replace("'eastus'", "'EastUS'")]
+    # A deployment into a group of that name in a subscription given by a parameter: not surely the staging group.
+    text = subscription_file(group("rg-staging", "westeurope"),
+                             deployment("rg-staging", STORAGE, subscriptionId="[parameters('sub')]"),
+                             deployment("rg-images", staged(STAGING_ID)), parameters={"sub": {"type": "string"}})
+    assert lint(text, codes="AIB320") == []
