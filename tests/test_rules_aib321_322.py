@@ -155,3 +155,20 @@ def test_yaml_and_bicep():
         assert lint(text, filename, codes="AIB322") == [
             Found("AIB322", at(text, literal), _plan_message("procomputers"))], filename
         assert lint(template.replace("PLAN", plan), filename, codes="AIB322") == [], filename
+
+
+def test_plan_offer_of_a_publisher_whose_other_images_have_none():
+    byos = platform("rhel-lvm87", "RedHat", "rhel-byos")
+    text = raw(byos)
+    assert lint(text, codes="AIB322") == [Found(
+        "AIB322", at(text, '"rhel-byos"'),
+        "Images of offer 'rhel-byos' of 'RedHat' are sold under a purchase plan: add planInfo (planName, "
+        "planProduct, planPublisher), or the build VM cannot be created (PurchasePlanNotProvided)")]
+    old = raw(byos, api="2019-05-01-preview")
+    assert [f.message for f in lint(old, codes="AIB322")] == [
+        "Images of offer 'rhel-byos' of 'RedHat' are sold under a purchase plan, which API version "
+        "2019-05-01-preview cannot pass (planInfo exists from 2020-02-14)"]
+    plan = {"planName": "rhel-lvm87", "planProduct": "rhel-byos", "planPublisher": "redhat"}
+    for valid in (raw({**byos, "planInfo": plan}), raw(platform("9-lvm-gen2", "RedHat", "RHEL")),
+                  raw(platform("rhel-lvm87", "SomeoneElse", "rhel-byos"))):
+        assert lint(valid, codes="AIB322") == []
