@@ -384,6 +384,15 @@ def _normal(tree):
     return tree
 
 
+def _file_resources(evaluator, root: ObjectNode) -> list[ObjectNode]:
+    """:func:`_all_resources`, walked once per document (asked per template)."""
+    key = ("aib320_resources", id(root))
+    found = evaluator.memo.get(key)
+    if found is None:
+        found = evaluator.memo[key] = list(_all_resources(root))
+    return found
+
+
 def _all_resources(root: ObjectNode, depth: int = 0) -> Iterator[ObjectNode]:
     """Every resource of the file: top level, children, and inside nested deployments."""
     holder = root.arm_view if hasattr(root, "arm_view") else root
@@ -408,7 +417,7 @@ def _type(res: ObjectNode) -> str:
 
 def _groups(evaluator, root) -> list[_Group]:
     found = []
-    for res in _all_resources(root):
+    for res in _file_resources(evaluator, root):
         if _type(res) == _RESOURCE_GROUPS and not _is_existing(res):
             symbol = res.key if isinstance(res.key, str) and hasattr(root, "arm_view") else None
             found.append(_Group(res, _key(evaluator, res.get("name")), symbol))
@@ -446,7 +455,7 @@ def _occupied(ctx, evaluator, root, member, sub: str | None, name: _Key):
     A deployment counts when it names the group and its subscription is the staging group's: both
     implicit (the deployment's own), or both the same literal."""
     others: list[ObjectNode] = []
-    for res in _all_resources(root):
+    for res in _file_resources(evaluator, root):
         if _type(res) != _DEPLOYMENTS or _conditional(res) or _key(evaluator, res.get("resourceGroup")) != name:
             continue
         target = res.get("subscriptionId")
