@@ -83,3 +83,6 @@ PLAN_PUBLISHERS = frozenset({
     "center-for-internet-security-inc", "cognosys", "bitnami", "procomputers",
     "ntegralinc1586961136942", "fortinet", "paloaltonetworks", "checkpoint", "kali-linux",
 })
+# (publisher, offer) pairs whose images carry a plan where the publisher's other images do not (lower case).
+# Source: the Image Builder template reference's planInfo example (RedHat "rhel-byos").
+PLAN_OFFERS = frozenset({("redhat", "rhel-byos")})
