@@ -31,6 +31,23 @@ def language_of(uri: str, language_id: str | None) -> str | None:
     return language_for(uri_to_path(uri)) or LANGUAGES.get((language_id or "").lower())
 
 
+# A document this large that names imageTemplates at most once per this many characters is mostly other
+# resources (an ARM file compiled from Bicep): its checks build only the values they walk.
+LAZY_SIZE = 256 * 1024
+LAZY_CHARS_PER_TEMPLATE = 64 * 1024
+
+
+def mostly_other_resources(text: str) -> bool:
+    """Whether ``text``'s value tree is to be built lazily (see :class:`aiblint.document.Document`).
+
+    Only then does it pay: telling whether a document may be built lazily costs a strict parse
+    of the whole text, which a file made of templates does not win back.
+    """
+    if len(text) < LAZY_SIZE:
+        return False
+    return text.lower().count("microsoft.virtualmachineimages/imagetemplates") <= len(text) // LAZY_CHARS_PER_TEMPLATE
+
+
 class OpenDocument:
     """One document the client has open."""
 
@@ -38,7 +55,7 @@ class OpenDocument:
         self.uri = uri
         self.path = uri_to_path(uri)
         self.version = version
-        self.doc = Document(text, self.path, language=language, version=version)
+        self.doc = Document(text, self.path, language=language, version=version, lazy=mostly_other_resources(text))
         # Results of the latest check: for which version, with which settings generation.
         self.result = None
         self.result_settings = None
