@@ -244,7 +244,8 @@ def test_bicep_created_group():
     for scope in ("stagingRg", "resourceGroup('rg-staging')"):
         text = bicep(rg_location="'westeurope'", scope=scope)
         assert lint(text, "main.bicep", codes="AIB320") == [
-            Found("AIB320", at(text, "stagingRg.id"), OWN_BY_DEPLOYMENT + " (the module's 'stagingResourceGroupResourceId')")], scope
+            Found("AIB320", at(text, "stagingRg.id"),
+                  OWN_BY_DEPLOYMENT + " (the module's 'stagingResourceGroupResourceId')")], scope
     for text in (bicep(rg_location="'westeurope'"), bicep(rg_location="location"),
                  bicep(staging="'/subscriptions/0/resourceGroups/other'")):
         assert lint(text, "main.bicep", codes="AIB320") == []
