@@ -360,17 +360,8 @@ class Run:
         workers = worker_count(len(files))
         checked.extend(check_files(self, files, workers) if workers else map(self.check_candidate, files))
         checked = [c for c in checked if c is not None]
-        # ShellCheck's findings of the files checked here, with one ShellCheck process for all their scripts
-        # (files checked by worker processes got theirs there).
-        pending = [c for c in checked if c.pending is not None]
-        if pending:
-            from . import shellcheck
-
-            shellcheck.prefetch([script for c in pending for script in c.wanted])
-            for c in pending:
-                self._add_shellcheck(c)
-                c.pending = c.wanted = None
-                _release(c, keep_text=bool(self.args.diff))
+        # Files checked by worker processes got ShellCheck's findings there.
+        self.add_shellcheck(checked)
 
         stdin_fix = args.fix and "-" in paths
         if stdin_fix:  # the (fixed) text goes to stdout, the report to stderr (or the output file)
@@ -431,7 +422,7 @@ class Run:
             gc.collect()
             self._frozen_bytes = len(data)
         gc.freeze()
-        from . import pool, shellcheck
+        from . import shellcheck
 
         try:
             with _watchdog(FILE_TIME_LIMIT), shellcheck.collecting() as wanted:
@@ -439,15 +430,11 @@ class Run:
         except _TimeLimit:
             return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
         if checked is not None and wanted:
-            # ShellCheck runs later, once for the scripts of every file checked in this process (the file's
-            # document is kept until then); a worker process runs it for each file right away.
+            # ShellCheck runs later, once for the scripts of every file checked in this process (or in this
+            # worker's share of the files): the file's document is kept until then (see add_shellcheck).
             checked.pending = self.profile_for(self.args.stdin_filename if is_stdin else path)
             checked.wanted = wanted
-            if not pool.in_worker(self):
-                return checked
-            shellcheck.prefetch(wanted)
-            self._add_shellcheck(checked)
-            checked.pending = checked.wanted = None
+            return checked
         return _release(checked, keep_text=bool(self.args.diff))
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
@@ -508,6 +495,20 @@ class Run:
         if is_template and not source.lossy:
             self._fix(checked, result, is_stdin, prof)
         return checked
+
+    def add_shellcheck(self, checked: list[Checked]) -> None:
+        """ShellCheck's findings (AIB401) of the files in ``checked`` that wait for them, with one ShellCheck
+        process (per dialect) for all their scripts."""
+        pending = [c for c in checked if c is not None and c.pending is not None]
+        if not pending:
+            return
+        from . import shellcheck
+
+        shellcheck.prefetch([script for c in pending for script in c.wanted])
+        for c in pending:
+            self._add_shellcheck(c)
+            c.pending = c.wanted = None
+            _release(c, keep_text=bool(self.args.diff))
 
     def _add_shellcheck(self, checked: Checked) -> None:
         """Add ShellCheck's findings (AIB401) to a file's report, now that every script has been checked."""

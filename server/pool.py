@@ -2,9 +2,10 @@
 
 When a run has many files and the machine more than one core, the files are
 checked by forked worker processes (which start with the engine, catalog and
-rules already loaded), in order: the output is the same as a serial run's. Each
-worker sends back what the report needs (diagnostics, line index, what was
-printed to stderr); the value trees stay in the workers. One file, a few files,
+rules already loaded), a few shares of consecutive files each, in order: the
+output is the same as a serial run's. A worker runs ShellCheck once for the
+scripts of a share, and sends back what the report needs (diagnostics, line
+index, what was printed to stderr); the value trees stay in the workers. One file, a few files,
 one core, or a platform without ``fork`` get the serial loop.
 """
 
@@ -19,16 +20,10 @@ import sys
 
 # Below this many files per worker, starting the workers costs more than it saves.
 FILES_PER_WORKER = 24
+# Shares of the files each worker takes in turn (each share runs ShellCheck once for its scripts).
+SHARES_PER_WORKER = 3
 
 _run = None  # the Run being executed, inherited by the forked workers
-
-
-def in_worker(run) -> bool:
-    """Whether this process is a worker checking files for ``run``."""
-    return _run is run and os.getpid() != _parent
-
-
-_parent = os.getpid()
 
 
 def worker_count(files: int) -> int:
@@ -90,26 +85,47 @@ def check_files(run, files, workers: int):
     """Each file's result (a ``Checked`` or None), in the order of ``files``, from ``workers`` processes."""
     import multiprocessing
 
-    global _run, _parent
+    global _run
     _run = run
-    _parent = os.getpid()
     gc.freeze()  # the workers share these pages instead of copying them on the collector's first pass
+    # A few shares per worker, so that the workers finish together; each share runs ShellCheck once.
+    size = max(4, len(files) // (workers * SHARES_PER_WORKER))
+    shares = [files[i : i + size] for i in range(0, len(files), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for checked, printed, errors, looked_at in pool.imap(_work, files, chunksize=4):
-            if printed:
-                sys.stderr.write(printed)
-            run.errors += errors
-            run.looked_at += looked_at
-            yield checked
+        for results in pool.imap(_work, shares):
+            for checked, printed, errors, looked_at in results:
+                if printed:
+                    sys.stderr.write(printed)
+                run.errors += errors
+                run.looked_at += looked_at
+                yield checked
     _run = None
 
 
-def _work(candidate):
+def _work(candidates) -> list[tuple]:
+    """Check a share of the files: (checked, what it printed, errors, files looked at) for each."""
     run = _run
-    before, looked_before = run.errors, run.looked_at
+    out = []
+    for candidate in candidates:
+        before, looked_before = run.errors, run.looked_at
+        printed = io.StringIO()
+        with contextlib.redirect_stderr(printed):
+            checked = run.check_candidate(candidate)
+        out.append([checked, printed.getvalue(), run.errors - before, run.looked_at - looked_before])
+    before = run.errors
     printed = io.StringIO()
     with contextlib.redirect_stderr(printed):
-        checked = run.check_candidate(candidate)
+        run.add_shellcheck([result[0] for result in out])
+    if out:  # what ShellCheck's run printed goes after the share's last file
+        out[-1][1] += printed.getvalue()
+        out[-1][2] += run.errors - before
+    for result in out:
+        result[0] = _portable(run, result[0])
+    return [tuple(result) for result in out]
+
+
+def _portable(run, checked):
+    """What the parent needs of a checked file: its report's ranges, not its value trees."""
     if checked is not None:
         report = checked.report
         if report.document is not None:
@@ -118,4 +134,4 @@ def _work(candidate):
             checked.source = dataclasses.replace(checked.source, text=None)
         if not run.args.diff:
             checked.original = checked.fixed = None
-    return checked, printed.getvalue(), run.errors - before, run.looked_at - looked_before
+    return checked
