@@ -237,8 +237,8 @@ def test_each_distribution_target_is_checked_on_the_users_item():
     ]
 
 
-def test_the_duplicate_run_output_name_is_fixed_in_the_users_item():
-    text = module(distributions="""[
+# Two distribution targets with one run output name (AIB303), as module params.
+SAME_RUN_OUTPUT = """[
       {
         type: 'VHD'
         imageName: 'a'
@@ -249,7 +249,11 @@ def test_the_duplicate_run_output_name_is_fixed_in_the_users_item():
         imageName: 'b'
         runOutputName: 'out'
       }
-    ]""")
+    ]"""
+
+
+def test_the_duplicate_run_output_name_is_fixed_in_the_users_item():
+    text = module(distributions=SAME_RUN_OUTPUT)
     result = run(text, "main.bicep")
     new, _ = apply_text(result.document.text, choose(result.diagnostics))
     assert "runOutputName: 'out'\n" in new and "runOutputName: 'out-2'\n" in new

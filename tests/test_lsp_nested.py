@@ -49,22 +49,11 @@ async def test_a_bicep_module_call_is_checked_on_its_params_and_rechecked_when_e
 
 @pytest.mark.parametrize("preset", PRESETS)
 async def test_a_local_module_calls_distribution_targets_are_checked_and_rechecked(preset, tmp_path):
-    from test_bicep_module import local_module, module
+    from test_bicep_module import SAME_RUN_OUTPUT, local_module, module
 
     local_module(tmp_path / "modules" / "image-template")
     (tmp_path / "modules" / "image-template" / "version.json").write_text('{"version": "0.5"}')
-    text = module(reference="./modules/image-template/main.bicep", distributions="""[
-      {
-        type: 'VHD'
-        imageName: 'a'
-        runOutputName: 'out'
-      }
-      {
-        type: 'VHD'
-        imageName: 'b'
-        runOutputName: 'out'
-      }
-    ]""")
+    text = module(reference="./modules/image-template/main.bicep", distributions=SAME_RUN_OUTPUT)
     path = tmp_path / "main.bicep"
     path.write_text(text)
     uri = path.as_uri()
