@@ -66,7 +66,8 @@ class Document:
     the parts of its value tree that are walked, as they are walked, when that
     provably changes no finding (see :func:`aiblint.document.json.lazy_safe`): a large
     ARM file then costs the resources that are checked, not the whole file.
-    The language server keeps whole trees, which it edits in place.
+    The language server builds lazily only a large file made mostly of other resources
+    (:func:`aiblint.lsp.store.mostly_other_resources`).
     """
 
     def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None,
