@@ -580,3 +580,20 @@ def test_identities_and_network_written_as_expressions_are_no_finding():
         assert lint(text, "main.bicep") == [], identities
         (t,) = run(text, "main.bicep").templates
         assert t.node.get("identity").get("type").value == "UserAssigned"
+
+
+def test_a_module_path_naming_a_fifo_or_a_deep_json_file_is_not_read_to_a_hang(tmp_path):
+    """Hostile files where the module should be: a FIFO (reading it would block), a FIFO for version.json,
+    and a compiled module nested past the JSON reader's limit: never a hang or a crash. The FIFO's call is taken
+    by its path (AIB002 says it names no version); an unreadable main.json is not known to be the module."""
+    import os
+
+    folder = tmp_path / "modules" / "image-template"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "main.bicep")
+    os.mkfifo(folder / "version.json")
+    (folder / "main.json").write_text("[" * 100_000 + "]" * 100_000)
+    for reference, expected in (("./modules/image-template/main.bicep", ["AIB002"]),
+                                ("./modules/image-template/main.json", [])):
+        text = module(reference=reference)
+        assert [f.code for f in lint_file(tmp_path / "main.bicep", text)] == expected, reference

@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -461,6 +462,8 @@ def _module_file(path: str):
         st = os.stat(path)
     except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None  # a FIFO or a device would block or never end
     return _read_module_file(path, st.st_mtime_ns, st.st_size)
 
 
@@ -476,7 +479,7 @@ def _read_module_file(path: str, _mtime_ns: int, size: int):
     if path.lower().endswith(".json"):
         try:
             module = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         meta = module.get("metadata") if isinstance(module, dict) else None
         meta = meta if isinstance(meta, dict) else {}
@@ -496,10 +499,13 @@ def _read_module_file(path: str, _mtime_ns: int, size: int):
 
 def _version_json(folder: str) -> str | None:
     """The module version a ``version.json`` in ``folder`` gives (``{"version": "0.6"}``), if any."""
+    path = os.path.join(folder, "version.json")
     try:
-        with open(os.path.join(folder, "version.json"), encoding="utf-8-sig") as f:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.path.getsize(path) > _MAX_MODULE_FILE:
+            return None
+        with open(path, encoding="utf-8-sig") as f:
             value = json.load(f).get("version")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, str) and value.strip() else None
 
