@@ -11,7 +11,6 @@ Logging goes to the client (``window/logMessage``) and optionally to
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 import threading
@@ -257,7 +256,6 @@ def _warm_up() -> None:
         detectors()
     except Exception:  # noqa: BLE001
         log.exception("warm-up failed")
-    gc.freeze()  # the server's modules live as long as the session: out of the collector's scans
 
 
 def build_server() -> AibLanguageServer:
