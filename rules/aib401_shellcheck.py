@@ -57,7 +57,7 @@ joined by newlines; `inline_shebang` defaults to `/bin/sh -e`)
 from __future__ import annotations
 
 from aiblint import shellcheck
-from aiblint.diagnostics import Severity
+from aiblint.diagnostics import Fix, Severity
 
 from ._scripts import report, scripts
 from ._strings import unique
@@ -92,6 +92,48 @@ def _offset(text: str, line: int, column: int) -> int:
     return min(at + column, nl if nl >= 0 else len(text))
 
 
+def _exact_offset(text: str, line: int, column: int) -> int | None:
+    """Character offset of a 0-based line and 0-based column in ``text``; None past the line's end."""
+    at = 0
+    for _ in range(line):
+        nl = text.find("\n", at)
+        if nl < 0:
+            return None
+        at = nl + 1
+    nl = text.find("\n", at)
+    end = nl if nl >= 0 else len(text)
+    return at + column if 0 <= column <= end - at else None
+
+
+def _fix(script, comment, added: int) -> Fix | None:
+    """ShellCheck's suggested fix of ``comment`` as edits of the template, when each of them can be written
+    exactly inside one inline string; else None."""
+    if not comment.fix:
+        return None
+    found = []
+    for r in comment.fix:
+        if min(r.line, r.end_line) - 1 < added:
+            return None
+        start = _exact_offset(script.text, r.line - 1 - added, r.column - 1)
+        end = _exact_offset(script.text, r.end_line - 1 - added, r.end_column - 1)
+        if start is None or end is None or end < start:
+            return None
+        found.append((start, end, r.point != "beforeStart", r.text))
+    found.sort(key=lambda r: r[:3])
+    merged: list[list] = []  # replacements that meet are one edit (edits of one fix must not touch)
+    for start, end, _, text in found:
+        if merged and start < merged[-1][1]:
+            return None
+        if merged and start == merged[-1][1]:
+            merged[-1][1:] = [end, merged[-1][2] + text]
+        else:
+            merged.append([start, end, text])
+    edits = [script.replace(start, end, text) for start, end, text in merged]
+    if not edits or None in edits:
+        return None
+    return Fix(f"Apply ShellCheck's fix for SC{comment.code}", tuple(edits), safe=False)
+
+
 def _shell_scripts(scripts_):
     return [s for s in scripts_ if s.kind == "shell" and s.text.strip() and s.complete]
 
@@ -114,5 +156,7 @@ def check(ctx):
             start = _offset(script.text, c.line - 1 - added, c.column - 1)
             end = _offset(script.text, c.end_line - 1 - added, c.end_column - 1)
             message = f"SC{c.code}: {c.message} (https://www.shellcheck.net/wiki/SC{c.code})"
-            out.append(report(ctx, script, start, max(start, end), message, severity=_LEVEL.get(c.level)))
+            fix = _fix(script, c, added) if script.inline else None
+            out.append(report(ctx, script, start, max(start, end), message, severity=_LEVEL.get(c.level),
+                              fixes=(fix,) if fix else ()))
     yield from unique(out)
