@@ -67,6 +67,7 @@ NAME = "shellcheck"
 SEVERITY = "warning"
 SUMMARY = "ShellCheck finds a problem in the commands of a Shell step"
 SEVERITY_NOTE = "warning for ShellCheck's errors and warnings; info for its info and style notes"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 
 _LEVEL = {"error": Severity.WARNING, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.INFO}
 
