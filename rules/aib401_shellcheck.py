@@ -42,7 +42,22 @@ Use instead:
 ```
 
 ## Fix
-Follow the linked ShellCheck page. There is no automatic fix.
+Follow the linked ShellCheck page. Where ShellCheck suggests a fix of its own
+(SC2086 quotes a variable, SC2006 turns backticks into `$(...)`, ...), the
+finding offers it, written in the template's own string syntax: quotes and
+backslashes escaped for JSON, for a Bicep string (`\\'`, `\\\\`, `\\${`) and for a
+YAML scalar's style. No fix is offered where it cannot be written exactly: an
+edit across two `inline` items (a line break of the script), in an ARM
+expression or at the ends of a `[[`-escaped ARM string, a line break or other
+control character in a YAML or Bicep string, white space in a YAML block
+scalar or multi-line scalar, or text that would end a plain YAML scalar or
+change its type (then quote the string first).
+
+These fixes are unsafe (`--fix --unsafe-fixes`, or the editor's quick fix):
+quoting stops word splitting and globbing, which a script may rely on (the
+ShellCheck wiki lists such exceptions for SC2086), and `$(...)` reads
+backslashes inside it differently from backticks, and `$((` is arithmetic
+where `` `( `` was a subshell.
 
 ## API versions
 All.
