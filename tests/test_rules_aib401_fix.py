@@ -195,3 +195,37 @@ def test_a_replacement_across_two_inline_items_is_not_written():
     assert script.replace(6, 6, '"') is not None and script.replace(7, 7, '"') is not None
     assert script.replace(5, 8, "x") is None
     assert _fix(script, across, 1) is None
+
+
+# -- the command line's outputs -----------------------------------------------------
+
+def test_json_output_diff_and_stdin_show_the_fix(tmp_path):
+    import cliutil
+
+    text = src(shell("echo $1", "cp $a /opt"))
+    path = tmp_path / "t.json"
+    path.write_text(text, encoding="utf-8")
+    report = cliutil.run("--check", "--no-config", "--select", "AIB401", "--format", "json", path).json()
+    quoting = [d for d in report if SC2086 in d["message"]]
+    assert len(quoting) == 2 and all(d["fix"]["safe"] is False and not d["fixable"] for d in quoting)
+    assert [e["newText"] for e in quoting[0]["fix"]["edits"]] == ['\\"', '\\"']
+    diff = cliutil.run("--check", "--no-config", "--select", "AIB401", "--diff", "--unsafe-fixes", path)
+    assert diff.code == 1 and '+          "echo \\"$1\\"",' in diff.out and "Would fix 2 problems" in diff.err
+    summary = cliutil.run("--check", "--no-config", "--select", "AIB401", path)
+    assert "2 fixable with --fix --unsafe-fixes" in summary.out
+    piped = cliutil.run("--check", "--no-config", "--select", "AIB401", "--fix", "--unsafe-fixes",
+                        "--stdin-filename", "t.json", "-", stdin=text)
+    assert piped.out == text.replace('"echo $1"', '"echo \\"$1\\""').replace('"cp $a /opt"', '"cp \\"$a\\" /opt"')
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_fix_in_worker_processes(tmp_path):
+    import cliutil
+
+    for i in range(4):
+        (tmp_path / f"t{i}.json").write_text(src(shell(f"echo ${i + 1}")), encoding="utf-8")
+    result = cliutil.run("--check", "--no-config", "--select", "AIB401", "--fix", "--unsafe-fixes", tmp_path,
+                         env={"AIBLINT_JOBS": "2"})
+    assert "Fixed 4 problems" in result.out + result.err, result.out + result.err
+    for i in range(4):
+        assert f'"echo \\"${i + 1}\\""' in (tmp_path / f"t{i}.json").read_text(encoding="utf-8")
