@@ -95,6 +95,18 @@ def test_crlf_line_endings_are_kept(tmp_path):
     assert messages(new, "t.json") == ["SC2154: a is referenced but not assigned."]
 
 
+@pytest.mark.parametrize("name, text, before, after", [
+    ("t.yaml", yaml_template("        - |\n          echo it $1\n          ls"), "echo it $1", 'echo it "$1"'),
+    ("main.bicep", bicep("          '''\necho it $1\nls\n'''"), "echo it $1", 'echo it "$1"'),
+])
+def test_crlf_kept_in_yaml_block_scalars_and_bicep_multi_line_strings(tmp_path, name, text, before, after):
+    text = src(text).replace("\n", "\r\n")
+    new = fix_file(tmp_path, name, text)
+    assert new == text.replace(before, after)
+    # A Bicep multi-line string keeps the file's line breaks: ShellCheck sees the carriage returns.
+    assert set(messages(new, name)) <= {"SC1017: Literal carriage return. Run script through tr -d '\\r' ."}
+
+
 # -- ARM ---------------------------------------------------------------------------
 
 def _arm(*lines: str, parameters: dict | None = None, inline=None) -> str:

@@ -433,6 +433,11 @@ def _block_indexes(raw: str, value: str, folded: bool) -> list[int] | None:
             if j >= len(written):
                 return None
             i, r = written[j]
+            if r == "\r" and (c == "\n" or (folded and c == " ")) and j + 1 < len(written) \
+                    and written[j + 1][1] == "\n":  # a CRLF line break: the value's one character
+                out.append(i)
+                j += 2
+                break
             if r == c or (folded and c == " " and r == "\n"):
                 out.append(i)
                 j += 1
