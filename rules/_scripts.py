@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from aiblint.armexpr import Opaque
 from aiblint.diagnostics import Related, Span, TextEdit
-from aiblint.document.nodes import ArrayNode, Node, ScalarNode
+from aiblint.document.nodes import ArrayNode, Node, ScalarNode, is_expression_text
 from aiblint.strmap import string_edit, string_offsets
 
 from ._strings import unique
@@ -129,8 +129,8 @@ class Script:
         if piece.skip and (a == 0 or b == piece.length):
             return None  # ARM's "[[" escape holds only while the string keeps its ends
         value = piece.node.value
-        if (a == 0 or b == piece.length) and (value[:a] + text + value[b:]).startswith("["):
-            return None  # ARM would read a string that starts with "[" and ends with "]" as an expression
+        if not piece.skip and is_expression_text(value[:a] + text + value[b:]):
+            return None  # ARM would read the string as an expression
         return string_edit(piece.document, piece.node, a + piece.skip, b + piece.skip, text)
 
 

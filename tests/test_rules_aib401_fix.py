@@ -125,6 +125,13 @@ def test_arm_literal_and_bracket_escaped_strings(tmp_path):
     assert messages(new, "azuredeploy.json") == []
 
 
+def test_arm_string_that_starts_with_a_bracket_but_is_no_expression(tmp_path):
+    text = _arm("[ -f /etc/os-release ] && echo $1")
+    new = fix_file(tmp_path, "azuredeploy.json", text)
+    assert new == src(text).replace("echo $1", 'echo \\"$1\\"')
+    assert messages(new, "azuredeploy.json") == []
+
+
 def test_arm_fix_lands_in_the_parameter_default(tmp_path):
     text = _arm(inline="[parameters('commands')]",
                 parameters={"commands": {"type": "array", "defaultValue": ["echo $1"]}})
