@@ -48,7 +48,8 @@ finding offers it, written in the template's own string syntax: quotes and
 backslashes escaped for JSON, for a Bicep string (`\\'`, `\\\\`, `\\${`) and for a
 YAML scalar's style. No fix is offered where it cannot be written exactly: an
 edit across two `inline` items (a line break of the script), in an ARM
-expression or at the ends of a `[[`-escaped ARM string, a line break or other
+expression, at the ends of a `[[`-escaped ARM string or one that would make a
+string read as an ARM expression, a line break or other
 control character in a YAML or Bicep string, white space in a YAML block
 scalar or multi-line scalar, or text that would end a plain YAML scalar or
 change its type (then quote the string first).

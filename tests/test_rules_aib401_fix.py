@@ -25,11 +25,11 @@ SC2086 = "SC2086: Double quote to prevent globbing and word splitting."
 SC2006 = "SC2006: Use $(...) notation instead of legacy backticks `...`."
 
 
-def fix_file(tmp_path, name: str, text: str, *extra: str) -> str:
-    """The file's text after ``aiblint --check --fix --unsafe-fixes`` (``extra``: other options)."""
+def fix_file(tmp_path, name: str, text: str) -> str:
+    """The file's text after ``aiblint --check --fix --unsafe-fixes``."""
     path = tmp_path / name
     path.write_bytes(src(text).encode("utf-8"))
-    main(["--check", "--no-config", "--select", "AIB401", "--fix", "--unsafe-fixes", *extra, str(path)])
+    main(["--check", "--no-config", "--select", "AIB401", "--fix", "--unsafe-fixes", str(path)])
     return path.read_bytes().decode("utf-8")
 
 
@@ -65,6 +65,7 @@ properties:
 def test_raw_json_quotes_the_variable_with_escaped_quotes_after_other_escapes(tmp_path):
     text = shell('echo "\u00e9\\\\" $1 >/dev/null')  # written in JSON as \u00e9 and \\\\
     assert '"echo \\"\\u00e9\\\\\\\\\\" $1 >/dev/null"' in text
+    assert messages(text, "t.json") == [SC2086]
     assert fix_titles(text, "AIB401") == [[("Apply ShellCheck's fix for SC2086", False)]]
     new = fix_file(tmp_path, "t.json", text)
     assert new == src(text).replace('$1 >/dev/null"', '\\"$1\\" >/dev/null"')
@@ -74,6 +75,7 @@ def test_raw_json_quotes_the_variable_with_escaped_quotes_after_other_escapes(tm
 
 def test_raw_json_backticks_become_dollar_parentheses(tmp_path):
     text = shell('now=`date +%s`', 'echo "$now"')
+    assert messages(text, "t.json") == [SC2006]
     new = fix_file(tmp_path, "t.json", text)
     assert new == src(text).replace('"now=`date +%s`"', '"now=$(date +%s)"')
     assert messages(new, "t.json") == []
