@@ -449,6 +449,7 @@ def _block_indexes(raw: str, value: str, folded: bool) -> list[int] | None:
     out.append(written[j][0] if j < len(written) else len(raw))
     return out
 
+
 # Characters that can end or change a plain scalar next to others (": ", " #", flow collections).
 _NOT_PLAIN = frozenset(":#,[]{}")
 
@@ -462,7 +463,7 @@ def _resolves_to_string(value: str) -> bool:
 
 
 class YamlCarrier(Carrier):
-    """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars only."""
+    """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars or write inside strings."""
 
     comment_marker = "#"
 
