@@ -164,8 +164,11 @@ def test_yaml_quoted_plain_and_block_scalars(tmp_path, written, fixed):
     assert messages(new, "t.yaml") == []
 
 
-def test_yaml_backticks_in_a_single_quoted_scalar(tmp_path):
-    text = yaml_template("        - 'v=`uname -r`; echo \"$v\"'")
+@pytest.mark.parametrize("written", ["        - 'v=`uname -r`; echo \"$v\"'", '        - "v=`uname -r`; echo \\"$v\\""',
+                                     "        - v=`uname -r`; echo \"$v\""])
+def test_yaml_backticks_in_quoted_and_plain_scalars(tmp_path, written):
+    text = yaml_template(written)
+    assert messages(text, "t.yaml") == [SC2006]
     new = fix_file(tmp_path, "t.yaml", text)
     assert new == src(text).replace("`uname -r`", "$(uname -r)")
     assert messages(new, "t.yaml") == []
