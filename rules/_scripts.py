@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from aiblint.armexpr import Opaque
 from aiblint.diagnostics import Related, Span, TextEdit
-from aiblint.document.nodes import ArrayNode, Node, ScalarNode
-from aiblint.strmap import string_offsets
+from aiblint.document.nodes import ArrayNode, Node, ScalarNode, is_expression_text
+from aiblint.strmap import string_edit, string_offsets
 
 from ._strings import unique
 from ._util import customizers, per_template, related_use, validators
@@ -115,6 +115,23 @@ class Script:
             return None
         offset = piece.offsets[at - piece.start + piece.skip]
         return TextEdit(Span(offset, offset), text)
+
+    def replace(self, start: int, end: int, text: str) -> TextEdit | None:
+        """An edit making characters ``start:end`` of the script read ``text``, written in the template's
+        syntax (quotes and backslashes escaped as the string needs); None when the range is not inside one
+        inline string or cannot be written there exactly."""
+        if not self.inline:
+            return None
+        piece = self._piece_at(start)
+        if piece is None or end - piece.start > piece.length:
+            return None
+        a, b = start - piece.start, end - piece.start
+        if piece.skip and (a == 0 or b == piece.length):
+            return None  # ARM's "[[" escape holds only while the string keeps its ends
+        value = piece.node.value
+        if not piece.skip and is_expression_text(value[:a] + text + value[b:]):
+            return None  # ARM would read the string as an expression
+        return string_edit(piece.document, piece.node, a + piece.skip, b + piece.skip, text)
 
 
 @lru_cache(maxsize=64)

@@ -42,7 +42,23 @@ Use instead:
 ```
 
 ## Fix
-Follow the linked ShellCheck page. There is no automatic fix.
+Follow the linked ShellCheck page. Where ShellCheck suggests a fix of its own
+(SC2086 quotes a variable, SC2006 turns backticks into `$(...)`, ...), the
+finding offers it, written in the template's own string syntax: quotes and
+backslashes escaped for JSON, for a Bicep string (`\\'`, `\\\\`, `\\${`) and for a
+YAML scalar's style. No fix is offered where it cannot be written exactly: an
+edit across two `inline` items (a line break of the script), in an ARM
+expression, at the ends of a `[[`-escaped ARM string or one that would make a
+string read as an ARM expression, a line break or other
+control character in a YAML or Bicep string, white space in a YAML block
+scalar or multi-line scalar, or text that would end a plain YAML scalar or
+change its type (then quote the string first).
+
+These fixes are unsafe (`--fix --unsafe-fixes`, or the editor's quick fix):
+quoting stops word splitting and globbing, which a script may rely on (the
+ShellCheck wiki lists such exceptions for SC2086), and `$(...)` reads
+backslashes inside it differently from backticks, and `$((` is arithmetic
+where `` `( `` was a subshell.
 
 ## API versions
 All.
@@ -57,7 +73,7 @@ joined by newlines; `inline_shebang` defaults to `/bin/sh -e`)
 from __future__ import annotations
 
 from aiblint import shellcheck
-from aiblint.diagnostics import Severity
+from aiblint.diagnostics import Fix, Severity
 
 from ._scripts import report, scripts
 from ._strings import unique
@@ -67,6 +83,7 @@ NAME = "shellcheck"
 SEVERITY = "warning"
 SUMMARY = "ShellCheck finds a problem in the commands of a Shell step"
 SEVERITY_NOTE = "warning for ShellCheck's errors and warnings; info for its info and style notes"
+CERTAIN_FIXES = True  # each fix removes its own finding (see RuleInfo.certain_fixes)
 
 _LEVEL = {"error": Severity.WARNING, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.INFO}
 
@@ -92,6 +109,48 @@ def _offset(text: str, line: int, column: int) -> int:
     return min(at + column, nl if nl >= 0 else len(text))
 
 
+def _exact_offset(text: str, line: int, column: int) -> int | None:
+    """Character offset of a 0-based line and 0-based column in ``text``; None past the line's end."""
+    at = 0
+    for _ in range(line):
+        nl = text.find("\n", at)
+        if nl < 0:
+            return None
+        at = nl + 1
+    nl = text.find("\n", at)
+    end = nl if nl >= 0 else len(text)
+    return at + column if 0 <= column <= end - at else None
+
+
+def _fix(script, comment, added: int) -> Fix | None:
+    """ShellCheck's suggested fix of ``comment`` as edits of the template, when each of them can be written
+    exactly inside one inline string; else None."""
+    if not comment.fix:
+        return None
+    found = []
+    for r in comment.fix:
+        if min(r.line, r.end_line) - 1 < added:
+            return None
+        start = _exact_offset(script.text, r.line - 1 - added, r.column - 1)
+        end = _exact_offset(script.text, r.end_line - 1 - added, r.end_column - 1)
+        if start is None or end is None or end < start:
+            return None
+        found.append((start, end, r.point != "beforeStart", r.text))
+    found.sort(key=lambda r: r[:3])
+    merged: list[list] = []  # replacements that meet are one edit (edits of one fix must not touch)
+    for start, end, _, text in found:
+        if merged and start < merged[-1][1]:
+            return None
+        if merged and start == merged[-1][1]:
+            merged[-1][1:] = [end, merged[-1][2] + text]
+        else:
+            merged.append([start, end, text])
+    edits = [script.replace(start, end, text) for start, end, text in merged]
+    if not edits or None in edits:
+        return None
+    return Fix(f"Apply ShellCheck's fix for SC{comment.code}", tuple(edits), safe=False)
+
+
 def _shell_scripts(scripts_):
     return [s for s in scripts_ if s.kind == "shell" and s.text.strip() and s.complete]
 
@@ -114,5 +173,7 @@ def check(ctx):
             start = _offset(script.text, c.line - 1 - added, c.column - 1)
             end = _offset(script.text, c.end_line - 1 - added, c.end_column - 1)
             message = f"SC{c.code}: {c.message} (https://www.shellcheck.net/wiki/SC{c.code})"
-            out.append(report(ctx, script, start, max(start, end), message, severity=_LEVEL.get(c.level)))
+            fix = _fix(script, c, added) if script.inline else None
+            out.append(report(ctx, script, start, max(start, end), message, severity=_LEVEL.get(c.level),
+                              fixes=(fix,) if fix else ()))
     yield from unique(out)

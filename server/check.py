@@ -107,6 +107,9 @@ class Checked:
     # still to come (see execute).
     pending: Profile | None = None
     wanted: list | None = None
+    # The lint result whose fixes are still to be worked out (after ShellCheck's findings, when pending).
+    fix_from: object = None
+    stdin: bool = False
 
 
 # Bytes of input checked (their objects kept out of the garbage collector's scans) before the next
@@ -191,6 +194,7 @@ class Run:
         self.stdin_fixed = b""
         self._frozen_bytes = 0  # input checked since the last garbage collection (see _timed)
         self._certain: frozenset[str] | None = None  # codes of the rules with CERTAIN_FIXES
+        self._with_shellcheck: dict[int, tuple] = {}  # id of a profile -> (it, its copy that runs ShellCheck)
         setup_logging(args.verbose)
 
     # -- setup ------------------------------------------------------------
@@ -284,6 +288,11 @@ class Run:
         if self.args.diff or self.args.format not in ("github", "azure"):
             print(f"{_display(path)}: error: {message}", file=sys.stderr)
         return Checked(FileReport(_display(path), None, error=message), path=path)
+
+    def error(self, path: str, message: str) -> None:
+        """A file error found after the file was checked: on standard error, exit status 2."""
+        self.errors += 1
+        print(f"{_display(path)}: error: {message}", file=sys.stderr)
 
     def _setup(self) -> None:
         from . import catalog as catalog_mod
@@ -424,17 +433,23 @@ class Run:
         gc.freeze()
         from . import shellcheck
 
+        prof = self.profile_for(self.args.stdin_filename if is_stdin else path)
         try:
-            with _watchdog(FILE_TIME_LIMIT), shellcheck.collecting() as wanted:
-                checked = self._check(path, data, named, is_stdin)
+            with _watchdog(FILE_TIME_LIMIT):
+                with shellcheck.collecting() as wanted:
+                    checked = self._check(path, data, named, is_stdin)
+                if checked is not None and wanted:
+                    # ShellCheck runs later, once for the scripts of every file checked in this process (or
+                    # in this worker's share of the files): the file's document is kept until then, and its
+                    # fixes (ShellCheck's among them) are worked out then (see add_shellcheck).
+                    checked.pending = prof
+                    checked.wanted = wanted
+                    return checked
+                if checked is not None and checked.fix_from is not None:
+                    self._fix(checked, checked.fix_from, is_stdin, prof)
+                    checked.fix_from = None
         except _TimeLimit:
             return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
-        if checked is not None and wanted:
-            # ShellCheck runs later, once for the scripts of every file checked in this process (or in this
-            # worker's share of the files): the file's document is kept until then (see add_shellcheck).
-            checked.pending = self.profile_for(self.args.stdin_filename if is_stdin else path)
-            checked.wanted = wanted
-            return checked
         return _release(checked, keep_text=bool(self.args.diff))
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
@@ -493,7 +508,7 @@ class Run:
         checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text,
                           threshold=prof.threshold)
         if is_template and not source.lossy:
-            self._fix(checked, result, is_stdin, prof)
+            checked.fix_from, checked.stdin = result, is_stdin
         return checked
 
     def add_shellcheck(self, checked: list[Checked]) -> None:
@@ -506,11 +521,13 @@ class Run:
 
         shellcheck.prefetch([script for c in pending for script in c.wanted])
         for c in pending:
-            self._add_shellcheck(c)
-            c.pending = c.wanted = None
+            found = self._add_shellcheck(c)
+            if c.fix_from is not None:
+                self._fix_with_shellcheck(c, found)
+            c.pending = c.wanted = c.fix_from = None
             _release(c, keep_text=bool(self.args.diff))
 
-    def _add_shellcheck(self, checked: Checked) -> None:
+    def _add_shellcheck(self, checked: Checked) -> list[Diagnostic]:
         """Add ShellCheck's findings (AIB401) to a file's report, now that every script has been checked."""
         from . import online
         from .engine import templates_of
@@ -522,9 +539,32 @@ class Run:
             found = online.check_document(doc, templates, settings, slow=("shellcheck",), online=settings.online)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(checked.path or checked.report.path, f"internal error while running ShellCheck: {exc}")
-            return
+            return []
         if found:
             checked.report.diagnostics = sorted(checked.report.diagnostics + found, key=lambda d: d.sort_key)
+        return found
+
+    def _fix_with_shellcheck(self, checked: Checked, found: list[Diagnostic]) -> None:
+        """Work out a file's fixes with ShellCheck's findings among them: the fixed texts are checked again
+        with ShellCheck, so its findings that the fixes remove go and the others stay."""
+        import dataclasses
+
+        from .engine import Selection
+
+        result = checked.fix_from
+        result = dataclasses.replace(result, diagnostics=sorted(list(result.diagnostics) + found,
+                                                                key=lambda d: d.sort_key))
+        prof = checked.pending
+        key = id(prof)
+        if key not in self._with_shellcheck:
+            settings = dataclasses.replace(prof.settings, defer=frozenset())
+            self._with_shellcheck[key] = (prof, Profile(settings, Selection(settings, self.registry), prof.threshold))
+        try:
+            with _watchdog(FILE_TIME_LIMIT):
+                self._fix(checked, result, checked.stdin, self._with_shellcheck[key][1])
+        except _TimeLimit:
+            self.error(checked.path or checked.report.path,
+                       f"gave up working out the fixes after {FILE_TIME_LIMIT} s; please report this file as a bug")
 
     def _skip(self, path: str, reason: str) -> None:
         """A file that is not reported; ``--verbose`` says why."""

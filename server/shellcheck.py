@@ -25,8 +25,22 @@ EXCLUDED = "SC1091"
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """One edit of ShellCheck's suggested fix: the text for lines/columns as in :class:`Comment`
+    (an empty range is an insertion; of two at one place, ``beforeStart`` goes first)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    point: str = "afterEnd"  # afterEnd | beforeStart
+
+
+@dataclass(frozen=True)
 class Comment:
-    """One ShellCheck finding: 1-based line and columns (end exclusive) as ShellCheck counts them."""
+    """One ShellCheck finding: 1-based line and columns (end exclusive, a tab is one column) as ShellCheck
+    counts them, and its suggested fix (empty when it has none)."""
 
     line: int
     column: int
@@ -35,6 +49,7 @@ class Comment:
     level: str  # error | warning | info | style
     code: int
     message: str
+    fix: tuple[Replacement, ...] = ()
 
 
 _lock = threading.Lock()
@@ -126,8 +141,18 @@ def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, 
                 continue
             out[key].append(Comment(c["line"], c["column"], c.get("endLine", c["line"]),
                                     c.get("endColumn", c["column"]), c.get("level", "warning"),
-                                    int(c.get("code", 0)), c.get("message", "")))
+                                    int(c.get("code", 0)), c.get("message", ""), _fix(c.get("fix"))))
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _fix(fix) -> tuple[Replacement, ...]:
+    """The replacements of a json1 ``fix`` object (none when it is missing or malformed)."""
+    try:
+        return tuple(Replacement(int(r["line"]), int(r["column"]), int(r["endLine"]), int(r["endColumn"]),
+                                 str(r["replacement"]), str(r.get("insertionPoint", "afterEnd")))
+                     for r in (fix or {}).get("replacements", ()))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ()
 
 
 _wanted: list | None = None

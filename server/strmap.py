@@ -12,7 +12,7 @@ syntax (:meth:`aiblint.document.carrier.Carrier.string_offsets`).
 
 from __future__ import annotations
 
-from .diagnostics import Span
+from .diagnostics import Span, TextEdit
 
 
 def string_offsets(document, node) -> list[int] | None:
@@ -29,3 +29,21 @@ def char_span(offsets: list[int] | None, node, start: int, end: int) -> Span:
     if offsets is None or not (0 <= start <= end < len(offsets)):
         return node.span
     return Span(offsets[start], offsets[end])
+
+
+def string_edit(document, node, start: int, end: int, text: str) -> TextEdit | None:
+    """An edit that makes characters ``start:end`` of the string ``node``'s value read ``text``, written in
+    the carrier's syntax (:meth:`aiblint.document.carrier.Carrier.escape_in_string`); None when that cannot
+    be written exactly: an expression, a value written nowhere, a range across a line of the source."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    offsets = string_offsets(document, node)
+    if offsets is None or node.is_expression or not 0 <= start <= end < len(offsets):
+        return None
+    a, b = offsets[start], offsets[end]
+    if b"\n" in document.data[a:b] or b"\r" in document.data[a:b]:
+        return None
+    written = document.carrier.escape_in_string(document, node, text, start, end)
+    return None if written is None else TextEdit(Span(a, b), written)

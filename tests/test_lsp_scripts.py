@@ -45,6 +45,32 @@ async def test_shellcheck_findings_arrive_after_the_fast_findings():
         assert "AIB401" not in codes(client.diagnostics[uri])
 
 
+async def test_shellchecks_fix_is_a_quick_fix_in_the_templates_syntax():
+    from lsprotocol import types
+
+    from test_lsp import _apply_edit
+
+    text = RAW.replace('"inline": ["echo hi"]}', '"inline": ["echo $1 >/dev/null"]}', 1)
+    async with session("visual-studio-code") as client:
+        uri = "file:///tmp/aiblint-scripts-fix.json"
+        open_doc(client, uri, text)
+        await pushed(client, uri, 1)
+        await _until(client, uri, "AIB401")
+        (sc,) = [d for d in client.diagnostics[uri] if d.code == "AIB401"]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri), range=sc.range,
+            context=types.CodeActionContext(diagnostics=[sc])))
+        (fix,) = [a for a in actions if a.title == "Apply ShellCheck's fix for SC2086"]
+        assert fix.kind == types.CodeActionKind.QuickFix and not fix.is_preferred  # an unsafe fix
+        fixed = _apply_edit(text, fix.edit)
+        assert fixed == text.replace('"echo $1 >/dev/null"', '"echo \\"$1\\" >/dev/null"')
+        change(client, uri, 2, fixed)
+        await pushed(client, uri, 2)
+        await asyncio.sleep(0.5)
+        await _until(client, uri, "AIB401", present=False)
+        assert "AIB401" not in codes(client.diagnostics[uri])
+
+
 async def test_referenced_script_in_the_checkout_has_related_information_in_the_script(tmp_path):
     import subprocess
 

@@ -1,4 +1,5 @@
-"""Positions inside strings: each character of a value mapped back to the source (JSON and YAML)."""
+"""Positions inside strings: each character of a value mapped back to the source (JSON and YAML), and
+edits written inside a string in its own syntax (JSON, YAML, Bicep)."""
 
 from __future__ import annotations
 
@@ -109,3 +110,51 @@ def test_yaml_exact_offsets():
     assert string_offsets(doc, single)[single.value.index("s")] == data.index(b"s here")
     multi = nodes["multi"]
     assert string_offsets(doc, multi)[multi.value.index("second")] == data.index(b"second")
+
+
+# -- writing inside a string (string_edit / Carrier.escape_in_string) ------------------------------
+
+BICEP_TEMPLATE = "resource t 'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01' = {\n  name: 'x'\n}\n"
+
+
+def _edited(text: str, filename: str, start: int, end: int, new: str) -> str | None:
+    """``text`` with characters ``start:end`` of the value of ``k`` (Bicep: ``var v``) replaced by ``new``
+    through string_edit, or None when it refuses; the edited text must hold exactly that value."""
+    from aiblint.diagnostics import Fix
+    from aiblint.fixes import apply_text
+    from aiblint.strmap import string_edit
+
+    name = "v" if filename.endswith(".bicep") else "k"
+    if filename.endswith(".bicep"):
+        text += BICEP_TEMPLATE
+    node = Document(text, filename).root.get(name)
+    edit = string_edit(Document(text, filename), node, start, end, new)
+    if edit is None:
+        return None
+    out, _ = apply_text(text, [Fix("t", (edit,))])
+    assert Document(out, filename).root.get(name).value == node.value[:start] + new + node.value[end:], out
+    return out.removesuffix(BICEP_TEMPLATE)
+
+
+@pytest.mark.parametrize("text, filename, start, end, new, expected", [
+    ('{"k": "a\\u00e9b"}', "t.json", 2, 2, '"\\', '{"k": "a\\u00e9\\"\\\\b"}'),
+    ('k: "a\\"b"', "t.yaml", 1, 1, '"\\', 'k: "a\\"\\\\\\"b"'),
+    ("k: 'it''s'", "t.yaml", 2, 2, "'", "k: 'it''''s'"),
+    ("k: echo $1", "t.yaml", 5, 5, '"', 'k: echo "$1'),
+    ("k: echo $1", "t.yaml", 0, 0, '"', None),  # a plain scalar that starts with a quote is a quoted one
+    ("k: echo $1", "t.yaml", 4, 4, ":", None),
+    ("k: echo $1", "t.yaml", 4, 4, " x", None),
+    ("k: 0x", "t.yaml", 2, 2, "1", None),  # it would be read as a number
+    ('k: "a\\tb"', "t.yaml", 1, 1, "\t", None),
+    ("k: |\n  echo $1\n", "t.yaml", 5, 5, '"', 'k: |\n  echo "$1\n'),
+    ("k: >\n  echo $1\n", "t.yaml", 5, 5, " x", None),
+    ("var v = 'a{b'\n", "t.bicep", 1, 1, "'$", "var v = 'a\\'\\${b'\n"),
+    ("var v = 'a$b'\n", "t.bicep", 2, 2, "{x}", None),  # "${" would start an interpolation
+    ("var v = 'a\\$b'\n", "t.bicep", 2, 2, "{x}", "var v = 'a\\${x}b'\n"),
+    ("var v = 'a'\n", "t.bicep", 1, 1, "${x}", "var v = 'a\\${x}'\n"),
+    ("var v = '''\na'b\n'''\n", "t.bicep", 1, 1, "''", None),  # it would close the string
+    ("var v = '''\nab\n'''\n", "t.bicep", 2, 2, "'", "var v = '''\nab'\n'''\n"),
+    ("var v = '''\nab'''\n", "t.bicep", 2, 2, "'", None),
+])
+def test_string_edit_escapes_or_refuses(text, filename, start, end, new, expected):
+    assert _edited(text, filename, start, end, new) == expected

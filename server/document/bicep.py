@@ -790,6 +790,27 @@ class BicepCarrier(Carrier):
             return None
         return string_offsets(doc.data, node.span)
 
+    def escape_in_string(self, doc, node, text, start, end):
+        """In a single-quoted string: escapes (a ``$`` just before a ``{`` of the value too, so no
+        interpolation starts there). In a multi-line string, which has no escapes: text without line
+        breaks that neither closes the string early nor makes ``'''`` inside it."""
+        if not isinstance(node, ScalarNode) or node.is_expression or not text.isprintable():
+            return None
+        value = node.value
+        if node.raw.startswith("'''"):
+            new = value[:start] + text + value[end:]
+            return None if "'''" in new or new.endswith("'") else text
+        if not node.raw.startswith("'"):
+            return None
+        written = escape(text)
+        if written.endswith("$") and value[end:end + 1] == "{":
+            written = written[:-1] + "\\$"
+        if written.startswith("{") and start > 0 and value[start - 1] == "$":
+            offsets = string_offsets(doc.data, node.span)
+            if offsets is None or offsets[start] - offsets[start - 1] == 1:
+                return None  # the "$" before it is written plain: "${" would start an interpolation
+        return written
+
     def replace_value(self, doc, node, value):
         data = doc.data
         if isinstance(node, ScalarNode) and node.kind == "string" and not node.raw.startswith("'") \

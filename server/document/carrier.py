@@ -84,6 +84,13 @@ class Carrier:
         None when the carrier cannot tell (then the whole string is reported)."""
         return None
 
+    def escape_in_string(self, doc, node: Node, text: str, start: int, end: int) -> str | None:
+        """``text`` as it is written inside the string ``node`` in place of the characters ``start:end``
+        of its value (the source between their :meth:`string_offsets`), so that the value then holds
+        exactly ``text`` there (quotes and backslashes escaped as the string's syntax needs). None when
+        it cannot be written there exactly (then no fix is offered)."""
+        return None
+
     # -- writing fixes ----------------------------------------------------------
 
     def key_text(self, name: str) -> str:

@@ -895,6 +895,12 @@ class JsonCarrier(Carrier):
     def string_offsets(self, doc, node):
         return json_string_offsets(node.raw, node.span.start, node.value)
 
+    def escape_in_string(self, doc, node, text, start, end):
+        """Quotes, backslashes and control characters escaped; the rest as it is."""
+        if not node.raw.startswith('"'):
+            return None
+        return json_text(text)[1:-1]
+
     def key_text(self, name: str) -> str:
         return json_text(name)
 

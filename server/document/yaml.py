@@ -433,6 +433,11 @@ def _block_indexes(raw: str, value: str, folded: bool) -> list[int] | None:
             if j >= len(written):
                 return None
             i, r = written[j]
+            if r == "\r" and (c == "\n" or (folded and c == " ")) and j + 1 < len(written) \
+                    and written[j + 1][1] == "\n":  # a CRLF line break: the value's one character
+                out.append(i)
+                j += 2
+                break
             if r == c or (folded and c == " " and r == "\n"):
                 out.append(i)
                 j += 1
@@ -444,8 +449,21 @@ def _block_indexes(raw: str, value: str, folded: bool) -> list[int] | None:
     out.append(written[j][0] if j < len(written) else len(raw))
     return out
 
+
+# Characters that can end or change a plain scalar next to others (": ", " #", flow collections).
+_NOT_PLAIN = frozenset(":#,[]{}")
+
+
+def _resolves_to_string(value: str) -> bool:
+    """Whether a plain scalar ``value`` is read as a string (not a number, boolean, null or date)."""
+    from ruamel.yaml.nodes import ScalarNode as YamlScalar
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return VersionedResolver().resolve(YamlScalar, value, (True, False)) == _TAG + "str"
+
+
 class YamlCarrier(Carrier):
-    """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars only."""
+    """YAML: read with ruamel.yaml (no incremental tree); fixes replace scalars or write inside strings."""
 
     comment_marker = "#"
 
@@ -458,6 +476,30 @@ class YamlCarrier(Carrier):
 
     def string_offsets(self, doc, node):
         return yaml_string_offsets(node.raw, node.span.start, node.value)
+
+    def escape_in_string(self, doc, node, text, start, end):
+        """Escaped as the scalar's style needs. Line breaks and other control characters are never
+        inserted; in a block scalar or a scalar written over several lines, where folding and
+        indentation decide what white space means, neither is any white space; in a plain scalar
+        only text that keeps it plain and a string (no ``: ``, `` #``, flow indicators, not at its
+        start)."""
+        raw = node.raw
+        if not raw or not text.isprintable():
+            return None
+        style = raw[0]
+        spaced = any(c in " \t" for c in text)
+        if spaced and (style in "|>" or "\n" in raw or "\r" in raw):
+            return None
+        if style == '"':
+            return text.replace("\\", "\\\\").replace('"', '\\"')
+        if style == "'":
+            return text.replace("'", "''")
+        if style in "|>":
+            return text
+        if style in "!&*%@`" or start == 0 or spaced or any(c in _NOT_PLAIN for c in text):
+            return None
+        value = node.value[:start] + text + node.value[end:]
+        return text if _resolves_to_string(value) else None
 
     def key_text(self, name: str) -> str:
         return json_text(name)
