@@ -679,7 +679,8 @@ class JsonTreeBuilder:
         OBJ, ARR, PAIR, STR, NUM = k["object"], k["array"], k["pair"], k["string"], k["number"]
         TRUE, FALSE, NULL = k["true"], k["false"], k["null"]
         data = self.data
-        # Spans are made without the frozen dataclass's __init__ (a third of the build time otherwise).
+        # Spans, strings, containers and members are made without their __init__ (a third of the build time
+        # otherwise).
         new = object.__new__
         set_start = Span.start.__set__
         set_end = Span.end.__set__
@@ -709,8 +710,13 @@ class JsonTreeBuilder:
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
                     # The key of the pair being read.
-                    frame[1] = Member(value, span, None, frame[3])
-                    frame[0].members.append(frame[1])
+                    member = new(Member)
+                    member.name = value
+                    member.key_span = span
+                    member.value = None
+                    member.span = frame[3]
+                    frame[1] = member
+                    frame[0].members.append(member)
                 else:
                     # ScalarNode(span, "string", value, raw) without the two __init__ calls.
                     node = new(ScalarNode)
@@ -741,7 +747,19 @@ class JsonTreeBuilder:
                             "AIB100", f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked",
                             Span(s, s + 1)))
                 else:
-                    node = ObjectNode(Span(s, e), []) if kid == OBJ else ArrayNode(Span(s, e), [])
+                    span = new(Span)
+                    set_start(span, s)
+                    set_end(span, e)
+                    if kid == OBJ:
+                        node = new(ObjectNode)
+                        node.members = []
+                        node._index = None
+                    else:
+                        node = new(ArrayNode)
+                        node.items = []
+                    node.span = span
+                    node._source = None
+                    node.parent = node.key = node.key_span = None
                     descend = True
             elif kid == TRUE or kid == FALSE:
                 node = ScalarNode(Span(s, e), "boolean", kid == TRUE, "true" if kid == TRUE else "false")
