@@ -98,8 +98,10 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
 
     found: list[Diagnostic] = list(syntax.check(document, templates))
     template_rules = selection.rules("template")
+    # One tuple for every rule's context (each context would otherwise copy the list: quadratic in templates).
+    all_templates = tuple(templates)
     for template in templates:
-        found.extend(_check_template(document, template, catalog, settings, template_rules, templates))
+        found.extend(_check_template(document, template, catalog, settings, template_rules, all_templates))
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
@@ -135,7 +137,7 @@ def templates_of(document: Document, settings: Settings, catalog) -> list[Templa
 
 
 def _check_template(document: Document, template: Template, catalog, settings: Settings,
-                    rules: list[RuleInfo], templates: list[Template]) -> list[Diagnostic]:
+                    rules: list[RuleInfo], templates: tuple[Template, ...]) -> list[Diagnostic]:
     """Schema pass and template rules, under each plausible version of ``template``, merged.
 
     A rule that does not ask for the API version while checking the newest one
