@@ -704,8 +704,9 @@ class JsonTreeBuilder:
                 set_end(span, e)
                 raw = data[s:e].decode("utf-8", "replace")
                 value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-                if "\\u" in raw or _CONTROL_TEXT.search(raw):
-                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters.
+                if "\\u" in raw or (not raw.isprintable() and _CONTROL_TEXT.search(raw)):
+                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters
+                    # (which are never printable: most strings are ruled out without the pattern).
                     self.problems.extend(string_problems(data[s:e], s))
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
