@@ -694,11 +694,12 @@ class JsonTreeBuilder:
         while True:
             n = cursor.node
             kid = n.kind_id
-            s = n.start_byte
-            e = n.end_byte
             node = None
             descend = False
+            # (Offsets are read only for values: most of the nodes visited are punctuation.)
             if kid == STR:
+                s = n.start_byte
+                e = n.end_byte
                 span = new(Span)
                 set_start(span, s)
                 set_end(span, e)
@@ -727,6 +728,8 @@ class JsonTreeBuilder:
                     node.raw = raw
                     node.parent = node.key = node.key_span = None
             elif kid == NUM:
+                s = n.start_byte
+                e = n.end_byte
                 span = new(Span)
                 set_start(span, s)
                 set_end(span, e)
@@ -736,11 +739,12 @@ class JsonTreeBuilder:
                 frames[-1][2] = True
                 frames[-1][1] = None
                 span = new(Span)
-                set_start(span, s)
-                set_end(span, e)
+                set_start(span, n.start_byte)
+                set_end(span, n.end_byte)
                 frames[-1][3] = span
                 descend = True
             elif kid == OBJ or kid == ARR:
+                s = n.start_byte
                 if len(frames) + depth >= MAX_DEPTH:
                     if not self._depth_reported:
                         self._depth_reported = True
@@ -750,7 +754,7 @@ class JsonTreeBuilder:
                 else:
                     span = new(Span)
                     set_start(span, s)
-                    set_end(span, e)
+                    set_end(span, n.end_byte)
                     if kid == OBJ:
                         node = new(ObjectNode)
                         node.members = []
@@ -763,9 +767,10 @@ class JsonTreeBuilder:
                     node.parent = node.key = node.key_span = None
                     descend = True
             elif kid == TRUE or kid == FALSE:
-                node = ScalarNode(Span(s, e), "boolean", kid == TRUE, "true" if kid == TRUE else "false")
+                node = ScalarNode(Span(n.start_byte, n.end_byte), "boolean", kid == TRUE,
+                                  "true" if kid == TRUE else "false")
             elif kid == NULL:
-                node = ScalarNode(Span(s, e), "null", None, "null")
+                node = ScalarNode(Span(n.start_byte, n.end_byte), "null", None, "null")
             if node is not None:
                 if not frames:
                     root = node
