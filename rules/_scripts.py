@@ -411,6 +411,9 @@ def _describe_error(node, data: bytes) -> tuple[int, int, str]:
 _QUOTES = {"'": "single quote", '"': "double quote", "`": "backquote"}
 
 
+_QUOTE_MARKS = ("'", '"')
+
+
 def _unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" and "$" not in text:
         return text[1:-1]
@@ -426,6 +429,7 @@ def shell_commands(text: str) -> tuple[Command, ...]:
     tree, chars = parse("shell", text)
     data = text.encode("utf-8", "surrogatepass")
     command, pipeline, word_kinds = _bash_kinds()
+    ascii_text = chars.ascii  # then byte offsets are character offsets
     out = []
     stack = [(tree.root_node, None)]
     pop = stack.pop
@@ -437,7 +441,10 @@ def shell_commands(text: str) -> tuple[Command, ...]:
             for child in n.named_children:
                 if child.kind_id in word_kinds:
                     start, end = child.start_byte, child.end_byte
-                    words.append(Word(_unquote(data[start:end].decode("utf-8", "replace")), chars(start), chars(end)))
+                    raw = data[start:end].decode("utf-8", "replace")
+                    if raw[:1] in _QUOTE_MARKS:
+                        raw = _unquote(raw)
+                    words.append(Word(raw, start, end) if ascii_text else Word(raw, chars(start), chars(end)))
             while words and words[0].text in _WRAPPERS:
                 words = words[1:]
                 while words and (words[0].text.startswith("-") or "=" in words[0].text):
