@@ -178,7 +178,10 @@ def _inline_scripts(ctx):
             parts = []
             at = 0
             for item in array.items:
-                leaf = next((v for v, _ in ctx.values(item) if isinstance(v, ScalarNode)), None)
+                if isinstance(item, ScalarNode) and (item.kind != "string" or "[" not in item.value):
+                    leaf = item  # a literal stands for itself (the common case, without asking ctx.values)
+                else:
+                    leaf = next((v for v, _ in ctx.values(item) if isinstance(v, ScalarNode)), None)
                 if not isinstance(leaf, ScalarNode) or leaf.kind != "string" or leaf.is_expression \
                         or isinstance(leaf, Opaque):
                     script.complete = False
