@@ -20,7 +20,6 @@ The CLI and the language server both call :func:`lint`; neither adds checks.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -88,20 +87,6 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
 
     ``limited=False`` leaves out :func:`limit` (for a caller that combines results and limits them itself).
     """
-    # A check allocates many small objects and drops few of them before it ends: the cyclic garbage
-    # collector would scan the document's value tree again and again meanwhile (7 % of the first check of a
-    # file of 177 templates). It runs when the check is over.
-    if not gc.isenabled():
-        return _lint(document, settings, registry, catalog, selection, limited)
-    gc.disable()
-    try:
-        return _lint(document, settings, registry, catalog, selection, limited)
-    finally:
-        gc.enable()
-
-
-def _lint(document: Document, settings: Settings | None, registry: Registry | None, catalog,
-          selection: Selection | None, limited: bool) -> LintResult:
     from . import suppress, syntax
 
     settings = settings or Settings()
