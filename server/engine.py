@@ -149,7 +149,7 @@ def _check_template(document: Document, template: Template, catalog, settings: S
     per_version: list[list[Diagnostic]] = [[] for _ in versions]
     for i, version in enumerate(versions):
         ctx = Context(document, template, catalog, settings, version=version)
-        per_version[i] = _guard("schema", lambda: list(schema_check.check(ctx)))
+        per_version[i] = _guard("schema", schema_check.check, ctx)
     newest = len(versions) - 1
     for rule in rules:
         ctx = Context(document, template, catalog, settings, rule, templates, version=versions[newest])
@@ -323,13 +323,13 @@ def _merge_duplicates(found: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _run(rule: RuleInfo, ctx: Context) -> list[Diagnostic]:
-    return _guard(rule.code, lambda: list(rule.check(ctx)))
+    return _guard(rule.code, rule.check, ctx)
 
 
-def _guard(what: str, produce) -> list[Diagnostic]:
-    """Run one check; a crash in it is logged and costs only its own findings."""
+def _guard(what: str, check, ctx: Context) -> list[Diagnostic]:
+    """The findings of ``check(ctx)``; a crash in it is logged and costs only its own findings."""
     try:
-        return produce()
+        return list(check(ctx))
     except RecursionError:
         log.warning("%s: document too deeply nested to check", what)
         return []
