@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 from aiblint.armexpr import Opaque
 from aiblint.diagnostics import Related, Span, TextEdit
@@ -177,7 +178,10 @@ def _inline_scripts(ctx):
             parts = []
             at = 0
             for item in array.items:
-                leaf = next((v for v, _ in ctx.values(item) if isinstance(v, ScalarNode)), None)
+                if isinstance(item, ScalarNode) and (item.kind != "string" or "[" not in item.value):
+                    leaf = item  # a literal stands for itself (the common case, without asking ctx.values)
+                else:
+                    leaf = next((v for v, _ in ctx.values(item) if isinstance(v, ScalarNode)), None)
                 if not isinstance(leaf, ScalarNode) or leaf.kind != "string" or leaf.is_expression \
                         or isinstance(leaf, Opaque):
                     script.complete = False
@@ -410,6 +414,9 @@ def _describe_error(node, data: bytes) -> tuple[int, int, str]:
 _QUOTES = {"'": "single quote", '"': "double quote", "`": "backquote"}
 
 
+_QUOTE_MARKS = ("'", '"')
+
+
 def _unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" and "$" not in text:
         return text[1:-1]
@@ -424,31 +431,51 @@ def shell_commands(text: str) -> tuple[Command, ...]:
     """The simple commands of a shell script (``sudo``/``env`` prefixes skipped), in order."""
     tree, chars = parse("shell", text)
     data = text.encode("utf-8", "surrogatepass")
+    command, pipeline, word_kinds = _bash_kinds()
+    ascii_text = chars.ascii  # then byte offsets are character offsets
     out = []
     stack = [(tree.root_node, None)]
+    pop = stack.pop
     while stack:
-        n, piped = stack.pop()
-        if n.type == "command":
+        n, piped = pop()
+        kind = n.kind_id
+        if kind in command:
             words = []
             for child in n.named_children:
-                if child.type in ("command_name", "word", "string", "raw_string", "concatenation", "number",
-                                  "simple_expansion", "expansion", "ansi_c_string"):
-                    raw = data[child.start_byte:child.end_byte].decode("utf-8", "replace")
-                    words.append(Word(_unquote(raw), chars(child.start_byte), chars(child.end_byte)))
+                if child.kind_id in word_kinds:
+                    start, end = child.start_byte, child.end_byte
+                    raw = data[start:end].decode("utf-8", "replace")
+                    if raw[:1] in _QUOTE_MARKS:
+                        raw = _unquote(raw)
+                    words.append(Word(raw, start, end) if ascii_text else Word(raw, chars(start), chars(end)))
             while words and words[0].text in _WRAPPERS:
                 words = words[1:]
                 while words and (words[0].text.startswith("-") or "=" in words[0].text):
                     words = words[1:]
             if words:
                 out.append(Command(words[0], tuple(words[1:]), chars(n.start_byte), chars(n.end_byte), piped))
-        if n.type == "pipeline":
-            kids = list(n.named_children)
+        elif kind in pipeline:
+            kids = n.named_children
             for i in range(len(kids) - 1, -1, -1):
                 stack.append((kids[i], _command_name(kids[i - 1], data) if i > 0 else None))
             continue
-        stack.extend((c, None) for c in reversed(n.named_children))
+        if n.named_child_count:
+            kids = n.named_children
+            kids.reverse()
+            stack.extend(zip(kids, repeat(None)))
     out.sort(key=lambda c: c.start)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _bash_kinds() -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """The kind ids of tree-sitter-bash's command and pipeline nodes and of the words of a command."""
+    from aiblint.document import ts_parser
+
+    language = ts_parser("bash").language
+    return (_kind_ids(language, "command"), _kind_ids(language, "pipeline"),
+            _kind_ids(language, "command_name", "word", "string", "raw_string", "concatenation", "number",
+                      "simple_expansion", "expansion", "ansi_c_string"))
 
 
 def _command_name(node, data: bytes) -> str | None:
@@ -463,11 +490,13 @@ def powershell_commands(text: str) -> tuple[Command, ...]:
     """The commands of a PowerShell script (cmdlets and programs with their arguments), in order."""
     tree, chars = parse("powershell", text)
     data = text.encode("utf-8", "surrogatepass")
+    command = _powershell_command_kinds()
     out = []
     stack = [tree.root_node]
+    pop = stack.pop
     while stack:
-        n = stack.pop()
-        if n.type == "command":
+        n = pop()
+        if n.kind_id in command:
             name_node = n.child_by_field_name("command_name")
             elements = n.child_by_field_name("command_elements")
             if name_node is not None:
@@ -481,9 +510,25 @@ def powershell_commands(text: str) -> tuple[Command, ...]:
                         raw = data[child.start_byte:child.end_byte].decode("utf-8", "replace")
                         args.append(Word(_unquote(raw), chars(child.start_byte), chars(child.end_byte)))
                 out.append(Command(name, tuple(args), chars(n.start_byte), chars(n.end_byte)))
-        stack.extend(reversed(n.children))
+        if n.child_count:
+            kids = n.children
+            kids.reverse()
+            stack.extend(kids)
     out.sort(key=lambda c: c.start)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _powershell_command_kinds() -> frozenset[int]:
+    from aiblint.document import ts_parser
+
+    return _kind_ids(ts_parser("powershell").language, "command", named_only=False)
+
+
+def _kind_ids(language, *names: str, named_only: bool = True) -> frozenset[int]:
+    """The kind ids of a grammar's nodes of these type names (comparing ids is cheaper than comparing names)."""
+    return frozenset(i for i in range(language.node_kind_count)
+                     if (language.node_kind_is_named(i) or not named_only) and language.node_kind_for_id(i) in names)
 
 
 def commands_of(kind: str, text: str) -> tuple[Command, ...]:

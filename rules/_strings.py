@@ -22,11 +22,12 @@ _MARKUP = re.compile(r"</|/>|<[A-Za-z][\w:.-]*\s+[\w:.-]+\s*=")
 
 def placeholders(text: str) -> list[str]:
     """The quickstart placeholders in ``text`` (none for markup)."""
-    return list(_placeholders(text))
+    return list(cached_placeholders(text))
 
 
 @lru_cache(maxsize=8192)
-def _placeholders(text: str) -> tuple[str, ...]:
+def cached_placeholders(text: str) -> tuple[str, ...]:
+    """:func:`placeholders` as a tuple, shared by all who ask (not to be changed)."""
     # Cached: the language server asks again for every string on every keystroke.
     if _MARKUP.search(text):
         return ()

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 from aiblint.document.nodes import ArrayNode, Node, ObjectNode, ScalarNode, is_expression_text
 
-from ._strings import placeholders, shell_variables, unique
+from ._strings import cached_placeholders, shell_variables, unique
 from ._util import related_use
 
 CODE = "AIB310"
@@ -122,31 +122,37 @@ def check(ctx):
         d.data["supersedes"] = True
         out.append(d)
 
-    def find(text: str, key: str | None) -> list[str]:
-        return placeholders(text) + (shell_variables(text) if key in _LITERAL_KEYS else [])
+    def find(text: str, literal: bool):
+        found = cached_placeholders(text)
+        return found + tuple(shell_variables(text)) if literal else found
 
     def visit(node: Node, ref: Node | None, depth: int, key: str | None) -> None:
         if depth > 64:
             return
-        if isinstance(node, ObjectNode):
+        # The most frequent kind first; a string with no "[" is no expression (checked before the property).
+        if isinstance(node, ScalarNode):
+            if node.kind != "string":
+                return
+            value = node.value
+            if "[" in value and node.is_expression:
+                if ref is None:
+                    for value, use in ctx.values(node):
+                        visit(value, use, depth + 1, key)
+                return
+            found = find(value, key in _LITERAL_KEYS)
+            if found:
+                report(node.span, found, ref, _free_text(node, key))
+        elif isinstance(node, ObjectNode):
+            literal = key in _LITERAL_KEYS
             for m in node.members:
-                found = find(m.name, key) if not is_expression_text(m.name) else []
-                if found:
+                found = find(m.name, literal)
+                if found and not is_expression_text(m.name):
                     report(m.key_span, found, ref, _free_text(node, None))
                 if m.value is not None and m.name not in _COMMAND_KEYS:
                     visit(m.value, ref, depth + 1, m.name)
         elif isinstance(node, ArrayNode):
             for item in node.items:
                 visit(item, ref, depth + 1, key)
-        elif isinstance(node, ScalarNode) and node.kind == "string":
-            if node.is_expression:
-                if ref is None:
-                    for value, use in ctx.values(node):
-                        visit(value, use, depth + 1, key)
-                return
-            found = find(node.value, key)
-            if found:
-                report(node.span, found, ref, _free_text(node, key))
 
     visit(ctx.template.node, None, 0, None)
     yield from unique(out)

@@ -326,6 +326,7 @@ class Evaluator:
         self.document = document
         self._scopes: dict[int, Scope] | None = None
         self._cache: dict[int, Node] = {}
+        self._values: dict[int, tuple] = {}
         self._busy: set[int] = set()
         self._time_limit = time_limit
         self._spent = 0.0  # seconds spent evaluating so far
@@ -364,13 +365,23 @@ class Evaluator:
         default and each of its allowed values; any other expression for its one
         value. Opaque values are left out.
         """
+        # Many checks ask for the values of the same expressions: the answer is kept (not once evaluation
+        # has given up, when a new question gets no answer).
+        found = self._values.get(id(node))
+        if found is None or self._over:
+            found = self._values_of(node)
+            if not self._over:
+                self._values[id(node)] = found
+        return iter(found)
+
+    def _values_of(self, node: Node) -> tuple[tuple[Node, Node], ...]:
         text = expression_text(node)
         if text is None:
-            return
+            return ()
         try:
             tree = parse(text)
         except ExprSyntaxError:
-            return
+            return ()
         if tree[0] == "call" and tree[1] == "parameters" and len(tree[2]) == 1 and tree[2][0][0] == "s":
             scope = self.scope_of(node)
             with self._timed():
@@ -380,10 +391,8 @@ class Evaluator:
                     candidates = []
         else:
             candidates = [self.evaluate(node)]
-        for value in candidates:
-            # An expression that comes to null leaves the property out (ARM sends it as absent).
-            if not isinstance(value, Opaque) and not _built_null(value):
-                yield value, node
+        # An expression that comes to null leaves the property out (ARM sends it as absent).
+        return tuple((value, node) for value in candidates if not isinstance(value, Opaque) and not _built_null(value))
 
     def evaluate(self, node: Node) -> Node:
         """The value of ``node``: itself for a literal, else its expression's value (maybe opaque)."""

@@ -98,8 +98,10 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
 
     found: list[Diagnostic] = list(syntax.check(document, templates))
     template_rules = selection.rules("template")
+    # One tuple for every rule's context (each context would otherwise copy the list: quadratic in templates).
+    all_templates = tuple(templates)
     for template in templates:
-        found.extend(_check_template(document, template, catalog, settings, template_rules, templates))
+        found.extend(_check_template(document, template, catalog, settings, template_rules, all_templates))
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))
@@ -135,7 +137,7 @@ def templates_of(document: Document, settings: Settings, catalog) -> list[Templa
 
 
 def _check_template(document: Document, template: Template, catalog, settings: Settings,
-                    rules: list[RuleInfo], templates: list[Template]) -> list[Diagnostic]:
+                    rules: list[RuleInfo], templates: tuple[Template, ...]) -> list[Diagnostic]:
     """Schema pass and template rules, under each plausible version of ``template``, merged.
 
     A rule that does not ask for the API version while checking the newest one
@@ -147,7 +149,7 @@ def _check_template(document: Document, template: Template, catalog, settings: S
     per_version: list[list[Diagnostic]] = [[] for _ in versions]
     for i, version in enumerate(versions):
         ctx = Context(document, template, catalog, settings, version=version)
-        per_version[i] = _guard("schema", lambda: list(schema_check.check(ctx)))
+        per_version[i] = _guard("schema", schema_check.check, ctx)
     newest = len(versions) - 1
     for rule in rules:
         ctx = Context(document, template, catalog, settings, rule, templates, version=versions[newest])
@@ -321,13 +323,13 @@ def _merge_duplicates(found: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _run(rule: RuleInfo, ctx: Context) -> list[Diagnostic]:
-    return _guard(rule.code, lambda: list(rule.check(ctx)))
+    return _guard(rule.code, rule.check, ctx)
 
 
-def _guard(what: str, produce) -> list[Diagnostic]:
-    """Run one check; a crash in it is logged and costs only its own findings."""
+def _guard(what: str, check, ctx: Context) -> list[Diagnostic]:
+    """The findings of ``check(ctx)``; a crash in it is logged and costs only its own findings."""
     try:
-        return produce()
+        return list(check(ctx))
     except RecursionError:
         log.warning("%s: document too deeply nested to check", what)
         return []

@@ -613,7 +613,10 @@ class _Checker:
             if prop.read_only or prop.arm_only or m.value is None:
                 continue  # read-only: from saved GET responses; ARM's own keys: ARM checks them
             self.value(m.value, prop.spec, steps + (prop.name,), f"'{prop.name}'")
-        missing = [name for name, prop in props.items() if self._missing(node, props, prop, present, disc, root)]
+        arm = self.arm
+        missing = [name for name, prop in props.items()
+                   if (prop.required or (prop.arm_required and arm)) and self._missing(node, props, prop, present, disc,
+                                                                                      root)]
         if misplaced and missing and self._wrong_type(node, spec, outer, vname, misplaced):
             return  # one finding: the type, not its missing and misplaced properties
         for m, owners, exact in misplaced:

@@ -42,15 +42,14 @@ def duplicate_keys(document) -> Iterator[Diagnostic]:
     while stack:
         node = stack.pop()
         if type(node) is ArrayNode:
-            children = node.items
+            stack.extend([c for c in node.items if c is not None and not isinstance(c, ScalarNode)])
         else:
             members = node.members
-            children = [m.value for m in members]
             if len(members) > 1:
                 names = [m.name for m in members]
                 if len(set(names)) != len(names):
                     yield from _duplicates(members, _in_parameter_declaration(node))
-        stack.extend(c for c in children if c is not None and not isinstance(c, ScalarNode))
+            stack.extend([m.value for m in members if m.value is not None and not isinstance(m.value, ScalarNode)])
 
 
 def _in_parameter_declaration(node: ObjectNode) -> bool:

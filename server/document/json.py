@@ -679,7 +679,8 @@ class JsonTreeBuilder:
         OBJ, ARR, PAIR, STR, NUM = k["object"], k["array"], k["pair"], k["string"], k["number"]
         TRUE, FALSE, NULL = k["true"], k["false"], k["null"]
         data = self.data
-        # Spans are made without the frozen dataclass's __init__ (a third of the build time otherwise).
+        # Spans, strings, containers and members are made without their __init__ (a third of the build time
+        # otherwise).
         new = object.__new__
         set_start = Span.start.__set__
         set_end = Span.end.__set__
@@ -693,24 +694,31 @@ class JsonTreeBuilder:
         while True:
             n = cursor.node
             kid = n.kind_id
-            s = n.start_byte
-            e = n.end_byte
             node = None
             descend = False
+            # (Offsets are read only for values: most of the nodes visited are punctuation.)
             if kid == STR:
+                s = n.start_byte
+                e = n.end_byte
                 span = new(Span)
                 set_start(span, s)
                 set_end(span, e)
                 raw = data[s:e].decode("utf-8", "replace")
                 value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-                if "\\u" in raw or _CONTROL_TEXT.search(raw):
-                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters.
+                if "\\u" in raw or (not raw.isprintable() and _CONTROL_TEXT.search(raw)):
+                    # tree-sitter-json accepts "\u" with fewer than four hex digits and raw control characters
+                    # (which are never printable: most strings are ruled out without the pattern).
                     self.problems.extend(string_problems(data[s:e], s))
                 frame = frames[-1] if frames else None
                 if frame is not None and frame[2] and frame[1] is None:
                     # The key of the pair being read.
-                    frame[1] = Member(value, span, None, frame[3])
-                    frame[0].members.append(frame[1])
+                    member = new(Member)
+                    member.name = value
+                    member.key_span = span
+                    member.value = None
+                    member.span = frame[3]
+                    frame[1] = member
+                    frame[0].members.append(member)
                 else:
                     # ScalarNode(span, "string", value, raw) without the two __init__ calls.
                     node = new(ScalarNode)
@@ -720,6 +728,8 @@ class JsonTreeBuilder:
                     node.raw = raw
                     node.parent = node.key = node.key_span = None
             elif kid == NUM:
+                s = n.start_byte
+                e = n.end_byte
                 span = new(Span)
                 set_start(span, s)
                 set_end(span, e)
@@ -729,11 +739,12 @@ class JsonTreeBuilder:
                 frames[-1][2] = True
                 frames[-1][1] = None
                 span = new(Span)
-                set_start(span, s)
-                set_end(span, e)
+                set_start(span, n.start_byte)
+                set_end(span, n.end_byte)
                 frames[-1][3] = span
                 descend = True
             elif kid == OBJ or kid == ARR:
+                s = n.start_byte
                 if len(frames) + depth >= MAX_DEPTH:
                     if not self._depth_reported:
                         self._depth_reported = True
@@ -741,12 +752,25 @@ class JsonTreeBuilder:
                             "AIB100", f"Nesting deeper than {MAX_DEPTH} levels; the values inside are not checked",
                             Span(s, s + 1)))
                 else:
-                    node = ObjectNode(Span(s, e), []) if kid == OBJ else ArrayNode(Span(s, e), [])
+                    span = new(Span)
+                    set_start(span, s)
+                    set_end(span, n.end_byte)
+                    if kid == OBJ:
+                        node = new(ObjectNode)
+                        node.members = []
+                        node._index = None
+                    else:
+                        node = new(ArrayNode)
+                        node.items = []
+                    node.span = span
+                    node._source = None
+                    node.parent = node.key = node.key_span = None
                     descend = True
             elif kid == TRUE or kid == FALSE:
-                node = ScalarNode(Span(s, e), "boolean", kid == TRUE, "true" if kid == TRUE else "false")
+                node = ScalarNode(Span(n.start_byte, n.end_byte), "boolean", kid == TRUE,
+                                  "true" if kid == TRUE else "false")
             elif kid == NULL:
-                node = ScalarNode(Span(s, e), "null", None, "null")
+                node = ScalarNode(Span(n.start_byte, n.end_byte), "null", None, "null")
             if node is not None:
                 if not frames:
                     root = node

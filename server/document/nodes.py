@@ -144,16 +144,21 @@ class ObjectNode(Node):
             self._index = {m.name: m for m in self.members}
         return self._index
 
+    # The lookups below read the index directly: they are the most frequent calls of a check.
+
     def member(self, name: str) -> Member | None:
-        return self._lookup().get(name)
+        index = self._index
+        return (index if index is not None else self._lookup()).get(name)
 
     def get(self, name: str) -> Node | None:
-        m = self._lookup().get(name)
+        index = self._index
+        m = (index if index is not None else self._lookup()).get(name)
         return m.value if m else None
 
     def get_ci(self, name: str) -> Member | None:
         """The member whose name equals ``name`` ignoring case (exact match first)."""
-        m = self.member(name)
+        index = self._index
+        m = (index if index is not None else self._lookup()).get(name)
         if m is not None:
             return m
         low = name.lower()
