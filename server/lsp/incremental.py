@@ -175,7 +175,19 @@ def _make_view(data: bytes, layout, index: int):
     return _CutView(data, layout, index) if layout[0] is None else _View(data, layout, index)
 
 
-class _View:
+class _Segments:
+    """A view's text as pieces of the full text: ``segments`` holds (view start, view end, full start)."""
+
+    segments: list
+
+    def map(self, x: int, end: bool) -> int | None:
+        for s, e, full in self.segments:
+            if s < x < e or (x == s and not end) or (x == e and end) or (s == e == x):
+                return full + (x - s)
+        return None
+
+
+class _View(_Segments):
     """The text of one resource plus the root's other members, and the map back to full positions."""
 
     def __init__(self, data: bytes, layout, index: int):
@@ -205,14 +217,8 @@ class _View:
         self.segments[2] = (s2 + delta, e2 + delta, full2 + delta)
         return not self.doc.has_syntax_error
 
-    def map(self, x: int, end: bool) -> int | None:
-        for s, e, full in self.segments:
-            if s < x < e or (x == s and not end) or (x == e and end) or (s == e == x):
-                return full + (x - s)
-        return None
 
-
-class _CutView:
+class _CutView(_Segments):
     """The full text with every other imageTemplates declaration cut out (Bicep), and the map back."""
 
     def __init__(self, data: bytes, layout, index: int):
@@ -243,12 +249,6 @@ class _CutView:
             s2, e2, full2 = self.segments[j]
             self.segments[j] = (s2 + delta, e2 + delta, full2 + delta)
         return not self.doc.has_syntax_error
-
-    def map(self, x: int, end: bool) -> int | None:
-        for s, e, full in self.segments:
-            if s < x < e or (x == s and not end) or (x == e and end) or (s == e == x):
-                return full + (x - s)
-        return None
 
 
 def _map_diag(d: Diagnostic, f) -> Diagnostic | None:
