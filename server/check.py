@@ -647,7 +647,7 @@ class Run:
             doc, final = self._fix_passes(result, prof, unsafe)
             fixed = _gone(result.diagnostics, final.diagnostics, unsafe)
         checked.fixed_count = len(fixed)
-        if (args.fix or args.diff) and doc is not result.document:
+        if writes and doc is not result.document:
             checked.fixed = doc.text
             report.document = doc
             report.diagnostics = list(final.diagnostics)

@@ -5,8 +5,8 @@ checked by forked worker processes (which start with the engine, catalog and
 rules already loaded), a few shares of consecutive files each, in order: the
 output is the same as a serial run's. A worker runs ShellCheck once for the
 scripts of a share, and sends back what the report needs (diagnostics, line
-index, what was printed to stderr); the value trees stay in the workers. One file, a few files,
-one core, or a platform without ``fork`` get the serial loop.
+index, what was printed to stderr); the value trees stay in the workers. One
+file, a few files, one core, or a platform without ``fork`` get the serial loop.
 """
 
 from __future__ import annotations
