@@ -76,7 +76,7 @@ def test_initialize_result_is_the_full_servers(capabilities):
 
 
 SCRIPT = r"""
-import io, json, sys
+import gc, io, json, sys
 from aiblint.lsp.front import Front, _BufferedLog
 from aiblint.lsp.front import serve  # noqa: F401
 import aiblint.engine, aiblint.catalog
@@ -84,8 +84,11 @@ messages = json.loads(sys.argv[1])
 stdin = io.BytesIO(b"".join(b"Content-Length: %d\r\n\r\n" % len(m.encode()) + m.encode() for m in messages))
 out = io.BytesIO()
 front = Front(out, _BufferedLog())
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
 assert front.run(stdin)
 print(json.dumps({"delivered": front.delivered, "unusual": front.unusual,
+                  "collections": len(collections), "gc_enabled": gc.isenabled(),
                   "framework": sorted(m for m in sys.modules if m.split(".")[0] in ("pygls", "lsprotocol")),
                   "out": out.getvalue().decode()}))
 """
@@ -115,6 +118,8 @@ def test_first_diagnostics_go_out_without_loading_pygls(pull):
     got = _front(messages)
     assert got["delivered"] and not got["unusual"]
     assert got["framework"] == []
+    # The collector waits until the first diagnostics are out, and runs again afterwards.
+    assert got["collections"] == 0 and got["gc_enabled"]
     answers = _messages(got["out"].encode())
     assert answers[0]["id"] == 1 and "capabilities" in answers[0]["result"]
     items = answers[1]["result"]["items"] if pull else answers[1]["params"]["diagnostics"]
