@@ -126,33 +126,38 @@ def check(ctx):
         found = cached_placeholders(text)
         return found + tuple(shell_variables(text)) if literal else found
 
-    def visit(node: Node, ref: Node | None, depth: int, key: str | None) -> None:
+    # A walk with an explicit stack: (node, the reference it came through, depth, its key).
+    stack: list = [(ctx.template.node, None, 0, None)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, ref, depth, key = pop()
         if depth > 64:
-            return
+            continue
         # The most frequent kind first; a string with no "[" is no expression (checked before the property).
         if isinstance(node, ScalarNode):
             if node.kind != "string":
-                return
+                continue
             value = node.value
             if "[" in value and node.is_expression:
                 if ref is None:
-                    for value, use in ctx.values(node):
-                        visit(value, use, depth + 1, key)
-                return
+                    for value, use in reversed(list(ctx.values(node))):
+                        push((value, use, depth + 1, key))
+                continue
             found = find(value, key in _LITERAL_KEYS)
             if found:
                 report(node.span, found, ref, _free_text(node, key))
         elif isinstance(node, ObjectNode):
             literal = key in _LITERAL_KEYS
-            for m in node.members:
+            members = node.members
+            for m in members:
                 found = find(m.name, literal)
                 if found and not is_expression_text(m.name):
                     report(m.key_span, found, ref, _free_text(node, None))
+            for m in reversed(members):
                 if m.value is not None and m.name not in _COMMAND_KEYS:
-                    visit(m.value, ref, depth + 1, m.name)
+                    push((m.value, ref, depth + 1, m.name))
         elif isinstance(node, ArrayNode):
-            for item in node.items:
-                visit(item, ref, depth + 1, key)
+            for item in reversed(node.items):
+                push((item, ref, depth + 1, key))
 
-    visit(ctx.template.node, None, 0, None)
     yield from unique(out)
