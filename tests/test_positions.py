@@ -23,6 +23,15 @@ def test_crlf_counts_as_one_line_break():
     assert idx.position(5) == Position(2, 0)
 
 
+@pytest.mark.parametrize("text", [b"", b"\n", b"a", b"a\r\nb\r\n", b"\r\n\r\n", b"a\rb\nc\r\n", b"\r", b"a\r\r\nb",
+                                  b"x\n\ny", b"\r\n" * 3 + b"\r"])
+def test_line_starts_are_the_same_on_the_fast_and_the_careful_path(text):
+    # Texts whose every break ends in \n take the fast path; one with a lone \r the careful one.
+    expected = [0] + [i + 1 for i, c in enumerate(text)
+                      if c == 0x0A or (c == 0x0D and text[i + 1 : i + 2] != b"\n")]
+    assert LineIndex(text).line_starts == expected
+
+
 def test_columns_in_utf16_utf8_and_utf32():
     line = "\t\"é中😀\": x"
     data = line.encode()
