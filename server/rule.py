@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
+from .armexpr import Opaque, Synthetic
 from .diagnostics import Diagnostic, Fix, Related, Severity, Span
 from .document.nodes import Node
 
@@ -101,9 +102,11 @@ class Context:
             return iter(())
         if node.kind != "string" or "[" not in node.value or not node.is_expression:
             return iter(((node, None),))  # a literal stands for itself
-        from .arm import literal_values
-
-        return literal_values(node, self.template.arm if self.template else None)
+        if isinstance(node, Synthetic):
+            # A value an expression built, whose text reads as an expression: itself (unknown: nothing).
+            return iter(() if isinstance(node, Opaque) else ((node, None),))
+        evaluator = self.template.arm if self.template else None
+        return evaluator.values(node) if evaluator is not None else iter(())
 
     def text(self, span: Span) -> str:
         return self.document.slice(span)
