@@ -122,8 +122,10 @@ _DETECTORS = ("KeywordDetector", "BasicAuthDetector", "PrivateKeyDetector", "Jwt
               "AzureStorageKeyDetector", "AWSKeyDetector", "GitHubTokenDetector", "GitLabTokenDetector",
               "SlackDetector", "StripeDetector", "SendGridDetector", "NpmDetector", "TwilioKeyDetector",
               "OpenAIDetector", "ArtifactoryDetector", "DiscordBotTokenDetector", "PypiTokenDetector")
-_WORTH_ASKING = re.compile(r"pass|pwd|secret|key|token|auth|cred|://[^/\s:@]+:[^/\s@]+@|AKIA|BEGIN|eyJ|xox|sk_|"
-                           r"SG\.|npm_|glpat|pypi-", _I)
+_WORTH_ASKING_WORDS = ("pass", "pwd", "secret", "key", "token", "auth", "cred", "AKIA", "BEGIN", "eyJ", "xox", "sk_",
+                       "SG.", "npm_", "glpat", "pypi-")  # any case
+_URL_CREDENTIALS = r"://[^/\s:@]+:[^/\s@]+@"
+_WORTH_ASKING = re.compile("|".join([*map(re.escape, _WORTH_ASKING_WORDS), _URL_CREDENTIALS]), _I)
 # Values that are never secrets: a SHA-256 checksum, a GUID, a resource ID, an ARM expression.
 _NEVER = re.compile(r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|/subscriptions/.*"
                     r"|\[.*\])$", re.S)
@@ -189,11 +191,18 @@ def _own_secrets(text: str) -> tuple:
 
 
 def worth_asking(data: bytes) -> bool:
-    """Whether detect-secrets could find anything in a document's text ``data``."""
-    return _WORTH_ASKING_BYTES.search(data) is not None
+    """Whether detect-secrets could find anything in a document's text ``data`` (:data:`_WORTH_ASKING`).
+
+    The words are looked for in the lower-case text one by one: the pattern, whose alternatives are
+    tried at every position, takes 0.4 ms for a 7 KB document, and the language server asks on every
+    keystroke until detect-secrets is loaded.
+    """
+    low = data.lower()
+    return any(word in low for word in _WORDS_BYTES) or _URL_CREDENTIALS_BYTES.search(data) is not None
 
 
-_WORTH_ASKING_BYTES = re.compile(_WORTH_ASKING.pattern.encode(), _I)
+_WORDS_BYTES = tuple(word.lower().encode() for word in _WORTH_ASKING_WORDS)
+_URL_CREDENTIALS_BYTES = re.compile(_URL_CREDENTIALS.encode())
 _plugins_made: list | None = None
 
 

@@ -128,3 +128,16 @@ async def test_detect_secrets_findings_follow_the_first_diagnostics_until_it_is_
         assert codes(second).count("AIB313") == 1
         await asyncio.sleep(1.0)  # the slow pass of the new text (ShellCheck) adds no second copy
         assert codes(client.diagnostics[uri]).count("AIB313") == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b'{"type": "Shell"}', True),
+    (b'{"type": "PowerShell"}', False),
+    (b'{"type": "POWERSHELL", "name": "shell-step"}', True),
+    (b'{"type": "powershell"} {"type": "powershell"}', False),
+    (b'{"type": "File"}', False),
+])
+def test_only_a_shell_step_asks_for_the_slow_pass_when_offline(text, expected):
+    from aiblint.lsp.diagnostics import _mentions_shell
+
+    assert _mentions_shell(text) is expected

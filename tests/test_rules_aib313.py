@@ -146,3 +146,17 @@ def test_validators_and_arm_variables():
         "AIB313", at(text, "hunter22"),
         'inline command of Shell validator "check" holds a password (sshpass -p); keep secrets out of templates')]
     assert [r.message for r in diagnostics(text, "AIB313")[0].related] == ["value used here"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b'"inline": ["export PASSWORD=x"]', True),
+    (b'"api_Key": "x"', True),
+    (b'"value": "AKIAIOSFODNN7EXAMPLE"', True),
+    (b'"uri": "https://user:hunter2@example.com/x"', True),
+    (b'"uri": "https://example.com/x:8080@y"', False),  # no credentials: a path, not user:password@host
+    (b'{"type": "Shell", "inline": ["apt-get update"]}', False),
+])
+def test_documents_worth_asking_detect_secrets_about(text, expected):
+    from aiblint.rules.aib313_secret_in_template import worth_asking
+
+    assert worth_asking(text) is expected
