@@ -249,6 +249,18 @@ def test_comment_in_raw_template_is_a_warning():
                                    "Comment in a raw template; Azure CLI's JSON parser rejects comments")
 
 
+@pytest.mark.parametrize("text, comments", [
+    # "//" and "/*" inside strings (URLs, globs, escaped quotes) are not comments; one after them is.
+    ('{"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01",\n'
+     ' "x": "https://e.com/a", "y": "/tmp/*", "z": "\\"//"}', []),
+    ('{"type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2024-02-01",\n'
+     ' "x": "https://e.com/a", "y": "/tmp/*" /* glob */, "z": 1 // one\n}', ["/* glob */", "// one"]),
+])
+def test_comment_openers_inside_strings_are_not_comments(text, comments):
+    result = run(text)
+    assert [result.document.slice(d.span) for d in result.diagnostics if d.code == "AIB104"] == comments
+
+
 def test_comment_fix_removes_the_whole_comment_line():
     result = run(RAW)
     d = next(d for d in result.diagnostics if d.code == "AIB104")

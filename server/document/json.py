@@ -900,8 +900,7 @@ class JsonCarrier(Carrier):
     def comment_spans(self, doc):
         root = doc.tree.root_node
         if not root.has_error:
-            # A clean tree: outside its strings, a slash can only start a comment.
-            if b"/" not in doc.data or b"/" not in _without_strings(doc.data):
+            if not _comment_opener_outside_strings(doc.data, root):
                 return []
             nodes = _comment_query().captures(root).get("comment", [])
             return sorted((Span(n.start_byte, n.end_byte) for n in nodes), key=lambda s: s.start)
@@ -989,6 +988,20 @@ class JsonCarrier(Carrier):
         return TextEdit(Span(after.span.end, after.span.end), f",\n{indent}{text}")
 
 
+def _comment_opener_outside_strings(data: bytes, root) -> bool:
+    """Whether the clean tree ``root`` of ``data`` has a comment: a "//" or "/*" that is not inside a string.
+
+    Asked on every keystroke: the few openers a text has (in URLs and paths) are looked up in the tree,
+    which costs a tenth of cutting the strings out of the text.
+    """
+    for opener in (b"//", b"/*"):
+        at = data.find(opener)
+        while at >= 0:
+            if root.descendant_for_byte_range(at, at + 1).type == "comment":
+                return True
+            at = data.find(opener, at + 2)
+    return False
+
 CARRIER = JsonCarrier()
 
 
@@ -999,18 +1012,6 @@ _STRING_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-_last_without_strings: tuple[bytes, bytes] = (b"", b"")
-
-
-def _without_strings(data: bytes) -> bytes:
-    """``data`` with its string tokens cut out (kept for the last text asked about: two checks use it)."""
-    global _last_without_strings
-    last = _last_without_strings
-    if last[0] is data:
-        return last[1]
-    result = _STRING_TOKEN.sub(b"", data)
-    _last_without_strings = (data, result)
-    return result
 
 
 class _Duplicate(Exception):
@@ -1035,7 +1036,7 @@ def lazy_safe(text: str, data: bytes) -> bool:
         json.loads(text, object_pairs_hook=_no_duplicates)
     except (ValueError, _Duplicate, RecursionError):
         return False
-    skeleton = _without_strings(data).translate(None, _NOT_BRACKET)
+    skeleton = _STRING_TOKEN.sub(b"", data).translate(None, _NOT_BRACKET)
     if skeleton.count(b"{") + skeleton.count(b"[") < MAX_DEPTH - 1:
         return True
     depth = deepest = 0
