@@ -265,3 +265,12 @@ def test_message_framing_survives_slow_pipes_and_bad_headers(step):
     bodies = list(iter(reader.next, None))
     assert bodies[0] == json.dumps(text).encode()
     assert bodies[-1] == b'{"a": 1}'
+
+
+@pytest.mark.parametrize("step", [1, 5, 65536])
+def test_a_header_name_in_any_case_frames_a_message(step):
+    from aiblint.lsp.transport import _Reader
+
+    data = b"CONTENT-length: 2\r\n\r\n{}content-Length:3\r\n\r\n[1]" + b"Content-Length: 11\r\n\r\n" + b'{"a": "b"}x'
+    bodies = list(iter(_Reader(Trickle(data, step)).next, None))
+    assert bodies == [b"{}", b"[1]", b'{"a": "b"}x']
