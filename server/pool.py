@@ -30,9 +30,8 @@ def worker_count(files: int) -> int:
     """How many worker processes to use for ``files`` files (0: check them in this process).
 
     ``AIBLINT_JOBS=N`` sets it (1: serial); otherwise one worker per idle core (cores
-    less the whole processes of the load average: on a machine busy with other work,
-    more processes only add the cost of forking and sending results; a fraction is
-    not counted, since the one-minute average still holds the runs just finished),
+    less what other work keeps busy now, :func:`busy_elsewhere`: on a machine busy with
+    other work, more processes only add the cost of forking and sending results),
     when there are enough files.
     """
     jobs = os.environ.get("AIBLINT_JOBS", "").strip()
@@ -49,9 +48,27 @@ def worker_count(files: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    idle = cores - int(os.getloadavg()[0])
+    idle = cores - busy_elsewhere()
     n = min(idle, files // FILES_PER_WORKER)
     return n if n > 1 else 0
+
+
+def busy_elsewhere() -> int:
+    """How many cores other work keeps busy now: the tasks running or ready to run, less this one
+    (Linux, ``/proc/loadavg``); elsewhere the whole processes of the one-minute load average.
+
+    Not the load average where the count is known: it still holds, for a minute, the runs that just
+    finished (a pre-commit hook's, or the previous file's), and made a quiet machine check serially.
+    """
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return max(int(f.read().split()[3].split(b"/")[0]) - 1, 0)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.getloadavg()[0])
+    except OSError:
+        return 0
 
 
 class Shown:

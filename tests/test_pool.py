@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aiblint.pool import FILES_PER_WORKER, worker_count
+from aiblint import pool
+from aiblint.pool import FILES_PER_WORKER, busy_elsewhere, worker_count
 
 from cliutil import command
 
@@ -23,17 +24,22 @@ def test_few_files_or_one_core_are_checked_serially(monkeypatch):
     assert worker_count(1) == 0
     assert worker_count(2 * FILES_PER_WORKER - 1) == 0
 
-    def expected() -> int:
-        idle = CORES - int(os.getloadavg()[0])
-        return min(idle, 10_000 // FILES_PER_WORKER) if idle > 1 else 0
-
-    before = expected()
-    got = worker_count(10_000)
-    assert got in (before, expected())  # the load average may move while we ask
+    monkeypatch.setattr(pool, "busy_elsewhere", lambda: 0)
+    assert worker_count(10_000) == (min(CORES, 10_000 // FILES_PER_WORKER) if CORES > 1 else 0)
+    assert worker_count(2 * FILES_PER_WORKER) == (2 if CORES > 1 else 0)
+    monkeypatch.setattr(pool, "busy_elsewhere", lambda: CORES - 1)  # one core left: serial
+    assert worker_count(10_000) == 0
     monkeypatch.setenv("AIBLINT_JOBS", "3")
     assert worker_count(10_000) == 3 and worker_count(2) == 2 and worker_count(1) == 0
     monkeypatch.setenv("AIBLINT_JOBS", "1")
     assert worker_count(10_000) == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="Linux only")
+def test_busy_cores_are_counted_now_not_over_the_last_minute():
+    # This test's own process is running: it is not counted; what else runs is at most the tasks there are.
+    total = int(Path("/proc/loadavg").read_text().split()[3].split("/")[1])
+    assert 0 <= busy_elsewhere() < total
 
 
 def _tree(root: Path) -> None:
