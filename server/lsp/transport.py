@@ -143,6 +143,9 @@ def _find_word(buf, start: int = 0, end: int | None = None) -> int:
 
 def _find_header(buf, start: int = 0):
     """The first ``Content-Length`` header line in ``buf[start:]`` (a match of ``_HEADER``), or None."""
+    m = _HEADER.match(buf, start)
+    if m is not None:
+        return m  # the usual case: the next message starts here (no copy of what is queued behind it)
     low = buf[start:].lower()
     at = low.find(_WORD)
     while at >= 0:
