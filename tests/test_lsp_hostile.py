@@ -274,3 +274,19 @@ def test_a_header_name_in_any_case_frames_a_message(step):
     data = b"CONTENT-length: 2\r\n\r\n{}content-Length:3\r\n\r\n[1]" + b"Content-Length: 11\r\n\r\n" + b'{"a": "b"}x'
     bodies = list(iter(_Reader(Trickle(data, step)).next, None))
     assert bodies == [b"{}", b"[1]", b'{"a": "b"}x']
+
+
+@pytest.mark.parametrize("body", [
+    # A long line of header names inside a string: each was read to the end of the line (37 s).
+    b'{"x": "' + b"content-length: " * 60_000 + b'"}',
+    # Header lines inside a body whose text so far is valid JSON: each was parsed to the end (26 s).
+    b'{"a": [' + b"1," * 4_000_000 + (b"[" + b"1," * 30_000 + b"\r\ncontent-length: 5\r\n\r\n") * 200 + b"]}",
+], ids=["header names in a string", "header lines in a long body"])
+def test_headers_inside_a_hostile_body_are_read_in_bounded_time(body):
+    from aiblint.lsp.transport import _Reader
+
+    data = b"Content-Length: %d\r\n\r\n" % len(body) + body + b"Content-Length: 2\r\n\r\n{}"
+    start = time.monotonic()
+    bodies = list(iter(_Reader(Trickle(data, 65536)).next, None))
+    assert time.monotonic() - start < 5
+    assert bodies == [body, b"{}"]

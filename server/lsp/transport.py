@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024 * 1024
 # Header lines longer than this are not headers.
 MAX_HEADER = 8 * 1024
+# How many headers inside a body whose length may be given too long are tried as the next message's.
+MAX_EARLY_TRIES = 4
 
-_HEADER = re.compile(rb"content-length[ \t]*:[ \t]*([^\r\n]*)\r?\n", re.I)
+# The value is read up to 64 bytes (a longer one is no length): each "content-length" inside a body is
+# tried as a header, and an unbounded value would be read to the end of the line each time.
+_HEADER = re.compile(rb"content-length[ \t]*:[ \t]*([^\r\n]{0,64})\r?\n", re.I)
 _WORD = b"content-length"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _OTHER_HEADERS = re.compile(rb"(?:[A-Za-z-]+[ \t]*:[^\r\n]*\r?\n)*")
@@ -100,13 +104,17 @@ class _Reader:
             need = body_start + int(value)
             checked = body_start
             body = None
+            tries = 0
             while len(buf) < need:
-                # A length given too long: the next message's header may already be here.
+                # A length given too long: the next message's header may already be here. (A header inside a
+                # hostile body is tried only after a "}", and a few times: each try parses the body so far.)
                 nxt = _find_header(buf, checked)
-                if nxt is not None and _whole_json(buf[body_start : nxt.start()]):
-                    body = bytes(buf[body_start : nxt.start()])
-                    del buf[: nxt.start()]
-                    break
+                if nxt is not None and tries < MAX_EARLY_TRIES and buf[body_start : nxt.start()].rstrip()[-1:] == b"}":
+                    tries += 1
+                    if _whole_json(buf[body_start : nxt.start()]):
+                        body = bytes(buf[body_start : nxt.start()])
+                        del buf[: nxt.start()]
+                        break
                 checked = max(checked, len(buf) - 64)
                 if not self._fill():
                     return None
