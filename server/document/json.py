@@ -992,7 +992,7 @@ def _comment_opener_outside_strings(data: bytes, root) -> bool:
     """Whether the clean tree ``root`` of ``data`` has a comment: a "//" or "/*" that is not inside a string.
 
     Asked on every keystroke: the few openers a text has (in URLs and paths) are looked up in the tree,
-    which costs a tenth of cutting the strings out of the text.
+    which costs a third (7 KB) to a half (700 KB) of cutting the strings out of the text.
     """
     for opener in (b"//", b"/*"):
         at = data.find(opener)
@@ -1002,6 +1002,7 @@ def _comment_opener_outside_strings(data: bytes, root) -> bool:
             at = data.find(opener, at + 2)
     return False
 
+
 CARRIER = JsonCarrier()
 
 
@@ -1010,8 +1011,6 @@ CARRIER = JsonCarrier()
 
 _STRING_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-
-
 
 
 class _Duplicate(Exception):
