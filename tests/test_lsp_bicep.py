@@ -112,6 +112,18 @@ async def test_a_bicep_file_without_image_templates_gets_nothing(client: Languag
     assert completion is None or list(completion.items) == []  # Bicep's own resources are Bicep's
 
 
+async def test_hover_outside_the_body_of_a_bicep_template_is_nothing(client: LanguageClient):
+    # The resource's type string and name have no place in the schema (hovering on the type once failed).
+    uri = "file:///tmp/aiblint-lsp/hover-outside.bicep"
+    open_doc(client, uri, TEXT, language="bicep")
+    await diagnostics(client, uri, 1)
+    line, char = pos(TEXT, "'Microsoft.VirtualMachineImages/imageTemplates@2024-02-01'")
+    for at in (char - 8, char - 3, char, char + 1, char + 20, char + 60):
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, at)))
+        assert hover is None, at
+
+
 async def test_hover_documents_keys_in_bicep(client: LanguageClient):
     uri = "file:///tmp/aiblint-lsp/hover.bicep"
     open_doc(client, uri, TEXT, language="bicep")

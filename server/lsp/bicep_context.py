@@ -496,9 +496,12 @@ def frame_node(frame: Frame) -> ObjectNode | None:
 
 
 def resolve(schema, frames):
-    """The catalog's :class:`Resolved` spec of the innermost frame (None outside the schema)."""
+    """The catalog's :class:`Resolved` spec of the innermost frame (None outside the schema, or outside the
+    body: the resource's type string has no frame)."""
     from ..catalog import lookup
 
+    if not frames:
+        return None
     res = lookup.root(schema, frame_node(frames[0]))
     for frame in frames[1:]:
         if frame.key is None:
