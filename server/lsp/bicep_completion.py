@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from ..document.bicep import key_text, quote
 from .bicep_context import ITEM, KEY, NOT_IN_BICEP, TYPE_STRING, VALUE, place_at, resolve
-from .completion import ITEM_KINDS, REGION_ITEMS, TARGET_TITLES, Builder, _doc, snippet_shapes
+from .completion import ITEM_KINDS, TARGET_TITLES, Builder, _doc, holds_region, snippet_shapes
 from .convert import offset
 
 CIK = types.CompletionItemKind
@@ -98,7 +98,7 @@ def complete_values(b: Builder, place, schema, version: str) -> None:
     if child is None:
         return
     spec = child.spec
-    if key == "location" or key.endswith("Region") or (key == "name" and res.location[-2:] == REGION_ITEMS):
+    if holds_region(res, key):
         _regions(b, place, version, at_root)
         return
     if child.union is not None and child.variant is None:  # e.g. source: one snippet per type

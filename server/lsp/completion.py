@@ -122,6 +122,11 @@ TARGET_TITLES = {"SharedImage": "Shared Image Gallery target", "ManagedImage": "
                  "VHD": "VHD target"}
 
 
+def holds_region(res, key: str) -> bool:
+    """Whether the value of ``key`` in the object ``res`` (a :class:`lookup.Resolved`) is a region."""
+    return key == "location" or key.endswith("Region") or (key == "name" and res.location[-2:] == REGION_ITEMS)
+
+
 def _plain_snippet(text: str) -> str:
     """A snippet's text with its placeholders replaced by their defaults."""
     import re
@@ -238,7 +243,7 @@ def complete_values(b: Builder, obj: ObjectNode, key: str) -> None:
     if child is None:
         return
     spec = child.spec
-    if key == "location" or key.endswith("Region") or (key == "name" and res.location[-2:] == REGION_ITEMS):
+    if holds_region(res, key):
         _regions(b, version, obj is template.node)
         return
     if child.union is not None and child.variant is None:  # e.g. "source": one snippet per type
