@@ -38,46 +38,42 @@ def test_sh_minus_e_is_known_so_cd_is_not_reported():
     assert lint(shell("cd /opt/app", "make install"), codes="AIB401") == []
 
 
-def test_clean_script_and_each_distinct_script_checked_once():
+@pytest.fixture
+def shellcheck_runs(monkeypatch) -> list[int]:
+    """How many scripts each ShellCheck process started in the test checked (the cache emptied first)."""
     shellcheck.clear_cache()
-    calls = []
+    runs: list[int] = []
     original = shellcheck._run
 
     def counting(exe, dialect, items):
-        calls.append(len(items))
+        runs.append(len(items))
         return original(exe, dialect, items)
 
-    shellcheck._run = counting
-    try:
-        doc = json.loads(shell('echo "ok"'))
-        doc["properties"]["customize"].append({"type": "Shell", "name": "again", "inline": ['echo "ok"']})
-        text = json.dumps(doc, indent=2)
-        assert lint(text, codes="AIB401") == []
-        assert lint(text, codes="AIB401") == []
-    finally:
-        shellcheck._run = original
-    assert calls == [1]
-
-
-def test_many_scripts_are_checked_in_batches_and_a_time_out_costs_one_batch(monkeypatch, caplog):
-    shellcheck.clear_cache()
-    monkeypatch.setattr(shellcheck, "BATCH", 2)
-    calls = []
-    original = shellcheck._run
-
-    def counting(exe, dialect, items):
-        calls.append(len(items))
-        if len(calls) == 2:  # the second batch takes too long
-            monkeypatch.setattr(shellcheck, "TIMEOUT", 0.0)
-        try:
-            return original(exe, dialect, items)
-        finally:
-            monkeypatch.setattr(shellcheck, "TIMEOUT", 60.0)
-
     monkeypatch.setattr(shellcheck, "_run", counting)
+    return runs
+
+
+def test_clean_script_and_each_distinct_script_checked_once(shellcheck_runs):
+    doc = json.loads(shell('echo "ok"'))
+    doc["properties"]["customize"].append({"type": "Shell", "name": "again", "inline": ['echo "ok"']})
+    text = json.dumps(doc, indent=2)
+    assert lint(text, codes="AIB401") == []
+    assert lint(text, codes="AIB401") == []
+    assert shellcheck_runs == [1]
+
+
+def test_many_scripts_are_checked_in_batches_and_a_time_out_costs_one_batch(shellcheck_runs, monkeypatch, caplog):
+    monkeypatch.setattr(shellcheck, "BATCH", 2)
+    counting = shellcheck._run
+
+    def second_times_out(exe, dialect, items):
+        monkeypatch.setattr(shellcheck, "TIMEOUT", 0.0 if len(shellcheck_runs) == 1 else 60.0)
+        return counting(exe, dialect, items)
+
+    monkeypatch.setattr(shellcheck, "_run", second_times_out)
     scripts = [(f"#!/bin/sh\necho $X{i}\n", None) for i in range(5)]
     shellcheck.prefetch(scripts)
-    assert calls == [2, 2, 1]
+    assert shellcheck_runs == [2, 2, 1]
     found = [shellcheck.cached(text, dialect) for text, dialect in scripts]
     assert [bool(f) for f in found] == [True, True, False, False, True]  # SC2086 on each, but the timed-out two
     assert [r.getMessage() for r in caplog.records if "shellcheck" in r.getMessage()] == [
@@ -88,27 +84,15 @@ def test_shellcheck_disable_comment_inside_the_script():
     assert lint(shell("# shellcheck disable=SC2086", "echo $1"), codes="AIB401") == []
 
 
-def test_cli_runs_shellcheck_once_for_all_files(tmp_path, capsys):
+def test_cli_runs_shellcheck_once_for_all_files(tmp_path, capsys, shellcheck_runs):
     from aiblint.cli import main
 
-    shellcheck.clear_cache()
     for i in range(3):
         (tmp_path / f"t{i}.json").write_text(shell(f"echo ${i + 1}"), encoding="utf-8")
-    calls = []
-    original = shellcheck._run
-
-    def counting(exe, dialect, items):
-        calls.append(len(items))
-        return original(exe, dialect, items)
-
-    shellcheck._run = counting
-    try:
-        code = main(["--check", "--no-config", "--select", "AIB401", str(tmp_path)])
-    finally:
-        shellcheck._run = original
+    code = main(["--check", "--no-config", "--select", "AIB401", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0 and out.count("AIB401 [info]") == 3
-    assert calls == [3]
+    assert shellcheck_runs == [3]
 
 
 def test_cli_worker_processes_run_shellcheck_for_their_files(tmp_path):
