@@ -109,7 +109,7 @@ class _Reader:
                 # A length given too long: the next message's header may already be here. (A header inside a
                 # hostile body is tried only after a "}", and a few times: each try parses the body so far.)
                 nxt = _find_header(buf, checked)
-                if nxt is not None and tries < MAX_EARLY_TRIES and buf[body_start : nxt.start()].rstrip()[-1:] == b"}":
+                if nxt is not None and tries < MAX_EARLY_TRIES and _ends_object(buf, body_start, nxt.start()):
                     tries += 1
                     if _whole_json(buf[body_start : nxt.start()]):
                         body = bytes(buf[body_start : nxt.start()])
@@ -162,6 +162,14 @@ def _find_header(buf, start: int = 0):
             return m
         at = low.find(_WORD, at + 1)
     return None
+
+
+def _ends_object(buf, start: int, end: int) -> bool:
+    """Whether ``buf[start:end]`` ends in "}" but for white space (read in place: the body can be large)."""
+    i = end - 1
+    while i >= start and buf[i] in b" \t\r\n":
+        i -= 1
+    return i >= start and buf[i] == 0x7D
 
 
 def _whole_json(data) -> bool:
