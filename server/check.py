@@ -282,7 +282,7 @@ class Run:
         except (AttributeError, ValueError):
             return False
 
-    def _failed(self, path: str, message: str) -> Checked:
+    def failed(self, path: str, message: str) -> Checked:
         """A file that could not be read or checked: a file error in the output, exit status 2."""
         self.errors += 1
         if self.args.diff or self.args.format not in ("github", "azure"):
@@ -361,7 +361,7 @@ class Run:
         walk_errors: list[tuple[str, str]] = []
         base = self.base.settings
         files = discover.walk([p for p in paths if p != "-"], base.exclude, base.root, walk_errors)
-        checked = [self._failed(path, message) for path, message in walk_errors]
+        checked = [self.failed(path, message) for path, message in walk_errors]
         if "-" in paths:
             checked.append(self._check_stdin())
         from .pool import check_files, worker_count
@@ -401,7 +401,7 @@ class Run:
         try:
             data = sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
-            return self._failed("<stdin>", f"cannot read standard input: {exc}")
+            return self.failed("<stdin>", f"cannot read standard input: {exc}")
         self.stdin_fixed = data  # what --fix writes back: the input, unless fixes change it
         return self._timed(self.args.stdin_filename or "<stdin>", data, True, True)
 
@@ -412,12 +412,12 @@ class Run:
             data = discover.read_bytes(f.path)
         except discover.TooLarge as exc:
             if exc.template:
-                return self._failed(f.path, str(exc))
+                return self.failed(f.path, str(exc))
             if f.named:  # named, so reported: as the empty text it is for us, i.e. AIB000
                 return self._timed(f.path, b"", True, False)
             return self._skip(f.path, f"{exc}; it does not mention Image Builder")
         except ReadError as exc:
-            return self._failed(f.path, str(exc))
+            return self.failed(f.path, str(exc))
         return self._timed(f.path, data, f.named, False)
 
     def _timed(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
@@ -449,7 +449,7 @@ class Run:
                     self._fix(checked, checked.fix_from, is_stdin, prof)
                     checked.fix_from = None
         except _TimeLimit:
-            return self._failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
+            return self.failed(path, f"gave up after {FILE_TIME_LIMIT} s; please report this file as a bug")
         return _release(checked, keep_text=bool(self.args.diff))
 
     def _check(self, path: str, data: bytes, named: bool, is_stdin: bool) -> Checked | None:
@@ -487,7 +487,7 @@ class Run:
                 import traceback
 
                 traceback.print_exc()
-            return self._failed(path, f"internal error while checking: {type(exc).__name__}: {exc}")
+            return self.failed(path, f"internal error while checking: {type(exc).__name__}: {exc}")
         if self.args.verbose:
             self._list_templates(path, doc, result.templates)
         diagnostics = list(result.diagnostics)

@@ -99,8 +99,15 @@ class _Ranges:
 
 
 def check_files(run, files, workers: int):
-    """Each file's result (a ``Checked`` or None), in the order of ``files``, from ``workers`` processes."""
+    """Each file's result (a ``Checked`` or None), in the order of ``files``, from ``workers`` processes.
+
+    A worker that dies (killed for memory, or a crash in a native library) takes only its unfinished
+    files with it: they are checked again one at a time (:func:`_recheck`), so the run neither hangs
+    nor loses them.
+    """
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _run
     _run = run
@@ -108,15 +115,56 @@ def check_files(run, files, workers: int):
     # A few shares per worker, so that the workers finish together; each share runs ShellCheck once.
     size = max(4, len(files) // (workers * SHARES_PER_WORKER))
     shares = [files[i : i + size] for i in range(0, len(files), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for results in pool.imap(_work, shares):
-            for checked, printed, errors, looked_at in results:
-                if printed:
-                    sys.stderr.write(printed)
-                run.errors += errors
-                run.looked_at += looked_at
-                yield checked
-    _run = None
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as executor:
+            futures = [executor.submit(_work, share) for share in shares]
+            for share, future in zip(shares, futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    yield from _recheck(run, share, context)
+                    continue
+                yield from _take(run, results)
+    finally:
+        _run = None
+
+
+def _take(run, results):
+    """The checked files of a share, after passing on what checking them printed and counted."""
+    for checked, printed, errors, looked_at in results:
+        if printed:
+            sys.stderr.write(printed)
+        run.errors += errors
+        run.looked_at += looked_at
+        yield checked
+
+
+def _recheck(run, files, context):
+    """Check the files of a share whose worker died, one task each in a fresh single worker; a file
+    whose worker dies again is reported as a file error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    print(f"aiblint: a worker process stopped while checking {len(files)} files; checking them again",
+          file=sys.stderr)
+    pending = list(files)
+    while pending:
+        with ProcessPoolExecutor(1, mp_context=context) as executor:
+            futures = [executor.submit(_work, [f]) for f in pending]
+            for i, future in enumerate(futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    # One worker takes the files in order: the first one without a result killed it.
+                    run.looked_at += 1
+                    yield run.failed(pending[i].path, "the process checking this file died "
+                                      "(out of memory, or a crash in a native library)")
+                    pending = pending[i + 1:]
+                    break
+                yield from _take(run, results)
+            else:
+                pending = []
 
 
 def _work(candidates) -> list[tuple]:

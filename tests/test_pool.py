@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +18,7 @@ import pytest
 from aiblint import pool
 from aiblint.pool import FILES_PER_WORKER, busy_elsewhere, worker_count
 
-from cliutil import command
+from cliutil import GOOD, command
 
 ROOT = Path(__file__).resolve().parent.parent
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
@@ -92,3 +97,78 @@ def test_pool_fix_writes_what_serial_fix_writes(tmp_path):
     assert [(serial / p).read_bytes() for p in files] == [(pooled / p).read_bytes() for p in files]
     assert any((serial / p).read_bytes() != (ROOT / "examples" / "bad" / p.name[4:]).read_bytes()
                for p in files if (ROOT / "examples" / "bad" / p.name[4:]).exists())
+
+
+def _heavy_tree(root: Path, count: int) -> list[str]:
+    """``count`` templates of 300 customizers each: long enough to check that the workers are still busy
+    a moment after they start."""
+    steps = ",\n".join(f'      {{"type": "Shell", "name": "step-{i}", "inline": ["echo {i}"]}}' for i in range(300))
+    text = GOOD.replace('"customize": [', '"customize": [\n' + steps + ",", 1)
+    names = []
+    for i in range(count):
+        name = f"t{i:03d}.json"
+        (root / name).write_text(text, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _run_killing_workers(root: Path, times: int | None):
+    """``--check`` of ``root`` on two workers while its worker processes are killed as they turn up
+    (``times`` of them; None: every one): what the out-of-memory killer would do."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env["AIBLINT_JOBS"] = "2"
+    proc = subprocess.Popen(command("--check", ".", "--format", "json", "--no-config"), cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    killed = 0
+
+    def killer():
+        nonlocal killed
+        while proc.poll() is None and (times is None or killed < times):
+            with contextlib.suppress(OSError):
+                for child in _children(proc.pid):
+                    os.kill(child, signal.SIGKILL)
+                    killed += 1
+                    if times is not None and killed >= times:
+                        return
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+        thread.join()
+    return proc.returncode, json.loads(out or b"[]"), err.decode(), killed
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="Linux only")
+def test_a_killed_worker_costs_nothing_its_files_are_checked_again(tmp_path):
+    names = _heavy_tree(tmp_path, 4 * FILES_PER_WORKER)
+    code, found, err, killed = _run_killing_workers(tmp_path, 1)
+    assert killed == 1
+    assert code == 0, err
+    assert "a worker process stopped while checking" in err
+    _, serial, _ = _run(["--check", ".", "--format", "json", "--no-config"], 1, tmp_path)
+    assert found == json.loads(serial)
+    assert len(names) == 4 * FILES_PER_WORKER
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="Linux only")
+def test_workers_that_keep_dying_end_the_run_with_file_errors_not_a_hang(tmp_path):
+    names = _heavy_tree(tmp_path, 2 * FILES_PER_WORKER)
+    code, found, err, killed = _run_killing_workers(tmp_path, None)
+    assert killed >= 2
+    assert code == 2
+    failed = {line.split(": error: ")[0] for line in err.splitlines() if ": error: the process checking" in line}
+    assert failed
+    # Every file is either checked (a template with no problem reports nothing) or reported as failed.
+    assert failed <= set(names)
