@@ -110,6 +110,18 @@ class Checked:
     # The lint result whose fixes are still to be worked out (after ShellCheck's findings, when pending).
     fix_from: object = None
     stdin: bool = False
+    # AIB105 findings held back until ShellCheck's findings are in (LintResult.held).
+    held: list | None = None
+
+
+def _add_findings(checked: Checked, found: list) -> None:
+    """Add findings to a file's report and to the lint result its fixes are worked out from."""
+    checked.report.diagnostics = sorted(checked.report.diagnostics + found, key=lambda d: d.sort_key)
+    if checked.fix_from is not None:
+        import dataclasses
+
+        checked.fix_from = dataclasses.replace(checked.fix_from, diagnostics=sorted(
+            list(checked.fix_from.diagnostics) + found, key=lambda d: d.sort_key))
 
 
 # Bytes of input checked (their objects kept out of the garbage collector's scans) before the next
@@ -445,6 +457,9 @@ class Run:
                     checked.pending = prof
                     checked.wanted = wanted
                     return checked
+                if checked is not None and checked.held:
+                    _add_findings(checked, checked.held)  # no ShellCheck pass follows: they stand
+                    checked.held = None
                 if checked is not None and checked.fix_from is not None:
                     self._fix(checked, checked.fix_from, is_stdin, prof)
                     checked.fix_from = None
@@ -506,7 +521,7 @@ class Run:
             diagnostics = self._own(INVALID_JSON, source.problem,
                                     Span(source.problem_offset, source.problem_offset), prof) + diagnostics
         checked = Checked(FileReport(_display(path), doc, diagnostics), source, path, original=doc.text,
-                          threshold=prof.threshold)
+                          threshold=prof.threshold, held=result.held)
         if is_template and not source.lossy:
             checked.fix_from, checked.stdin = result, is_stdin
         return checked
@@ -524,7 +539,7 @@ class Run:
             found = self._add_shellcheck(c)
             if c.fix_from is not None:
                 self._fix_with_shellcheck(c, found)
-            c.pending = c.wanted = c.fix_from = None
+            c.pending = c.wanted = c.fix_from = c.held = None
             _release(c, keep_text=bool(self.args.diff))
 
     def _add_shellcheck(self, checked: Checked) -> list[Diagnostic]:
@@ -536,7 +551,8 @@ class Run:
         settings = checked.pending.settings
         try:
             templates = templates_of(doc, settings, self.catalog)
-            found = online.check_document(doc, templates, settings, slow=("shellcheck",), online=settings.online)
+            found = online.check_document(doc, templates, settings, slow=("shellcheck",), online=settings.online,
+                                          held=checked.held or ())
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(checked.path or checked.report.path, f"internal error while running ShellCheck: {exc}")
             return []

@@ -43,6 +43,8 @@ class LintResult:
     document: Document
     templates: list[Template]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # AIB105 findings that wait for the slow work this check left out (see aiblint.suppress).
+    held: list[Diagnostic] = field(default_factory=list)
 
     @property
     def is_template(self) -> bool:
@@ -88,6 +90,7 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     ``limited=False`` leaves out :func:`limit` (for a caller that combines results and limits them itself).
     """
     from . import suppress, syntax
+    from .online import deferred_codes
 
     settings = settings or Settings()
     registry = registry or default_registry()
@@ -118,7 +121,10 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
         if d.code in selection.severity:
             d.severity = selection.severity[d.code]
         kept.append(d)
-    kept = suppress.apply(document, kept, selection, settings)
+    kept = suppress.apply(document, kept, selection, settings, pending=deferred_codes(settings.defer))
+    if any(d.data.get("held") for d in kept):
+        result.held = [d for d in kept if d.data.get("held")]
+        kept = [d for d in kept if not d.data.get("held")]
     _snap_spans(document.data, kept)
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = limit(kept) if limited else kept

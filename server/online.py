@@ -32,6 +32,14 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 SLOW_WORK = ("shellcheck", "download")
 # ... and the rules whose findings may need it.
 SLOW_CODES = ("AIB304", "AIB313", "AIB400", "AIB401", "AIB402", "AIB403", "AIB404", "AIB405", "AIB406")
+
+
+def deferred_codes(defer: frozenset) -> frozenset:
+    """The rules whose findings the slow work ``defer`` (see Settings.defer) may still add."""
+    if "download" in defer:  # a downloaded script feeds every script rule
+        return frozenset(SLOW_CODES)
+    return frozenset(code for work, code in (("shellcheck", "AIB401"), ("secrets", "AIB313")) if work in defer)
+
 # Statuses after which asking again with GET cannot help.
 _FINAL = {404, 410}
 
@@ -255,7 +263,7 @@ def _read_body(url: str, resp, limit: int, deadline: float) -> Download:
     return Download(url, data=b"".join(chunks))
 
 
-def check_document(document, templates, settings, slow=SLOW_WORK, online: bool = True):
+def check_document(document, templates, settings, slow=SLOW_WORK, online: bool = True, held=()):
     """The findings of a document that need slow work (``slow``: ShellCheck, downloads), for a caller
     that runs them apart from the rest.
 
@@ -263,7 +271,9 @@ def check_document(document, templates, settings, slow=SLOW_WORK, online: bool =
     worker thread; ``aiblint --check`` calls it after ShellCheck has checked every
     script of the run at once. Rule selection, severity overrides, per-file ignores
     and suppression comments apply as in :func:`aiblint.engine.lint`. ``online``
-    allows network requests (AIB304's size probe, downloads).
+    allows network requests (AIB304's size probe, downloads). ``held``: the AIB105 findings the
+    check without the slow work held back (``LintResult.held``); those whose suppression silences none
+    of these findings either are returned too.
     """
     import dataclasses
 
@@ -285,4 +295,9 @@ def check_document(document, templates, settings, slow=SLOW_WORK, online: bool =
                 d.severity = selection.severity.get(d.code, d.severity)
                 found.append(d)
     codes = {d.code for d in found}
-    return [d for d in suppress.apply(document, found, selection, settings) if d.code in codes]
+    used: set = set()
+    kept = [d for d in suppress.apply(document, found, selection, settings, used=used) if d.code in codes]
+    unused = [d for d in held if d.span not in used]
+    for d in unused:
+        d.data.pop("held", None)
+    return kept + unused

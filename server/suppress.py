@@ -11,6 +11,12 @@ Codes may also be prefixes (``AIB3``) or rule names; with no code at all, every
 rule is meant. Text after `` -- `` is a free-form reason. A suppression that
 silences nothing under the current settings is reported as AIB105
 (unused-suppression), with a fix that removes it.
+
+A check that leaves slow work for a later pass (ShellCheck, downloads,
+detect-secrets: ``Settings.defer``) cannot tell yet whether a suppression of
+the rules that work feeds is used: its AIB105 is *held* (marked
+``data["held"]``), and the later pass reports it only if it silences nothing
+there either (:func:`aiblint.online.check_document`).
 """
 
 from __future__ import annotations
@@ -43,8 +49,13 @@ class _Directive:
     everything: bool = False
 
 
-def apply(document, diagnostics: list[Diagnostic], selection, settings) -> list[Diagnostic]:
-    """Drop what per-file ignores and suppression comments silence; add AIB105 for unused comments."""
+def apply(document, diagnostics: list[Diagnostic], selection, settings, pending: frozenset = frozenset(),
+          used: set | None = None) -> list[Diagnostic]:
+    """Drop what per-file ignores and suppression comments silence; add AIB105 for unused comments.
+
+    ``pending``: codes whose findings a later pass may still add (an unused suppression of one of them is
+    held). ``used``: gets the span of every suppression that silenced something.
+    """
     ignored = ignored_codes(document, selection, settings)
     if ignored:
         diagnostics = [d for d in diagnostics if d.code not in ignored]
@@ -57,8 +68,10 @@ def apply(document, diagnostics: list[Diagnostic], selection, settings) -> list[
         if d.path is None and _silenced(d, lines.line_of(d.span.start), directives):
             continue
         kept.append(d)
+    if used is not None:
+        used.update(e.span for x in directives for e in x.entries if e.used)
     if selection.is_on(UNUSED) and UNUSED not in ignored:
-        unused = list(_unused(document, directives, selection, ignored))
+        unused = list(_unused(document, directives, selection, ignored, pending))
         file_off = [x for x in directives if x.file_wide]
         kept.extend(u for u in unused if not _silenced(u, -1, file_off))
     return kept
@@ -149,7 +162,7 @@ def _directives(document, selection) -> list[_Directive]:
     return out
 
 
-def _unused(document, directives: list[_Directive], selection, ignored: set[str]):
+def _unused(document, directives: list[_Directive], selection, ignored: set[str], pending: frozenset):
     rule = selection.registry.get(UNUSED)
     severity = selection.severity.get(UNUSED, rule.severity if rule else Severity.INFO)
     for x in directives:
@@ -170,8 +183,11 @@ def _unused(document, directives: list[_Directive], selection, ignored: set[str]
             else:
                 edit = _remove_token(document.data, x, e)
                 title = f"Remove '{e.selector}' from the suppression comment"
-            yield Diagnostic(UNUSED, message, e.span, severity, fixes=(Fix(title, (edit,)),),
-                             name=rule.name if rule else "unused-suppression")
+            d = Diagnostic(UNUSED, message, e.span, severity, fixes=(Fix(title, (edit,)),),
+                           name=rule.name if rule else "unused-suppression")
+            if e.codes & pending:
+                d.data["held"] = True
+            yield d
 
 
 def _remove_comment(document, comment: Span) -> TextEdit:

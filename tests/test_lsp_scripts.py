@@ -130,6 +130,34 @@ async def test_detect_secrets_findings_follow_the_first_diagnostics_until_it_is_
         assert codes(client.diagnostics[uri]).count("AIB313") == 1
 
 
+SUPPRESSED = RAW.replace('''
+      {"type": "Shell", "name": "one", "inline": ["echo hi"]},''', '''
+      // aiblint-disable-next-line AIB401
+      {"type": "Shell", "name": "one", "inline": ["echo $1"]},''')
+
+
+async def test_a_suppression_of_shellcheck_findings_is_judged_once_they_are_in():
+    """The first diagnostics come before ShellCheck's: a suppression of AIB401 is neither reported unused
+    then nor when it silences a finding; it is when ShellCheck finds nothing there."""
+    used = SUPPRESSED.replace('"name": "two", "inline": ["echo hi"]', '"name": "two", "inline": ["echo $2"]')
+    unused = SUPPRESSED.replace("echo $1", "echo ok")
+    async with session("visual-studio-code") as client:
+        uri = "file:///tmp/aiblint-used.jsonc"
+        open_doc(client, uri, used, language="jsonc")
+        assert "AIB105" not in codes(await pushed(client, uri, 1))
+        await _until(client, uri, "AIB401")  # the finding in step "two", which nothing suppresses
+        assert [d.message[:40] for d in client.diagnostics[uri] if d.code in ("AIB105", "AIB401")] == [
+            'inline command of Shell customizer "two"']
+        uri = "file:///tmp/aiblint-unused.jsonc"
+        open_doc(client, uri, unused, language="jsonc")
+        assert "AIB105" not in codes(await pushed(client, uri, 1))
+        await _until(client, uri, "AIB105")
+        (found,) = [d for d in client.diagnostics[uri] if d.code == "AIB105"]
+        line = unused.splitlines().index("      // aiblint-disable-next-line AIB401")
+        assert (found.range.start.line, found.range.start.character, found.message) == (
+            line, 35, "Unused suppression: no AIB401 problem on the next line")
+
+
 @pytest.mark.parametrize("text, expected", [
     (b'{"type": "Shell"}', True),
     (b'{"type": "PowerShell"}', False),

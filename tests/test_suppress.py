@@ -174,3 +174,29 @@ def test_per_file_ignores(tmp_path):
     # A suppression comment for an ignored code is not "unused".
     src = body("      // aiblint-disable-next-line AIB303", DUP)
     assert lint(src, str(tmp_path / "legacy" / "t.jsonc"), **settings) == []
+
+
+SHELLCHECKED = HEAD.replace('    "distribute": [\n', '''    "customize": [
+      // aiblint-disable-next-line AIB401
+      { "type": "Shell", "name": "s", "inline": ["echo $1"] }
+    ],
+    "distribute": [
+''') + '      { "type": "VHD", "runOutputName": "x" }\n' + TAIL
+
+
+def test_a_suppression_of_shellchecks_findings_is_judged_after_shellcheck_ran(tmp_path):
+    """``--check`` runs ShellCheck once for all files, after the other checks: until its findings are in,
+    whether a suppression of AIB401 is used is not known, and ``--fix`` must not remove a used one."""
+    from cliutil import run as cli
+
+    used = tmp_path / "used.jsonc"
+    used.write_text(SHELLCHECKED, encoding="utf-8")
+    unused = tmp_path / "unused.jsonc"
+    unused.write_text(SHELLCHECKED.replace("echo $1", "echo ok"), encoding="utf-8")
+    result = cli("--check", "--no-config", "--format", "json", "used.jsonc", "unused.jsonc", cwd=tmp_path)
+    assert [(d["path"], d["code"], d["line"]) for d in result.json()] == [("unused.jsonc", "AIB105", 14)]
+    fixed = cli("--check", "--no-config", "--fix", "used.jsonc", "unused.jsonc", cwd=tmp_path)
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert used.read_text(encoding="utf-8") == SHELLCHECKED
+    assert unused.read_text(encoding="utf-8") == SHELLCHECKED.replace(
+        "      // aiblint-disable-next-line AIB401\n", "").replace("echo $1", "echo ok")

@@ -59,7 +59,15 @@ def ensure_checked(ls, od) -> None:
         # This check reported detect-secrets' findings itself: the slow pass's copies would be twice there.
         od.online_serial = -1
         od.online_secrets = False
-    if result is not None and result.is_template and (online.online or secrets_later or _mentions_shell(od.doc.data)):
+    slow_pass = result is not None and result.is_template and (
+        online.online or secrets_later or _mentions_shell(od.doc.data))
+    held = [d for d in getattr(result, "held", ()) if d.path is None]
+    # Unused-suppression findings the slow pass has to confirm (see aiblint.suppress); with no slow pass
+    # to come, they stand now.
+    od.held = held if slow_pass else []
+    if held and not slow_pass:
+        od.diagnostics = diagnostics + held
+    if slow_pass:
         ls.online.request(od, online, secrets=secrets_later)
 
 

@@ -44,7 +44,7 @@ class OnlineChecks:
         if od is None or od.data_serial != serial:
             self._running.pop(uri, None)
             return
-        text, path, language = od.doc.text, od.path, od.language
+        text, path, language, held = od.doc.text, od.path, od.language, od.held
 
         def work():
             from .. import catalog, online
@@ -54,7 +54,8 @@ class OnlineChecks:
             try:
                 doc = Document(text, path, language=language)
                 templates = templates_of(doc, settings, catalog.load())
-                return list(online.check_document(doc, templates, settings, slow=slow, online=settings.online))
+                return list(online.check_document(doc, templates, settings, slow=slow, online=settings.online,
+                                                  held=held))
             except Exception:  # noqa: BLE001
                 log.exception("online checks of %s failed", uri)
                 return []

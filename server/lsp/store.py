@@ -72,6 +72,7 @@ class OpenDocument:
         self.lsp_cache: dict = {}
         self.online_serial = -1
         self.online_secrets = False  # whether ``online`` holds detect-secrets' findings (see diagnostics.ensure_checked)
+        self.held: list = []  # AIB105 findings the pending slow pass confirms or drops (see aiblint.suppress)
         # Incremental checking state (see aiblint.lsp.incremental).
         self.previous = None
         self.last_view = None
