@@ -115,7 +115,10 @@ def load(path: str, registry=None, versions=None) -> Config:
 
 
 def _read_toml(path: str, text: str):
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     try:
         doc = tomllib.loads(text)
