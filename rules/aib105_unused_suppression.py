@@ -5,6 +5,9 @@ Reports a `aiblint-disable-next-line` or `aiblint-disable` comment, or one code
 in it, that did not silence any diagnostic in this run, and a code in such a
 comment that names no rule at all. Codes of rules that are turned off by the
 settings are not reported, since the comment may serve another configuration.
+A code of a rule whose findings come from slower work (ShellCheck's AIB401,
+downloaded scripts, detect-secrets' AIB313) is judged once that work is done:
+in the editor its finding follows the first diagnostics, like ShellCheck's.
 
 ## Why is this bad
 A suppression outlives the problem it was written for. Left in place, it will
