@@ -107,7 +107,6 @@ def check_files(run, files, workers: int):
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     global _run
     _run = run
@@ -116,18 +115,43 @@ def check_files(run, files, workers: int):
     size = max(4, len(files) // (workers * SHARES_PER_WORKER))
     shares = [files[i : i + size] for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
+    executor = ProcessPoolExecutor(workers, mp_context=context)
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as executor:
-            futures = [executor.submit(_work, share) for share in shares]
-            for share, future in zip(shares, futures):
-                try:
-                    results = future.result()
-                except BrokenProcessPool:
-                    yield from _recheck(run, share, context)
-                    continue
-                yield from _take(run, results)
+        for share, future in zip(shares, _submit(executor, shares)):
+            results = _result(future)
+            if results is None:
+                executor.shutdown()  # its threads end before more workers are forked
+                yield from _recheck(run, share, context)
+                continue
+            yield from _take(run, results)
     finally:
+        executor.shutdown()
         _run = None
+
+
+def _submit(executor, tasks: list) -> list:
+    """The futures of :func:`_work` over ``tasks``; None for the tasks not taken because the pool broke."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    futures = []
+    for task in tasks:
+        try:
+            futures.append(executor.submit(_work, task))
+        except BrokenProcessPool:
+            return futures + [None] * (len(tasks) - len(futures))
+    return futures
+
+
+def _result(future) -> list | None:
+    """What a share's worker sent back; None when the worker died first (or the task was never taken)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
 
 
 def _take(run, results):
@@ -144,27 +168,27 @@ def _recheck(run, files, context):
     """Check the files of a share whose worker died, one task each in a fresh single worker; a file
     whose worker dies again is reported as a file error."""
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     print(f"aiblint: a worker process stopped while checking {len(files)} files; checking them again",
           file=sys.stderr)
     pending = list(files)
     while pending:
+        done = len(pending)
         with ProcessPoolExecutor(1, mp_context=context) as executor:
-            futures = [executor.submit(_work, [f]) for f in pending]
-            for i, future in enumerate(futures):
-                try:
-                    results = future.result()
-                except BrokenProcessPool:
+            for i, future in enumerate(_submit(executor, [[f] for f in pending])):
+                if future is None:  # not taken (the first task always is): the next worker takes it
+                    done = i
+                    break
+                results = _result(future)
+                if results is None:
                     # One worker takes the files in order: the first one without a result killed it.
                     run.looked_at += 1
                     yield run.failed(pending[i].path, "the process checking this file died "
-                                      "(out of memory, or a crash in a native library)")
-                    pending = pending[i + 1:]
+                                     "(out of memory, or a crash in a native library)")
+                    done = i + 1
                     break
                 yield from _take(run, results)
-            else:
-                pending = []
+        pending = pending[done:]
 
 
 def _work(candidates) -> list[tuple]:
