@@ -121,8 +121,9 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
         if d.code in selection.severity:
             d.severity = selection.severity[d.code]
         kept.append(d)
-    kept = suppress.apply(document, kept, selection, settings, pending=deferred_codes(settings.defer))
-    if any(d.data.get("held") for d in kept):
+    pending = deferred_codes(settings.defer)
+    kept = suppress.apply(document, kept, selection, settings, pending=pending)
+    if pending and any(d.data.get("held") for d in kept if d.code == suppress.UNUSED):
         result.held = [d for d in kept if d.data.get("held")]
         kept = [d for d in kept if not d.data.get("held")]
     _snap_spans(document.data, kept)
