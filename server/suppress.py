@@ -167,6 +167,8 @@ def _unused(document, directives: list[_Directive], selection, ignored: set[str]
     severity = selection.severity.get(UNUSED, rule.severity if rule else Severity.INFO)
     for x in directives:
         unused = [e for e in x.entries if not e.used]
+        # While a held code may yet be used, the fix of another code leaves it (and the comment) in place.
+        some_held = any(e.codes & pending for e in unused)
         for e in unused:
             where = "in this file" if x.file_wide else "on the next line"
             if not e.codes:
@@ -177,7 +179,7 @@ def _unused(document, directives: list[_Directive], selection, ignored: set[str]
                 message = f"Unused suppression: no problem {where}"
             else:
                 message = f"Unused suppression: no {e.selector} problem {where}"
-            if len(unused) == len(x.entries):
+            if len(unused) == len(x.entries) and (not some_held or e.codes & pending):
                 edit = _remove_comment(document, x.comment)
                 title = "Remove the suppression comment"
             else:

@@ -200,3 +200,18 @@ def test_a_suppression_of_shellchecks_findings_is_judged_after_shellcheck_ran(tm
     assert used.read_text(encoding="utf-8") == SHELLCHECKED
     assert unused.read_text(encoding="utf-8") == SHELLCHECKED.replace(
         "      // aiblint-disable-next-line AIB401\n", "").replace("echo $1", "echo ok")
+
+
+def test_fixing_an_unused_code_keeps_a_shellcheck_code_beside_it_until_shellcheck_ran(tmp_path):
+    """'AIB302, AIB401' where AIB302 silences nothing: --fix removes AIB302 alone, since AIB401 silences
+    ShellCheck's finding; it would remove the whole comment if it went by the first pass alone."""
+    from cliutil import run as cli
+
+    both = SHELLCHECKED.replace("aiblint-disable-next-line AIB401", "aiblint-disable-next-line AIB302, AIB401")
+    path = tmp_path / "both.jsonc"
+    path.write_text(both, encoding="utf-8")
+    result = cli("--check", "--no-config", "--format", "json", "both.jsonc", cwd=tmp_path)
+    assert [(d["code"], d["message"]) for d in result.json()] == [
+        ("AIB105", "Unused suppression: no AIB302 problem on the next line")]
+    cli("--check", "--no-config", "--fix", "both.jsonc", cwd=tmp_path)
+    assert path.read_text(encoding="utf-8") == SHELLCHECKED
