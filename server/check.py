@@ -759,7 +759,7 @@ class Run:
             where = ", ".join("standard input" if p == "-" else p for p in paths)
             parts.append(f"No templates found in {where} ({_plural(self.looked_at, 'file')} looked at)")
         if self.errors:
-            noun = "file could not be read" if self.errors == 1 else "files could not be read"
+            noun = "file could not be checked" if self.errors == 1 else "files could not be checked"
             parts.append(("; " if n or reports else "") + f"{self.errors} {noun}")
         if not self.args.fix:
             if fixed:

@@ -75,12 +75,12 @@ def test_huge_file(tmp_path):
     assert r.code == 2
     assert r.err == "big.json: error: file too large to check (50.0 MB; the limit is 10 MB)\n"
     assert "AIB303" in r.out
-    assert r.out.splitlines()[-1] == "1 problem (1 error) in 1 of 1 file; 1 file could not be read; 1 fixable with --fix"
+    assert r.out.splitlines()[-1] == "1 problem (1 error) in 1 of 1 file; 1 file could not be checked; 1 fixable with --fix"
     # Met while walking a folder it is a template too: the same error, not silence.
     (tmp_path / "d").mkdir()
     big.rename(tmp_path / "d" / "big.json")
     r = run("--check", "d", cwd=tmp_path, timeout=30)
-    assert (r.code, r.out) == (2, "1 file could not be read\n")
+    assert (r.code, r.out) == (2, "1 file could not be checked\n")
     assert r.err == "d/big.json: error: file too large to check (50.0 MB; the limit is 10 MB)\n"
 
 
@@ -140,7 +140,7 @@ def test_fifo_is_never_opened(tmp_path):
         "d/pipe2.json: error: not a regular file (FIFO, socket or device); not read",
         "pipe.json: error: not a regular file (FIFO, socket or device); not read",
     ]
-    assert r.out == "No problems in 1 file; 2 files could not be read\n"
+    assert r.out == "No problems in 1 file; 2 files could not be checked\n"
 
 
 def test_folder_named_like_a_template(tmp_path):

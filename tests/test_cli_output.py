@@ -129,7 +129,7 @@ def test_a_file_that_cannot_be_read_shows_in_every_format(tmp_path, fmt):
     out = r.out
     if fmt == "text":
         assert r.err == "missing.json: error: no such file or directory\n"
-        assert out.splitlines()[-1] == "1 problem (1 error) in 1 of 1 file; 1 file could not be read; 1 fixable with --fix"
+        assert out.splitlines()[-1] == "1 problem (1 error) in 1 of 1 file; 1 file could not be checked; 1 fixable with --fix"
     elif fmt == "json":
         row = next(x for x in r.json() if x["path"] == "missing.json")
         assert (row["code"], row["name"], row["severity"], row["message"], row["line"]) == (
@@ -147,7 +147,7 @@ def test_a_file_that_cannot_be_read_shows_in_every_format(tmp_path, fmt):
     elif fmt == "github":
         assert "::error file=missing.json,title=aiblint::no such file or directory" in out.splitlines()
         assert r.err == ""  # the annotations are the log
-        assert out.splitlines()[-1].endswith("1 file could not be read; 1 fixable with --fix")
+        assert out.splitlines()[-1].endswith("1 file could not be checked; 1 fixable with --fix")
     elif fmt == "azure":
         assert "##vso[task.logissue type=error;sourcepath=missing.json;]no such file or directory" in out.splitlines()
         assert r.err == ""
@@ -206,7 +206,7 @@ def test_no_templates_found(tmp_path):
 
 def test_only_errors(tmp_path):
     r = run("--check", "a.json", "b.json", cwd=tmp_path)
-    assert (r.code, r.out) == (2, "2 files could not be read\n")
+    assert (r.code, r.out) == (2, "2 files could not be checked\n")
 
 
 def test_stdin_yaml_is_recognised_without_a_file_name(tmp_path):
