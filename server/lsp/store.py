@@ -231,15 +231,22 @@ def _shift_tree(root, at: int, delta: int) -> None:
     if not delta:
         return
 
+    # New spans without the frozen dataclass's __init__ (most of the time spent here otherwise).
+    new, set_start, set_end = object.__new__, Span.start.__set__, Span.end.__set__
+
     def moved(span):
         s, e = span.start, span.end
         if e < at:
             return span
-        return Span(s + delta if s >= at else s, e + delta)
+        out = new(Span)
+        set_start(out, s + delta if s >= at else s)
+        set_end(out, e + delta)
+        return out
 
     stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        n = stack.pop()
+        n = pop()
         if n.span.end < at:
             continue
         n.span = moved(n.span)
@@ -251,8 +258,8 @@ def _shift_tree(root, at: int, delta: int) -> None:
                     m.span = moved(m.span)
                     m.key_span = moved(m.key_span)
                     if m.value is not None:
-                        stack.append(m.value)
+                        push(m.value)
         elif isinstance(n, ArrayNode):
-            stack.extend(n.items)
+            extend(n.items)
     for declared in getattr(root, "declared_templates", ()):  # Bicep: the API versions in the type strings
         declared.version_node.span = moved(declared.version_node.span)
