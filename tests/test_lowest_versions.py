@@ -79,7 +79,8 @@ def lowest(tmp_path_factory) -> Path:
         pytest.skip(f"{missing.group(1)} has no wheel for Python {sys.version_info.major}.{sys.version_info.minor}: "
                     "the lower bounds are tested on the Pythons they have wheels for")
     assert wheels.returncode == 0, wheels.stderr[-3000:]
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT), "-c", str(base / "constraints.txt")],
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT), "-c", str(base / "constraints.txt"),
+                              "--find-links", str(base / "wheels")],
                              capture_output=True, text=True, env=env, timeout=900)
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-3000:]
     listed = subprocess.run([str(python), "-m", "pip", "list", "--format", "json"], capture_output=True, text=True,
