@@ -84,10 +84,11 @@ class Selection:
 
 
 def lint(document: Document, settings: Settings | None = None, *, registry: Registry | None = None,
-         catalog=None, selection: Selection | None = None, limited: bool = True) -> LintResult:
+         catalog=None, selection: Selection | None = None, limited: bool = True, split: bool = False) -> LintResult:
     """Check one document and return its templates and (filtered) diagnostics.
 
     ``limited=False`` leaves out :func:`limit` (for a caller that combines results and limits them itself).
+    ``split=True`` lets forked children check shares of many templates (:mod:`aiblint.split`).
     """
     from . import suppress, syntax
     from .online import deferred_codes
@@ -103,8 +104,17 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     template_rules = selection.rules("template")
     # One tuple for every rule's context (each context would otherwise copy the list: quadratic in templates).
     all_templates = tuple(templates)
-    for template in templates:
-        found.extend(_check_template(document, template, catalog, settings, template_rules, all_templates))
+    def check(template):
+        return _check_template(document, template, catalog, settings, template_rules, all_templates)
+
+    if split:
+        from .split import map_forked
+
+        per_template = map_forked(check, templates)
+    else:
+        per_template = map(check, templates)
+    for out in per_template:
+        found.extend(out)
     if templates or document.has_syntax_error:
         for rule in selection.rules("document"):
             found.extend(_run(rule, Context(document, None, catalog, settings, rule)))

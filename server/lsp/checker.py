@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 def full_check(od, settings, selection):
     """The engine's result for the document as it is now."""
-    return lint(od.doc, settings, selection=selection, limited=False)
+    return lint(od.doc, settings, selection=selection, limited=False, split=od.split_check)
 
 
 def visible(od, result) -> list:

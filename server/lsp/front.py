@@ -211,7 +211,11 @@ class Front:
     def _check(self, od, ensure_checked) -> None:
         if self.unusual:
             raise _Unusual
-        ensure_checked(self, od)
+        od.split_check = True  # no thread runs yet: a large document's templates may be checked on several cores
+        try:
+            ensure_checked(self, od)
+        finally:
+            od.split_check = False
         if self.unusual:
             raise _Unusual
 

@@ -73,6 +73,9 @@ class OpenDocument:
         self.online_serial = -1
         self.online_secrets = False  # whether ``online`` holds detect-secrets' findings (see diagnostics.ensure_checked)
         self.held: list = []  # AIB105 findings the pending slow pass confirms or drops (see aiblint.suppress)
+        # Whether a full check may share the templates out over forked children (the start-up phase only,
+        # before any thread runs: see aiblint.split).
+        self.split_check = False
         # Incremental checking state (see aiblint.lsp.incremental).
         self.previous = None
         self.last_view = None

@@ -1,0 +1,105 @@
+"""The templates of a large document checked by forked children (aiblint.split): same findings, in the
+same order, whatever happens to a child."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+
+import pytest
+
+from aiblint import split
+from aiblint.document import Document
+from aiblint.engine import lint
+from lsputil import brief, diagnostics, open_doc, session
+from test_lsp import expected
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
+RESOURCE = {
+    "type": "Microsoft.VirtualMachineImages/imageTemplates", "apiVersion": "2022-07-01", "location": "westus2",
+    "identity": {"type": "UserAssigned", "userAssignedIdentities": {
+        "/subscriptions/0/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id": {}}},
+    "properties": {
+        "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "UbuntuServer", "sku": "18.04-LTS",
+                   "version": "latest"},
+        "customize": [{"type": "Shell", "name": "one", "inline": ["sudo apt-get install nginx"]},
+                      {"type": "Shell", "name": "one", "inline": ["echo hi"]}],
+        "distribute": [{"type": "VHD", "runOutputName": "out"}, {"type": "VHD", "runOutputName": "out"}]}}
+
+
+def many_templates(count: int) -> str:
+    """An ARM template with ``count`` imageTemplates, each with its own problems in other places."""
+    resources = []
+    for i in range(count):
+        r = json.loads(json.dumps(RESOURCE))
+        r["name"] = f"image-{i}"
+        r["location"] = ["westus2", "East US 3", "<region>", "westeurope"][i % 4]
+        r["properties"]["buildTimeoutInMinutes"] = ["90", 90, 2000, 60][i % 4]
+        resources.append(r)
+    return json.dumps({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                       "contentVersion": "1.0.0.0", "resources": resources}, indent=2) + "\n"
+
+
+def test_each_share_is_checked_by_a_child_and_the_results_keep_their_order(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "3")
+    items = list(range(40))
+    out = split.map_forked(lambda i: (i * i, os.getpid()), items)
+    assert [value for value, _pid in out] == [i * i for i in items]
+    pids = [pid for _value, pid in out]
+    assert len(set(pids)) == 3 and pids[0] == os.getpid() and pids[1] != os.getpid()
+
+
+def test_a_child_that_dies_costs_only_time(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "3")
+    parent = os.getpid()
+
+    def work(i):
+        if i == 7 and os.getpid() != parent:
+            os._exit(9)  # the child checking item 7 dies, as a crash in a native library would end it
+        return i + 1, os.getpid()
+
+    out = split.map_forked(work, list(range(40)))
+    assert [value for value, _pid in out] == list(range(1, 41))
+    assert out[7][1] == parent  # its share was checked again here
+    assert out[2][1] != parent  # the other child's share came from the child
+
+
+def test_few_templates_a_running_thread_or_one_job_check_in_this_process(monkeypatch):
+    monkeypatch.delenv("AIBLINT_JOBS", raising=False)
+    assert split.parts_for(split.MIN_TEMPLATES - 1) == 1
+    monkeypatch.setenv("AIBLINT_JOBS", "1")
+    assert split.parts_for(1000) == 1
+    monkeypatch.setenv("AIBLINT_JOBS", "16")
+    assert split.parts_for(1000) == split.MAX_PARTS
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert split.parts_for(1000) == 1  # forking beside a running thread is not safe
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_the_engine_finds_the_same_with_the_templates_split(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "3")
+    text = many_templates(40)
+    serial = lint(Document(text, "many.json"))
+    forked = lint(Document(text, "many.json"), split=True)
+    assert len(serial.diagnostics) > 100
+    assert [(d.code, d.span, d.message, d.severity, d.related, d.fixes) for d in forked.diagnostics] == \
+        [(d.code, d.span, d.message, d.severity, d.related, d.fixes) for d in serial.diagnostics]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("preset", ["visual-studio-code", "neovim"])
+async def test_the_first_check_of_a_large_file_in_the_editor_splits_and_finds_the_same(preset):
+    text = many_templates(40)
+    env = {**os.environ, "AIBLINT_JOBS": "2"}
+    async with session(preset, env=env) as client:
+        uri = "file:///tmp/aiblint-many.json"
+        open_doc(client, uri, text)
+        assert brief(await diagnostics(client, uri, 1)) == expected(text, "/tmp/aiblint-many.json")
