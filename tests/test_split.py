@@ -13,6 +13,7 @@ import pytest
 from aiblint import split
 from aiblint.document import Document
 from aiblint.engine import lint
+from aiblint.lsp.store import LAZY_SIZE
 from lsputil import brief, diagnostics, open_doc, session
 from test_lsp import expected
 
@@ -95,9 +96,11 @@ def test_the_engine_finds_the_same_with_the_templates_split(monkeypatch):
 
 
 @pytest.mark.asyncio(loop_scope="module")
-@pytest.mark.parametrize("preset", ["visual-studio-code", "neovim"])
-async def test_the_first_check_of_a_large_file_in_the_editor_splits_and_finds_the_same(preset):
-    text = many_templates(40)
+@pytest.mark.parametrize("preset, count", [("visual-studio-code", 40), ("neovim", 40), ("neovim", 250)])
+async def test_the_first_check_of_a_large_file_in_the_editor_splits_and_finds_the_same(preset, count):
+    """With 250 templates (over 256 KB) each process also builds only the values of its share (lazy)."""
+    text = many_templates(count)
+    assert (len(text) >= LAZY_SIZE) == (count == 250)
     env = {**os.environ, "AIBLINT_JOBS": "2"}
     async with session(preset, env=env) as client:
         uri = "file:///tmp/aiblint-many.json"

@@ -178,7 +178,7 @@ class Front:
 
     def _open(self, index: int, params: dict) -> None:
         from .diagnostics import ensure_checked, publish
-        from .store import OpenDocument, language_of
+        from .store import OpenDocument, language_of, many_templates
 
         item = params["textDocument"]
         uri, text, version = item["uri"], item["text"], item.get("version")
@@ -186,7 +186,8 @@ class Front:
         if language is None:
             self.applied.add(index)
             return
-        od = OpenDocument(uri, text, version, language)
+        # A first check that will be split builds the values of each share in its own process.
+        od = OpenDocument(uri, text, version, language, lazy=True if many_templates(text) else None)
         self.documents[uri] = od
         self.applied.add(index)
         if not self.pull:

@@ -37,6 +37,14 @@ LAZY_SIZE = 256 * 1024
 LAZY_CHARS_PER_TEMPLATE = 64 * 1024
 
 
+def many_templates(text: str) -> bool:
+    """Whether ``text`` is large and holds enough templates for its first check to be split over forked
+    children (:mod:`aiblint.split`): then each builds only the values of its own share (a lazy tree)."""
+    from ..split import MIN_TEMPLATES
+
+    return len(text) >= LAZY_SIZE and text.lower().count("microsoft.virtualmachineimages/imagetemplates") >= MIN_TEMPLATES
+
+
 def mostly_other_resources(text: str) -> bool:
     """Whether ``text``'s value tree is to be built lazily (see :class:`aiblint.document.Document`).
 
@@ -51,11 +59,14 @@ def mostly_other_resources(text: str) -> bool:
 class OpenDocument:
     """One document the client has open."""
 
-    def __init__(self, uri: str, text: str, version: int | None, language: str):
+    def __init__(self, uri: str, text: str, version: int | None, language: str, lazy: bool | None = None):
+        """``lazy``: build the value tree as checks ask for it (None: when :func:`mostly_other_resources`)."""
         self.uri = uri
         self.path = uri_to_path(uri)
         self.version = version
-        self.doc = Document(text, self.path, language=language, version=version, lazy=mostly_other_resources(text))
+        if lazy is None:
+            lazy = mostly_other_resources(text)
+        self.doc = Document(text, self.path, language=language, version=version, lazy=lazy)
         # Results of the latest check: for which version, with which settings generation.
         self.result = None
         self.result_settings = None
