@@ -131,11 +131,8 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
         if d.code in selection.severity:
             d.severity = selection.severity[d.code]
         kept.append(d)
-    pending = deferred_codes(settings.defer)
-    kept = suppress.apply(document, kept, selection, settings, pending=pending)
-    if pending and any(d.data.get("held") for d in kept if d.code == suppress.UNUSED):
-        result.held = [d for d in kept if d.data.get("held")]
-        kept = [d for d in kept if not d.data.get("held")]
+    kept = suppress.apply(document, kept, selection, settings, pending=deferred_codes(settings.defer),
+                          held=result.held)
     _snap_spans(document.data, kept)
     kept.sort(key=lambda d: d.sort_key)
     result.diagnostics = limit(kept) if limited else kept

@@ -297,7 +297,4 @@ def check_document(document, templates, settings, slow=SLOW_WORK, online: bool =
     codes = {d.code for d in found}
     used: set = set()
     kept = [d for d in suppress.apply(document, found, selection, settings, used=used) if d.code in codes]
-    unused = [d for d in held if d.span not in used]
-    for d in unused:
-        d.data.pop("held", None)
-    return kept + unused
+    return kept + [d for d in held if d.span not in used]

@@ -14,9 +14,9 @@ silences nothing under the current settings is reported as AIB105
 
 A check that leaves slow work for a later pass (ShellCheck, downloads,
 detect-secrets: ``Settings.defer``) cannot tell yet whether a suppression of
-the rules that work feeds is used: its AIB105 is *held* (marked
-``data["held"]``), and the later pass reports it only if it silences nothing
-there either (:func:`aiblint.online.check_document`).
+the rules that work feeds is used: its AIB105 is *held* (handed back apart,
+``LintResult.held``), and the later pass reports it only if it silences
+nothing there either (:func:`aiblint.online.check_document`).
 """
 
 from __future__ import annotations
@@ -50,11 +50,12 @@ class _Directive:
 
 
 def apply(document, diagnostics: list[Diagnostic], selection, settings, pending: frozenset = frozenset(),
-          used: set | None = None) -> list[Diagnostic]:
+          used: set | None = None, held: list | None = None) -> list[Diagnostic]:
     """Drop what per-file ignores and suppression comments silence; add AIB105 for unused comments.
 
-    ``pending``: codes whose findings a later pass may still add (an unused suppression of one of them is
-    held). ``used``: gets the span of every suppression that silenced something.
+    ``pending``: codes whose findings a later pass may still add; an unused suppression of one of them
+    goes to ``held`` instead of the result. ``used``: gets the span of every suppression that silenced
+    something.
     """
     ignored = ignored_codes(document, selection, settings)
     if ignored:
@@ -71,9 +72,10 @@ def apply(document, diagnostics: list[Diagnostic], selection, settings, pending:
     if used is not None:
         used.update(e.span for x in directives for e in x.entries if e.used)
     if selection.is_on(UNUSED) and UNUSED not in ignored:
-        unused = list(_unused(document, directives, selection, ignored, pending))
         file_off = [x for x in directives if x.file_wide]
-        kept.extend(u for u in unused if not _silenced(u, -1, file_off))
+        for u, waits in list(_unused(document, directives, selection, ignored, pending)):
+            if not _silenced(u, -1, file_off):
+                (held if waits and held is not None else kept).append(u)
     return kept
 
 
@@ -163,6 +165,7 @@ def _directives(document, selection) -> list[_Directive]:
 
 
 def _unused(document, directives: list[_Directive], selection, ignored: set[str], pending: frozenset):
+    """(AIB105 finding, whether it waits for ``pending`` codes) for each unused code of the directives."""
     rule = selection.registry.get(UNUSED)
     severity = selection.severity.get(UNUSED, rule.severity if rule else Severity.INFO)
     for x in directives:
@@ -185,11 +188,8 @@ def _unused(document, directives: list[_Directive], selection, ignored: set[str]
             else:
                 edit = _remove_token(document.data, x, e)
                 title = f"Remove '{e.selector}' from the suppression comment"
-            d = Diagnostic(UNUSED, message, e.span, severity, fixes=(Fix(title, (edit,)),),
-                           name=rule.name if rule else "unused-suppression")
-            if e.codes & pending:
-                d.data["held"] = True
-            yield d
+            yield (Diagnostic(UNUSED, message, e.span, severity, fixes=(Fix(title, (edit,)),),
+                              name=rule.name if rule else "unused-suppression"), bool(e.codes & pending))
 
 
 def _remove_comment(document, comment: Span) -> TextEdit:
