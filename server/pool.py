@@ -44,13 +44,17 @@ def worker_count(files: int) -> int:
     if jobs.isdigit():
         n = min(int(jobs), files)
         return n if n > 1 else 0
+    n = min(idle_cores(), files // FILES_PER_WORKER)
+    return n if n > 1 else 0
+
+
+def idle_cores() -> int:
+    """The cores this process may use less those other work keeps busy now (:func:`busy_elsewhere`)."""
     try:
         cores = len(os.sched_getaffinity(0))
-    except AttributeError:
+    except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    idle = cores - busy_elsewhere()
-    n = min(idle, files // FILES_PER_WORKER)
-    return n if n > 1 else 0
+    return cores - busy_elsewhere()
 
 
 def busy_elsewhere() -> int:

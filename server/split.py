@@ -29,20 +29,16 @@ def parts_for(count: int) -> int:
     """How many processes to check ``count`` templates with (1: this one alone).
 
     ``AIBLINT_JOBS=N`` sets the number of processes, as for ``--check`` (1: this one alone); otherwise
-    one per idle core (see :func:`aiblint.pool.busy_elsewhere`), at most :data:`MAX_PARTS`.
+    one per idle core (see :func:`aiblint.pool.idle_cores`), at most :data:`MAX_PARTS`.
     """
     if count < MIN_TEMPLATES or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
     jobs = os.environ.get("AIBLINT_JOBS", "").strip()
     if jobs.isdigit():
         return max(1, min(int(jobs), MAX_PARTS))
-    from .pool import busy_elsewhere
+    from .pool import idle_cores
 
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_PARTS, cores - busy_elsewhere(), count // (MIN_TEMPLATES // 2)))
+    return max(1, min(MAX_PARTS, idle_cores(), count // (MIN_TEMPLATES // 2)))
 
 
 def map_forked(work, items: list) -> list:
