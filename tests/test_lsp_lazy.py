@@ -7,7 +7,7 @@ import json
 
 from lsprotocol import types
 
-from aiblint.lsp.store import LAZY_SIZE, OpenDocument, mostly_other_resources
+from aiblint.lsp.store import LAZY_SIZE, OpenDocument, builds_lazily
 from lsputil import brief, change, diagnostics, open_doc, pos, session
 from test_lsp import ARM, expected
 
@@ -26,14 +26,16 @@ def _compiled(filler: int) -> str:
 
 def test_only_large_files_of_other_resources_are_lazy():
     big = _compiled(1500)
-    assert len(big) > LAZY_SIZE and mostly_other_resources(big)
+    assert len(big) > LAZY_SIZE and builds_lazily(big)
     assert OpenDocument("file:///tmp/c.json", big, 1, "json").doc.lazy
-    assert not mostly_other_resources(ARM)  # small
+    assert not builds_lazily(ARM) and not builds_lazily(ARM, split=True)  # small
     # As large, but made of templates (arm-20000 of the benchmarks): a strict parse first would not pay.
     templates = json.loads(ARM)
     templates["resources"] *= 400
     many = json.dumps(templates, indent=2)
-    assert len(many) > LAZY_SIZE and not mostly_other_resources(many)
+    assert len(many) > LAZY_SIZE and not builds_lazily(many)
+    # ... unless its first check is split over several processes: then each builds its own share.
+    assert builds_lazily(many, split=True) and OpenDocument("file:///tmp/m.json", many, 1, "json", split=True).doc.lazy
 
 
 async def test_lazy_document_gives_the_diagnostics_hover_and_edits_of_a_whole_one():

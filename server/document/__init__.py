@@ -66,8 +66,8 @@ class Document:
     the parts of its value tree that are walked, as they are walked, when that
     provably changes no finding (see :func:`aiblint.document.json.lazy_safe`): a large
     ARM file then costs the resources that are checked, not the whole file.
-    The language server builds lazily only a large file made mostly of other resources
-    (:func:`aiblint.lsp.store.mostly_other_resources`).
+    The language server builds lazily only a large file made mostly of other resources, or one whose
+    first check is split over several processes (:func:`aiblint.lsp.store.builds_lazily`).
     """
 
     def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None,

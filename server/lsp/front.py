@@ -178,7 +178,7 @@ class Front:
 
     def _open(self, index: int, params: dict) -> None:
         from .diagnostics import ensure_checked, publish
-        from .store import OpenDocument, language_of, many_templates
+        from .store import OpenDocument, language_of
 
         item = params["textDocument"]
         uri, text, version = item["uri"], item["text"], item.get("version")
@@ -186,8 +186,7 @@ class Front:
         if language is None:
             self.applied.add(index)
             return
-        # A first check that will be split builds the values of each share in its own process.
-        od = OpenDocument(uri, text, version, language, lazy=True if many_templates(text) else None)
+        od = OpenDocument(uri, text, version, language, split=True)
         self.documents[uri] = od
         self.applied.add(index)
         if not self.pull:

@@ -37,36 +37,31 @@ LAZY_SIZE = 256 * 1024
 LAZY_CHARS_PER_TEMPLATE = 64 * 1024
 
 
-def many_templates(text: str) -> bool:
-    """Whether ``text`` is large and holds enough templates for its first check to be split over forked
-    children (:mod:`aiblint.split`): then each builds only the values of its own share (a lazy tree)."""
-    from ..split import MIN_TEMPLATES
-
-    return len(text) >= LAZY_SIZE and text.lower().count("microsoft.virtualmachineimages/imagetemplates") >= MIN_TEMPLATES
-
-
-def mostly_other_resources(text: str) -> bool:
+def builds_lazily(text: str, split: bool = False) -> bool:
     """Whether ``text``'s value tree is to be built lazily (see :class:`aiblint.document.Document`).
 
-    Only then does it pay: telling whether a document may be built lazily costs a strict parse
-    of the whole text, which a file made of templates does not win back.
+    Only where it pays, since telling whether a document may be built lazily costs a strict parse of
+    the whole text: a large file made mostly of other resources, or, when its first check may be split
+    over forked children (``split``, :mod:`aiblint.split`), a large file with enough templates for that,
+    whose processes then each build the values of their own share.
     """
     if len(text) < LAZY_SIZE:
         return False
-    return text.lower().count("microsoft.virtualmachineimages/imagetemplates") <= len(text) // LAZY_CHARS_PER_TEMPLATE
+    from ..split import MIN_TEMPLATES
+
+    templates = text.lower().count("microsoft.virtualmachineimages/imagetemplates")
+    return templates <= len(text) // LAZY_CHARS_PER_TEMPLATE or (split and templates >= MIN_TEMPLATES)
 
 
 class OpenDocument:
     """One document the client has open."""
 
-    def __init__(self, uri: str, text: str, version: int | None, language: str, lazy: bool | None = None):
-        """``lazy``: build the value tree as checks ask for it (None: when :func:`mostly_other_resources`)."""
+    def __init__(self, uri: str, text: str, version: int | None, language: str, split: bool = False):
+        """``split``: the first check may share the templates out over forked children (see :func:`builds_lazily`)."""
         self.uri = uri
         self.path = uri_to_path(uri)
         self.version = version
-        if lazy is None:
-            lazy = mostly_other_resources(text)
-        self.doc = Document(text, self.path, language=language, version=version, lazy=lazy)
+        self.doc = Document(text, self.path, language=language, version=version, lazy=builds_lazily(text, split))
         # Results of the latest check: for which version, with which settings generation.
         self.result = None
         self.result_settings = None
