@@ -536,14 +536,15 @@ class Run:
 
         shellcheck.prefetch([script for c in pending for script in c.wanted])
         for c in pending:
-            found = self._add_shellcheck(c)
+            self._add_shellcheck(c)
             if c.fix_from is not None:
-                self._fix_with_shellcheck(c, found)
+                self._fix_with_shellcheck(c)
             c.pending = c.wanted = c.fix_from = c.held = None
             _release(c, keep_text=bool(self.args.diff))
 
-    def _add_shellcheck(self, checked: Checked) -> list[Diagnostic]:
-        """Add ShellCheck's findings (AIB401) to a file's report, now that every script has been checked."""
+    def _add_shellcheck(self, checked: Checked) -> None:
+        """Add ShellCheck's findings (AIB401) to a file's report and to the result its fixes come from, now
+        that every script has been checked."""
         from . import online
         from .engine import templates_of
 
@@ -555,21 +556,19 @@ class Run:
                                           held=checked.held or ())
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             self.error(checked.path or checked.report.path, f"internal error while running ShellCheck: {exc}")
-            return []
+            return
         if found:
-            checked.report.diagnostics = sorted(checked.report.diagnostics + found, key=lambda d: d.sort_key)
-        return found
+            _add_findings(checked, found)
 
-    def _fix_with_shellcheck(self, checked: Checked, found: list[Diagnostic]) -> None:
-        """Work out a file's fixes with ShellCheck's findings among them: the fixed texts are checked again
-        with ShellCheck, so its findings that the fixes remove go and the others stay."""
+    def _fix_with_shellcheck(self, checked: Checked) -> None:
+        """Work out a file's fixes with ShellCheck's findings among them (added by :meth:`_add_shellcheck`):
+        the fixed texts are checked again with ShellCheck, so its findings that the fixes remove go and the
+        others stay."""
         import dataclasses
 
         from .engine import Selection
 
         result = checked.fix_from
-        result = dataclasses.replace(result, diagnostics=sorted(list(result.diagnostics) + found,
-                                                                key=lambda d: d.sort_key))
         prof = checked.pending
         key = id(prof)
         if key not in self._with_shellcheck:
