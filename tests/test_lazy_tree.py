@@ -123,8 +123,11 @@ def test_lazy_findings_equal_whole_tree_findings_on_the_corpus(corpus_dir):
     '{"a": "it\'s \\"quoted\\"" // "odd quote\n, "b": 2}',
     '{"a": [1, 2 // broken\n',
 ])
-def test_comment_spans_equal_a_full_walk(text):
-    doc = Document(text, "t.jsonc")
+@pytest.mark.parametrize("lazy", [False, True])
+def test_comment_spans_equal_a_full_walk(text, lazy):
+    doc = Document(text, "t.jsonc", lazy=lazy)
+    _ = doc.root  # a lazy build that finds strict JSON answers from what it learnt
+    assert doc.strict_json == (lazy and lazy_safe(text, text.encode()))
     spans, stack = [], [doc.tree.root_node]
     while stack:
         n = stack.pop()

@@ -75,6 +75,8 @@ class Document:
         self.lazy = lazy
         # True when it is known that no object of the document repeats a key.
         self.duplicate_free = False
+        # True when it is known that the text is strict JSON (no comments among other things).
+        self.strict_json = False
         self.path = path
         self.language = language or language_for(path) or "json"
         self.carrier = carrier_for(self.language)
@@ -92,6 +94,7 @@ class Document:
         for attr in ("lines", "root", "broken_spans"):
             self.__dict__.pop(attr, None)
         self.duplicate_free = False
+        self.strict_json = False
 
     @cached_property
     def lines(self) -> LineIndex:

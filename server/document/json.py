@@ -885,7 +885,7 @@ class JsonCarrier(Carrier):
         ts_root = doc.tree.root_node
         data = doc.parse_data
         if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, data):
-            doc.duplicate_free = True
+            doc.duplicate_free = doc.strict_json = True
             return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), data), []
         builder = JsonTreeBuilder(data)
         root = builder.build(ts_root)
@@ -898,6 +898,8 @@ class JsonCarrier(Carrier):
         return doc.tree.root_node.has_error
 
     def comment_spans(self, doc):
+        if doc.strict_json:
+            return []
         root = doc.tree.root_node
         if not root.has_error:
             if not _comment_opener_outside_strings(doc.data, root):
