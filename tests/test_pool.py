@@ -24,6 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
+def test_diagnostics_cross_processes_whole():
+    """Results come back from workers pickled: every field of a diagnostic survives, fixes and related places too."""
+    import pickle
+
+    from aiblint.diagnostics import Diagnostic, Fix, Related, Severity, Span, TextEdit
+    from aiblint.document.positions import LineIndex
+
+    lines = LineIndex(b"a\nb\n")
+    d = Diagnostic("AIB301", "no checksum", Span(3, 9), Severity.WARNING,
+                   related=(Related(Span(1, 2), "used here", "/tmp/x.sh", lines),),
+                   fixes=(Fix("Add sha256Checksum", (TextEdit(Span(9, 9), ', "x": 1'),), safe=False, preferred=False),),
+                   name="missing-sha256", path=None, data={"supersedes": True})
+    back = pickle.loads(pickle.dumps([d, d.span], pickle.HIGHEST_PROTOCOL))
+    assert back == [d, d.span] and back[0] is not d
+    assert back[0].severity is Severity.WARNING and back[0].name == "missing-sha256"
+    assert back[0].related[0].path == "/tmp/x.sh" and back[0].related[0].lines.offset(1, 0) == 2
+    assert back[0].fixes[0].safe is False and back[0].fixes[0].preferred is False
+
+
 def test_few_files_or_one_core_are_checked_serially(monkeypatch):
     monkeypatch.delenv("AIBLINT_JOBS", raising=False)
     assert worker_count(1) == 0
