@@ -110,7 +110,8 @@ def lint(document: Document, settings: Settings | None = None, *, registry: Regi
     if split:
         from .split import map_forked
 
-        per_template = map_forked(check, templates)
+        # The line index that reports need (positions of the findings), built while a child may still work.
+        per_template = map_forked(check, templates, meanwhile=lambda: document.lines)
     else:
         per_template = map(check, templates)
     for out in per_template:

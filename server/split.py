@@ -41,11 +41,18 @@ def parts_for(count: int) -> int:
     return max(1, min(MAX_PARTS, idle_cores(), count // (MIN_TEMPLATES // 2)))
 
 
-def map_forked(work, items: list) -> list:
-    """``[work(item) for item in items]``, the items shared out over forked children when that pays."""
+def map_forked(work, items: list, meanwhile=None) -> list:
+    """``[work(item) for item in items]``, the items shared out over forked children when that pays.
+
+    ``meanwhile()``, if given, runs once in this process either way; with children, after this process's
+    own share, while they may still be at theirs.
+    """
     parts = parts_for(len(items))
     if parts < 2:
-        return [work(item) for item in items]
+        out = [work(item) for item in items]
+        if meanwhile is not None:
+            meanwhile()
+        return out
     children = []
     for part in range(1, parts):
         child = _fork(work, items[part::parts])
@@ -58,6 +65,8 @@ def map_forked(work, items: list) -> list:
         if part == 0 or part not in taken:
             for i in range(part, len(items), parts):
                 out[i] = work(items[i])
+    if meanwhile is not None:
+        meanwhile()
     for part, (pid, reader) in children:
         results = _collect(pid, reader)
         share = range(part, len(items), parts)

@@ -44,13 +44,16 @@ def many_templates(count: int) -> str:
                        "contentVersion": "1.0.0.0", "resources": resources}, indent=2) + "\n"
 
 
-def test_each_share_is_checked_by_a_child_and_the_results_keep_their_order(monkeypatch):
-    monkeypatch.setenv("AIBLINT_JOBS", "3")
+@pytest.mark.parametrize("jobs", ["3", "1"])
+def test_each_share_is_checked_by_a_child_and_the_results_keep_their_order(monkeypatch, jobs):
+    monkeypatch.setenv("AIBLINT_JOBS", jobs)
     items = list(range(40))
-    out = split.map_forked(lambda i: (i * i, os.getpid()), items)
+    meanwhile = []
+    out = split.map_forked(lambda i: (i * i, os.getpid()), items, meanwhile=lambda: meanwhile.append(os.getpid()))
     assert [value for value, _pid in out] == [i * i for i in items]
     pids = [pid for _value, pid in out]
-    assert len(set(pids)) == 3 and pids[0] == os.getpid() and pids[1] != os.getpid()
+    assert len(set(pids)) == int(jobs) and pids[0] == os.getpid()
+    assert meanwhile == [os.getpid()]  # once, in this process, with children or without
 
 
 def test_a_child_that_dies_costs_only_time(monkeypatch):
