@@ -2,12 +2,12 @@
 
 The language server's first check of a large ARM file is its slowest answer:
 most of it is the schema pass and the rules over each imageTemplate. Once the
-value tree is built, :func:`map_forked` forks children that each check a share
-of the templates (every n-th one, so that the shares cost about the same) on
-the tree they share copy-on-write, and send back their findings pickled; the
-parent checks its own share meanwhile. Only where forking is safe: Linux, no
-other thread running, more than one idle core. A child that fails costs
-nothing but time: the parent checks its share itself.
+value tree is built, :func:`map_forked` forks children that check templates on
+the tree they share copy-on-write, alongside the parent: each process takes the
+next template from a common pipe of tickets until none is left, and the children
+send back their findings pickled. Only where forking is safe: Linux, no other
+thread running, more than one idle core. A child that fails costs nothing but
+time: the parent checks the templates it took itself.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import pickle
 import sys
 import threading
+from array import array
 
 # Fewer templates than this are checked in one process: forking costs about what it saves (17 templates,
 # arm-2000 of the benchmark: 29.9 ms split, 29.3 ms not).
@@ -44,41 +45,76 @@ def parts_for(count: int) -> int:
 def map_forked(work, items: list, meanwhile=None) -> list:
     """``[work(item) for item in items]``, the items shared out over forked children when that pays.
 
-    ``meanwhile()``, if given, runs once in this process either way; with children, after this process's
-    own share, while they may still be at theirs.
+    The processes take the items one after another from a common pipe of tickets, so that all of them
+    finish at about the same time however the items' costs differ. ``meanwhile()``, if given, runs once
+    in this process either way; with children, once no item is left to take, while they may still be
+    at their last ones.
     """
     parts = parts_for(len(items))
-    if parts < 2:
+    tickets = _tickets(len(items)) if parts > 1 else None
+    if tickets is None:
         out = [work(item) for item in items]
         if meanwhile is not None:
             meanwhile()
         return out
-    children = []
-    for part in range(1, parts):
-        child = _fork(work, items[part::parts])
-        if child is not None:
-            children.append((part, child))
-    taken = {part for part, _child in children}
+    children = [child for child in (_fork(work, items, tickets) for _ in range(1, parts)) if child is not None]
     out: list = [None] * len(items)
-    # This process: its own share, and the shares of the children that could not be started.
-    for part in range(parts):
-        if part == 0 or part not in taken:
-            for i in range(part, len(items), parts):
-                out[i] = work(items[i])
-    if meanwhile is not None:
-        meanwhile()
-    for part, (pid, reader) in children:
-        results = _collect(pid, reader)
-        share = range(part, len(items), parts)
-        if results is None or len(results) != len(share):
-            results = [work(items[i]) for i in share]  # the child failed: its share is checked here
-        for i, result in zip(share, results):
+    done = [False] * len(items)
+    try:
+        for i in _taken(tickets, len(items)):
+            out[i] = work(items[i])
+            done[i] = True
+        if meanwhile is not None:
+            meanwhile()
+    finally:  # the children are waited for even when this process's work fails
+        os.close(tickets)
+        sent = [_collect(pid, reader) for pid, reader in children]
+    for pairs in sent:
+        for i, result in pairs or ():
             out[i] = result
+            done[i] = True
+    for i, item in enumerate(items):
+        if not done[i]:
+            out[i] = work(item)  # taken by a child that failed: checked here
     return out
 
 
-def _fork(work, share: list):
-    """(pid, read end of a pipe) of a child that writes the pickled results of ``share``; None if no fork."""
+# A ticket is the number of one chunk of items, 4 bytes; the pipe holds all of them before anyone reads
+# (a pipe holds 64 KB on Linux), so there are at most this many chunks.
+MAX_TICKETS = 4096
+
+
+def _tickets(count: int) -> int | None:
+    """The read end of a pipe holding a ticket for every chunk of ``count`` items (its write end closed)."""
+    chunks = min(count, MAX_TICKETS)
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
+        os.write(write_fd, array("I", range(chunks)).tobytes())
+    except OSError:
+        os.close(read_fd)
+        return None
+    finally:
+        os.close(write_fd)
+    return read_fd
+
+
+def _taken(tickets: int, count: int):
+    """The indexes of the items this process takes, one chunk at a time, until the tickets run out."""
+    chunks = min(count, MAX_TICKETS)
+    while True:
+        ticket = os.read(tickets, 4)  # tickets are all written before any is read: 4 bytes or none
+        if len(ticket) < 4:
+            return
+        chunk = array("I", ticket)[0]
+        yield from range(chunk * count // chunks, (chunk + 1) * count // chunks)
+
+
+def _fork(work, items: list, tickets: int):
+    """(pid, read end of a pipe) of a child that takes items from ``tickets`` and writes the pickled
+    (index, result) pairs; None if no child could be started."""
     try:
         read_fd, write_fd = os.pipe()
         pid = os.fork()
@@ -91,7 +127,8 @@ def _fork(work, share: list):
             # server sends its log to the client on standard output).
             logging.disable(logging.CRITICAL)
             os.close(read_fd)
-            data = pickle.dumps([work(item) for item in share], pickle.HIGHEST_PROTOCOL)
+            results = [(i, work(items[i])) for i in _taken(tickets, len(items))]
+            data = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(data)
             code = 0
@@ -102,7 +139,7 @@ def _fork(work, share: list):
 
 
 def _collect(pid: int, reader):
-    """The results a child sent; None when it sent none (crashed, killed, or failed to pickle)."""
+    """The (index, result) pairs a child sent; None when it sent none (crashed, killed, or failed to pickle)."""
     data = b""
     try:
         with reader:

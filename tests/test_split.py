@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 import pytest
 
@@ -45,15 +46,35 @@ def many_templates(count: int) -> str:
 
 
 @pytest.mark.parametrize("jobs", ["3", "1"])
-def test_each_share_is_checked_by_a_child_and_the_results_keep_their_order(monkeypatch, jobs):
+def test_the_items_are_shared_out_and_the_results_keep_their_order(monkeypatch, jobs):
     monkeypatch.setenv("AIBLINT_JOBS", jobs)
     items = list(range(40))
     meanwhile = []
-    out = split.map_forked(lambda i: (i * i, os.getpid()), items, meanwhile=lambda: meanwhile.append(os.getpid()))
+
+    def work(i):
+        time.sleep(0.005)  # long enough for every process to take some
+        return i * i, os.getpid()
+
+    out = split.map_forked(work, items, meanwhile=lambda: meanwhile.append(os.getpid()))
     assert [value for value, _pid in out] == [i * i for i in items]
     pids = [pid for _value, pid in out]
-    assert len(set(pids)) == int(jobs) and pids[0] == os.getpid()
+    assert len(set(pids)) == int(jobs) and os.getpid() in pids
     assert meanwhile == [os.getpid()]  # once, in this process, with children or without
+
+
+def test_items_of_uneven_cost_are_shared_so_that_the_processes_end_together(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "2")
+    parent = os.getpid()
+
+    def work(i):
+        time.sleep(0.06 if i == 0 else 0.004)
+        return os.getpid()
+
+    pids = split.map_forked(work, list(range(40)))
+    assert len(set(pids)) == 2 and parent in pids
+    # Whoever took the slow first item took fewer of the others: the processes took about as long.
+    slow, other = pids[0], next(p for p in pids if p != pids[0])
+    assert pids.count(slow) < pids.count(other)
 
 
 def test_a_child_that_dies_costs_only_time(monkeypatch):
@@ -61,14 +82,47 @@ def test_a_child_that_dies_costs_only_time(monkeypatch):
     parent = os.getpid()
 
     def work(i):
-        if i == 7 and os.getpid() != parent:
-            os._exit(9)  # the child checking item 7 dies, as a crash in a native library would end it
+        if os.getpid() != parent and i % 5 == 0:
+            os._exit(9)  # a child dies with the results it has, as a crash in a native library would end it
+        time.sleep(0.002)
         return i + 1, os.getpid()
 
     out = split.map_forked(work, list(range(40)))
     assert [value for value, _pid in out] == list(range(1, 41))
-    assert out[7][1] == parent  # its share was checked again here
-    assert out[2][1] != parent  # the other child's share came from the child
+    assert all(pid == parent for _value, pid in out[::5])  # what the children died on was checked here
+
+
+def test_the_children_are_waited_for_when_this_process_fails(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "2")
+    parent = os.getpid()
+
+    def work(i):
+        time.sleep(0.002)
+        if os.getpid() == parent and i > 4:
+            raise ValueError("boom")
+        return i
+
+    started = []
+    fork = split._fork
+
+    def recording_fork(*args):
+        child = fork(*args)
+        started.append(child[0])
+        return child
+
+    monkeypatch.setattr(split, "_fork", recording_fork)
+    with pytest.raises(ValueError):
+        split.map_forked(work, list(range(40)))
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)  # already waited for: no zombie left behind
+
+
+def test_more_items_than_tickets_are_taken_in_chunks(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "2")
+    monkeypatch.setattr(split, "MAX_TICKETS", 7)
+    items = list(range(100))
+    assert split.map_forked(lambda i: -i, items) == [-i for i in items]
 
 
 def test_few_templates_a_running_thread_or_one_job_check_in_this_process(monkeypatch):
