@@ -10,7 +10,10 @@ value with related information at the place in the file.
 
 :func:`shell_commands` / :func:`powershell_commands` list the simple commands
 of a script (name and arguments with their positions), parsed once per distinct
-text with tree-sitter-bash / tree-sitter-powershell.
+text with tree-sitter-bash / tree-sitter-powershell. A script of several lines
+of which none spans lines (no here-document, continued line or block comment)
+and each parses alone is read line by line, each distinct line parsed once:
+the templates of one file mix the same commands over and over.
 """
 
 from __future__ import annotations
@@ -299,6 +302,77 @@ def parse(kind: str, text: str):
     return tree, _Chars(text)
 
 
+# Line by line: the inline commands of many templates repeat the same lines in ever other combinations
+# (441 distinct scripts of 22 distinct lines in a 177-template file). A script whose lines stand alone is
+# analysed as its lines, each once per distinct text; any other script is parsed whole.
+
+# Text that makes a line mean something only with the next ones: here-documents (shell), here-strings and
+# block comments (PowerShell).
+_ACROSS_LINES = {"shell": ("<<",), "powershell": ('@"', "@'", "<#")}
+# Line ends that continue a command on the next line: an escaped newline, a pipe, a list operator.
+_CONTINUED = {"shell": ("\\", "|", "&&", "|&"), "powershell": ("`", "|", ",")}
+
+
+@dataclass(frozen=True)
+class _Line:
+    """What one line of a script holds when it is parsed alone without an error."""
+
+    commands: tuple[Command, ...]
+    stray: tuple[int, int, str] | None  # a reserved word used as a command (shell)
+
+
+@lru_cache(maxsize=512)
+def _by_line(kind: str, text: str) -> tuple[tuple[int, _Line], ...] | None:
+    """(character offset, :class:`_Line`) of each line of a script of several lines that reads as its lines
+    one after another: nothing in it spans lines, and every line parses alone without an error. Else None."""
+    if "\n" not in text or any(mark in text for mark in _ACROSS_LINES[kind]):
+        return None
+    continued = _CONTINUED[kind]
+    out = []
+    at = 0
+    for line in text.split("\n"):
+        if line.rstrip().endswith(continued):
+            return None
+        alone = _line(kind, line)
+        if alone is None:
+            return None
+        out.append((at, alone))
+        at += len(line) + 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _line(kind: str, line: str) -> _Line | None:
+    """One line of a script, parsed alone; None when that parse finds an error."""
+    from aiblint.document import ts_parser
+
+    tree = ts_parser("bash" if kind == "shell" else "powershell").parse(line.encode("utf-8", "surrogatepass"))
+    root = tree.root_node
+    if root.has_error:
+        return None
+    chars = _Chars(line)
+    if kind == "shell":
+        return _Line(_shell_walk(tree, line, chars), _stray_keyword(root, line, chars))
+    return _Line(_powershell_walk(tree, line, chars), None)
+
+
+def _joined(lines: tuple[tuple[int, _Line], ...]) -> tuple[Command, ...]:
+    """The commands of a script analysed line by line, at their places in the script."""
+    out: list[Command] = []
+    for at, line in lines:
+        if not at:
+            out.extend(line.commands)
+            continue
+        for c in line.commands:
+            out.append(Command(_moved(c.name, at), tuple(_moved(w, at) for w in c.args), c.start + at, c.end + at,
+                               c.piped_from))
+    return tuple(out)
+
+
+def _moved(word: Word, by: int) -> Word:
+    return Word(word.text, word.start + by, word.end + by)
+
+
 def syntax_error(kind: str, text: str) -> tuple[int, int, str] | None:
     """(start, end, message) of the first syntax error of a script, None when it parses."""
     return _syntax_error(kind, text)
@@ -306,6 +380,17 @@ def syntax_error(kind: str, text: str) -> tuple[int, int, str] | None:
 
 @lru_cache(maxsize=512)
 def _syntax_error(kind: str, text: str):
+    lines = _by_line(kind, text)
+    if lines is not None:  # every line parses alone: only a stray keyword is left to find
+        for at, line in lines:
+            if line.stray is not None:
+                start, end, message = line.stray
+                return start + at, end + at, message
+        return None
+    return _whole_syntax_error(kind, text)
+
+
+def _whole_syntax_error(kind: str, text: str):
     tree, chars = parse(kind, text)
     root = tree.root_node
     if not root.has_error:
@@ -429,7 +514,14 @@ _WRAPPERS = ("sudo", "env", "nohup", "time", "exec", "command", "nice")
 @lru_cache(maxsize=512)
 def shell_commands(text: str) -> tuple[Command, ...]:
     """The simple commands of a shell script (``sudo``/``env`` prefixes skipped), in order."""
+    lines = _by_line("shell", text)
+    if lines is not None:
+        return _joined(lines)
     tree, chars = parse("shell", text)
+    return _shell_walk(tree, text, chars)
+
+
+def _shell_walk(tree, text: str, chars) -> tuple[Command, ...]:
     data = text.encode("utf-8", "surrogatepass")
     command, pipeline, word_kinds = _bash_kinds()
     ascii_text = chars.ascii  # then byte offsets are character offsets
@@ -488,7 +580,14 @@ def _command_name(node, data: bytes) -> str | None:
 @lru_cache(maxsize=512)
 def powershell_commands(text: str) -> tuple[Command, ...]:
     """The commands of a PowerShell script (cmdlets and programs with their arguments), in order."""
+    lines = _by_line("powershell", text)
+    if lines is not None:
+        return _joined(lines)
     tree, chars = parse("powershell", text)
+    return _powershell_walk(tree, text, chars)
+
+
+def _powershell_walk(tree, text: str, chars) -> tuple[Command, ...]:
     data = text.encode("utf-8", "surrogatepass")
     command = _powershell_command_kinds()
     out = []
