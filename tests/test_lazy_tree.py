@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from aiblint.document import Document
-from aiblint.document.json import MAX_DEPTH, lazy_safe
+from aiblint.document.json import MAX_DEPTH, _deepest, lazy_safe
 from aiblint.document.nodes import ArrayNode, ObjectNode
 from aiblint.engine import lint
 
@@ -97,6 +98,32 @@ def test_lazy_only_when_no_syntax_finding_is_possible():
     for text in ('{"a": 1, "a": 2}', '{"a": "\\u12"}', '{"a": "\t"}', '{"a": 1} // c', '{} {}', '',
                  "[" * MAX_DEPTH + "]" * MAX_DEPTH):
         assert not lazy_safe(text, text.encode())
+
+
+def test_the_depth_of_strict_json_leaves_out_brackets_inside_strings():
+    rng = random.Random(5)
+    pieces = ["[", "]", "{", "}", '"', "\\", "\\\\", 'x\\"', "a", "\u005c", "\u0022"]
+
+    def value(depth):
+        roll = rng.random()
+        if depth > 6 or roll < 0.3:
+            return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if roll < 0.65:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {"".join(rng.choice(pieces) for _ in range(3)) + str(i): value(depth + 1) for i in range(rng.randint(0, 3))}
+
+    def depth(v):
+        if isinstance(v, list):
+            return 1 + max(map(depth, v), default=0)
+        if isinstance(v, dict):
+            return 1 + max(map(depth, v.values()), default=0)
+        return 0
+
+    assert _deepest(rb'["\u005c", ["\u0022[", "\\\"{"]]') == 2  # escapes spelt with \u, and a quote after \\
+    for _ in range(500):
+        v = value(0)
+        for text in (json.dumps(v), json.dumps(v, indent=1, ensure_ascii=False)):
+            assert _deepest(text.encode()) == depth(v), text
 
 
 def test_lazy_findings_equal_whole_tree_findings_on_the_examples():

@@ -22,6 +22,7 @@ import gc
 import json
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 from ..diagnostics import Fix, Related, Span, TextEdit
 from .carrier import Carrier, Problem, char_byte_offsets
@@ -1011,8 +1012,10 @@ CARRIER = JsonCarrier()
 # --------------------------------------------------------------------------
 # Building the tree lazily, one container at a time
 
-_STRING_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
+_DEPTH_STEP = [0] * 256
+_DEPTH_STEP[ord("{")] = _DEPTH_STEP[ord("[")] = 1
+_DEPTH_STEP[ord("}")] = _DEPTH_STEP[ord("]")] = -1
 
 
 class _Duplicate(Exception):
@@ -1037,14 +1040,16 @@ def lazy_safe(text: str, data: bytes) -> bool:
         json.loads(text, object_pairs_hook=_no_duplicates)
     except (ValueError, _Duplicate, RecursionError):
         return False
-    skeleton = _STRING_TOKEN.sub(b"", data).translate(None, _NOT_BRACKET)
-    if skeleton.count(b"{") + skeleton.count(b"[") < MAX_DEPTH - 1:
-        return True
-    depth = deepest = 0
-    for c in skeleton:
-        depth += 1 if c in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest < MAX_DEPTH - 1
+    return _deepest(data) < MAX_DEPTH - 1
+
+
+def _deepest(data: bytes) -> int:
+    """How deep the brackets of the strict JSON ``data`` nest, leaving out those inside strings."""
+    # With the escaped backslashes and then the escaped quotes gone, every quote opens or closes a string:
+    # what lies between the 2nth and the (2n+1)th is outside them.
+    quotes_and_brackets = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_BRACKET_OR_QUOTE)
+    skeleton = b"".join(quotes_and_brackets.split(b'"')[::2])
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, skeleton)), default=0)
 
 
 def build_lazy(ts_value, data: bytes) -> Node:
