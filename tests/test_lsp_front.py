@@ -126,6 +126,26 @@ def test_first_diagnostics_go_out_without_loading_pygls(pull):
     assert {"AIB200", "AIB201"} & {d["code"] for d in items}
 
 
+def test_what_the_first_check_needs_is_loaded_once_initialize_is_answered():
+    script = r"""
+import io, json, sys
+from aiblint.lsp.front import Front, _BufferedLog, _warm_up
+_warm_up()
+first_check = ["aiblint.lsp.diagnostics", "aiblint.lsp.store", "aiblint.discover", "aiblint.split", "tree_sitter_powershell"]
+before = [m for m in first_check if m in sys.modules]
+body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).encode()
+out = io.BytesIO()
+Front(out, _BufferedLog()).run(io.BytesIO(b"Content-Length: %d\r\n\r\n" % len(body) + body))
+print(json.dumps({"before": before, "after": [m for m in first_check if m in sys.modules],
+                  "answered": b'"id": 1' in out.getvalue()}))
+"""
+    got = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                                    check=True).stdout)
+    assert got["answered"] and got["before"] == []
+    assert got["after"] == ["aiblint.lsp.diagnostics", "aiblint.lsp.store", "aiblint.discover", "aiblint.split",
+                            "tree_sitter_powershell"]
+
+
 def _stdio_session(messages: list[dict], expect: int) -> list[dict]:
     """Send ``messages`` to ``aiblint --stdio`` and read answers until ``expect`` responses (with ids) came."""
     proc = subprocess.Popen([sys.executable, "-m", "aiblint", "--stdio"], stdin=subprocess.PIPE,

@@ -175,6 +175,7 @@ class Front:
         self.answered.add(msg_id)
         if self.log_handler is not None:
             self.log_handler.client = self
+        _prepare_first_check()
 
     def _open(self, index: int, params: dict) -> None:
         from .diagnostics import ensure_checked, publish
@@ -278,6 +279,17 @@ def _warm_up() -> None:
     # What is loaded now lives as long as the session: kept out of the garbage collector's scans, which
     # would otherwise walk it again and again while the first large document is checked.
     gc.freeze()
+
+
+def _prepare_first_check() -> None:
+    """Load what the first check needs beyond the warm-up (the server's document store and diagnostics,
+    configuration discovery, the split over the cores, the PowerShell grammar), while the client reads the
+    ``initialize`` answer and sends its document: ~4 ms that would otherwise delay the first diagnostics."""
+    from .. import discover, pool, split  # noqa: F401
+    from ..document import ts_parser
+    from . import diagnostics, store  # noqa: F401
+
+    ts_parser("powershell")
 
 
 def _parse_args(argv):
