@@ -1,5 +1,5 @@
-"""A script whose lines stand alone is analysed line by line: the same commands and syntax findings as a
-parse of the whole script, each distinct line parsed once."""
+"""A script whose lines stand alone is analysed line by line once its lines were seen before: the same
+commands and syntax findings as a parse of the whole script, each distinct line parsed once."""
 
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ def _whole(kind: str, text: str):
 
 
 def _same_by_line(kind: str, text: str) -> bool:
-    """Whether the script goes line by line; if it does, it must give what the whole parse gives."""
-    lines = _scripts._by_line(kind, text)
+    """Whether the script can be read line by line; if it can, that must give what the whole parse gives."""
+    lines = _scripts._lines_alone(kind, text)
     if lines is None:
         return False
-    assert (_scripts._joined(lines), _scripts._syntax_error(kind, text)) == _whole(kind, text), text
+    assert (_scripts._joined(lines), _scripts._first_stray(lines)) == _whole(kind, text), text
     return True
 
 
@@ -80,25 +80,29 @@ def test_random_scripts_read_line_by_line_as_the_whole_parse_reads_them(kind, po
     ("powershell", "if ($true) {\n  Restart-Computer\n}"),
 ])
 def test_what_spans_lines_is_parsed_whole(kind, text):
-    assert _scripts._by_line(kind, text) is None
+    assert _scripts._lines_alone(kind, text) is None
 
 
-def test_a_line_is_parsed_once_whatever_scripts_hold_it():
+def test_new_lines_are_parsed_whole_and_seen_ones_once_each():
+    _scripts._seen.clear()
     _scripts._line.cache_clear()
     names = {"sudo apt-get update": "apt-get", "sudo apt-get install -y nginx": "apt-get",
              "sudo systemctl enable nginx": "systemctl", "sync": "sync"}
     lines = list(names)
     for i in range(len(lines)):
         text = "\n".join(lines[i:] + lines[:i])
-        assert _same_by_line("shell", text)
+        # The first script's lines are new: one parse of the whole; the others' were seen: line by line.
+        assert (_scripts._by_line("shell", text) is None) == (i == 0)
         assert [c.name.text for c in _scripts.shell_commands(text)] == [names[line] for line in text.split("\n")]
     assert _scripts._line.cache_info().misses == len(lines)
 
 
 def test_a_stray_keyword_on_its_own_line_is_found_at_its_place():
     text = "echo start\n\u00e9cho=1\nfi\necho end"
-    assert _scripts._by_line("shell", text) is not None
-    assert _scripts.syntax_error("shell", text) == (18, 20, "unexpected 'fi'") == _whole("shell", text)[1]
+    lines = _scripts._lines_alone("shell", text)
+    assert lines is not None
+    assert _scripts._first_stray(lines) == (18, 20, "unexpected 'fi'") == _whole("shell", text)[1]
+    assert _scripts.syntax_error("shell", text) == (18, 20, "unexpected 'fi'")
 
 
 def test_the_scripts_of_the_corpus_read_line_by_line_as_whole(corpus_dir, monkeypatch):
