@@ -80,7 +80,8 @@ def map_forked(work, items: list, meanwhile=None) -> list:
 
 
 # A ticket is the number of one chunk of items, 4 bytes; the pipe holds all of them before anyone reads
-# (a pipe holds 64 KB on Linux), so there are at most this many chunks.
+# (a pipe holds 64 KB on Linux; if it holds fewer, the items are checked here alone), so there are at
+# most this many chunks.
 MAX_TICKETS = 4096
 
 
@@ -91,13 +92,18 @@ def _tickets(count: int) -> int | None:
         read_fd, write_fd = os.pipe()
     except OSError:
         return None
+    tickets = array("I", range(chunks)).tobytes()
     try:
-        os.write(write_fd, array("I", range(chunks)).tobytes())
+        # Never blocking: a pipe may hold less than 64 KB (Linux gives one page to a user over its limit).
+        os.set_blocking(write_fd, False)
+        written = os.write(write_fd, tickets)
     except OSError:
-        os.close(read_fd)
-        return None
+        written = -1
     finally:
         os.close(write_fd)
+    if written != len(tickets):
+        os.close(read_fd)
+        return None
     return read_fd
 
 

@@ -118,6 +118,25 @@ def test_the_children_are_waited_for_when_this_process_fails(monkeypatch):
         os.waitpid(started[0], os.WNOHANG)  # already waited for: no zombie left behind
 
 
+def test_a_pipe_too_small_for_the_tickets_means_no_children(monkeypatch):
+    import fcntl
+
+    monkeypatch.setenv("AIBLINT_JOBS", "2")
+    monkeypatch.setattr(split, "MAX_TICKETS", 4096)
+    pipe = os.pipe
+
+    def small_pipe():
+        read_fd, write_fd = pipe()
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 4096)  # one page, as Linux gives a user over its limit
+        return read_fd, write_fd
+
+    monkeypatch.setattr(split.os, "pipe", small_pipe)
+    items = list(range(2000))  # 8,000 bytes of tickets
+    assert split._tickets(len(items)) is None
+    out = split.map_forked(lambda i: (i, os.getpid()), items)
+    assert [i for i, _pid in out] == items and {pid for _i, pid in out} == {os.getpid()}
+
+
 def test_more_items_than_tickets_are_taken_in_chunks(monkeypatch):
     monkeypatch.setenv("AIBLINT_JOBS", "2")
     monkeypatch.setattr(split, "MAX_TICKETS", 7)
