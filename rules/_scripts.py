@@ -323,15 +323,18 @@ class _Line:
     stray: tuple[int, int, str] | None  # a reserved word used as a command (shell)
 
 
-# The lines of the scripts read so far (at most this many kept).
+# The lines of the scripts read so far (about this many kept at most).
 _seen: set[tuple[str, str]] = set()
 MAX_SEEN = 8192
+# Longer scripts are always parsed whole: inline commands are a few lines, and a long file is one text.
+MAX_LINES = 256
 
 
 @lru_cache(maxsize=512)
 def _by_line(kind: str, text: str) -> tuple[tuple[int, _Line], ...] | None:
-    """:func:`_lines_alone` of a script of several lines most of which were seen in scripts before, else None."""
-    if "\n" not in text:
+    """:func:`_lines_alone` of a script of several lines (at most :data:`MAX_LINES`) most of which were seen
+    in scripts before, else None."""
+    if "\n" not in text or text.count("\n") >= MAX_LINES:
         return None
     lines = [(kind, line) for line in text.split("\n")]
     known = sum(1 for line in lines if line in _seen)

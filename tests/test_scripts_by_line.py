@@ -97,6 +97,14 @@ def test_new_lines_are_parsed_whole_and_seen_ones_once_each():
     assert _scripts._line.cache_info().misses == len(lines)
 
 
+def test_a_long_script_is_parsed_whole_and_leaves_its_lines_unremembered():
+    _scripts._seen.clear()
+    text = "\n".join(f"echo {i}" for i in range(_scripts.MAX_LINES + 1))
+    assert _scripts._by_line("shell", text) is None and _scripts._by_line("shell", text + "\nls") is None
+    assert not _scripts._seen
+    assert len(_scripts.shell_commands(text)) == _scripts.MAX_LINES + 1
+
+
 def test_a_stray_keyword_on_its_own_line_is_found_at_its_place():
     text = "echo start\n\u00e9cho=1\nfi\necho end"
     lines = _scripts._lines_alone("shell", text)
