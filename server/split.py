@@ -123,8 +123,13 @@ def _fork(work, items: list, tickets: int):
     (index, result) pairs; None if no child could be started."""
     try:
         read_fd, write_fd = os.pipe()
+    except OSError:
+        return None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
         return None
     if pid == 0:  # the child: compute, send, and leave without running any exit handler
         code = 1

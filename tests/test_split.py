@@ -137,6 +137,19 @@ def test_a_pipe_too_small_for_the_tickets_means_no_children(monkeypatch):
     assert [i for i, _pid in out] == items and {pid for _i, pid in out} == {os.getpid()}
 
 
+def test_no_fork_possible_means_this_process_alone_and_no_descriptor_left_open(monkeypatch):
+    monkeypatch.setenv("AIBLINT_JOBS", "3")
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # as at the process limit
+
+    monkeypatch.setattr(split.os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd"))
+    out = split.map_forked(lambda i: (i, os.getpid()), list(range(40)))
+    assert [i for i, _pid in out] == list(range(40)) and {pid for _i, pid in out} == {os.getpid()}
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
 def test_more_items_than_tickets_are_taken_in_chunks(monkeypatch):
     monkeypatch.setenv("AIBLINT_JOBS", "2")
     monkeypatch.setattr(split, "MAX_TICKETS", 7)
