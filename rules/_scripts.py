@@ -303,7 +303,7 @@ def parse(kind: str, text: str):
     return tree, _Chars(text)
 
 
-# Line by line: the inline commands of many templates repeat the same lines in ever other combinations
+# Line by line: the inline commands of many templates repeat the same lines in ever new combinations
 # (441 distinct scripts of 22 distinct lines in a 177-template file). A script whose lines stand alone and
 # were mostly seen before is analysed as its lines, each once per distinct text; any other script is parsed
 # whole (a script of new lines costs a third more read line by line than parsed whole).
