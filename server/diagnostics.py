@@ -46,6 +46,20 @@ class Span:
         return Span, (self.start, self.end)
 
 
+_new = object.__new__
+_set_start = Span.start.__set__
+_set_end = Span.end.__set__
+
+
+def new_span(start: int, end: int) -> Span:
+    """``Span(start, end)`` without the frozen dataclass's ``__init__`` (a third of the time), for code that
+    makes spans by the thousand."""
+    span = _new(Span)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
+
+
 @dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace the bytes of ``span`` with ``new_text``."""

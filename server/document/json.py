@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from itertools import accumulate
 
-from ..diagnostics import Fix, Related, Span, TextEdit
+from ..diagnostics import Fix, Related, Span, TextEdit, new_span
 from .carrier import Carrier, Problem, char_byte_offsets
 from .nodes import ArrayNode, Member, Node, ObjectNode, ScalarNode, attach
 from .treesitter import error_spans, ts_parser
@@ -1082,8 +1082,8 @@ class _LazySource:
                 s, e = key.start_byte, key.end_byte
                 raw = data[s:e].decode("utf-8", "replace")
                 name = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-                key_span = _span(s, e)
-                member = Member(name, key_span, None, _span(pair.start_byte, pair.end_byte))
+                key_span = new_span(s, e)
+                member = Member(name, key_span, None, new_span(pair.start_byte, pair.end_byte))
                 child = _lazy_value(value, data, k)
                 child.parent = node
                 child.key = name
@@ -1102,16 +1102,6 @@ class _LazySource:
 
 
 _new = object.__new__
-_set_start = Span.start.__set__
-_set_end = Span.end.__set__
-
-
-def _span(start: int, end: int) -> Span:
-    """``Span(start, end)`` without the frozen dataclass's ``__init__``."""
-    span = _new(Span)
-    _set_start(span, start)
-    _set_end(span, end)
-    return span
 
 
 def _lazy_value(n, data: bytes, k: dict) -> Node:
@@ -1121,7 +1111,7 @@ def _lazy_value(n, data: bytes, k: dict) -> Node:
     if kid == k["string"]:
         raw = data[s:e].decode("utf-8", "replace")
         node = _new(ScalarNode)
-        node.span = _span(s, e)
+        node.span = new_span(s, e)
         node.kind = "string"
         node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
         node.raw = raw
@@ -1129,7 +1119,7 @@ def _lazy_value(n, data: bytes, k: dict) -> Node:
         return node
     if kid == k["object"] or kid == k["array"]:
         node = _new(ObjectNode if kid == k["object"] else ArrayNode)
-        node.span = _span(s, e)
+        node.span = new_span(s, e)
         node.parent = node.key = node.key_span = None
         if kid == k["object"]:
             node._index = None
@@ -1137,7 +1127,7 @@ def _lazy_value(n, data: bytes, k: dict) -> Node:
         return node
     if kid == k["number"]:
         raw = data[s:e].decode()
-        return ScalarNode(_span(s, e), "number", number_value(raw), raw)
+        return ScalarNode(new_span(s, e), "number", number_value(raw), raw)
     if kid == k["true"] or kid == k["false"]:
-        return ScalarNode(_span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
-    return ScalarNode(_span(s, e), "null", None, "null")
+        return ScalarNode(new_span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
+    return ScalarNode(new_span(s, e), "null", None, "null")

@@ -6,7 +6,7 @@ import bisect
 import re
 from urllib.parse import unquote, urlparse
 
-from ..diagnostics import Span
+from ..diagnostics import Span, new_span
 from ..document import Document, language_for
 from ..document.json import decode_json_string
 from ..document.nodes import ArrayNode, ObjectNode, ScalarNode, find_node_at
@@ -240,17 +240,11 @@ def _shift_tree(root, at: int, delta: int) -> None:
     if not delta:
         return
 
-    # New spans without the frozen dataclass's __init__ (most of the time spent here otherwise).
-    new, set_start, set_end = object.__new__, Span.start.__set__, Span.end.__set__
-
     def moved(span):
         s, e = span.start, span.end
         if e < at:
             return span
-        out = new(Span)
-        set_start(out, s + delta if s >= at else s)
-        set_end(out, e + delta)
-        return out
+        return new_span(s + delta if s >= at else s, e + delta)
 
     stack = [root]
     pop, push, extend = stack.pop, stack.append, stack.extend
