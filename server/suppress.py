@@ -73,7 +73,7 @@ def apply(document, diagnostics: list[Diagnostic], selection, settings, pending:
         used.update(e.span for x in directives for e in x.entries if e.used)
     if selection.is_on(UNUSED) and UNUSED not in ignored:
         file_off = [x for x in directives if x.file_wide]
-        for u, waits in list(_unused(document, directives, selection, ignored, pending)):
+        for u, waits in _unused(document, directives, selection, ignored, pending):
             if not _silenced(u, -1, file_off):
                 (held if waits and held is not None else kept).append(u)
     return kept
