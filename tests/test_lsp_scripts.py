@@ -18,11 +18,22 @@ def codes(items) -> list[str]:
     return sorted(d.code for d in items)
 
 
-async def _until(client, uri, code, present=True):
+async def _now(client, uri) -> list:
+    """The document's diagnostics as the client has them now: pulled again, or the last push."""
+    if client.pull:
+        return await diagnostics(client, uri)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def _until(client, uri, code, present=True) -> list:
+    """The diagnostics once ``code`` is among them (``present=False``: no longer is), asking again and again
+    when the client pulls."""
     for _ in range(100):
-        if (code in codes(client.diagnostics.get(uri, []))) == present:
-            return
+        items = await _now(client, uri)
+        if (code in codes(items)) == present:
+            return items
         await asyncio.sleep(0.1)
+    raise AssertionError(f"{code} {'never came' if present else 'stayed'} for {uri}")
 
 
 async def test_shellcheck_findings_arrive_after_the_fast_findings():
@@ -136,23 +147,6 @@ SUPPRESSED = RAW.replace('''
       {"type": "Shell", "name": "one", "inline": ["echo $1"]},''')
 
 
-async def _now(client, uri) -> list:
-    """The document's diagnostics as the client has them now: pulled again, or the last push."""
-    if client.pull:
-        return await diagnostics(client, uri)
-    return list(client.diagnostics.get(uri, []))
-
-
-async def _eventually(client, uri, code) -> list:
-    """The diagnostics once one of ``code`` is among them (pulling again and again when the client pulls)."""
-    for _ in range(100):
-        items = await _now(client, uri)
-        if code in codes(items):
-            return items
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no {code} for {uri}")
-
-
 @pytest.mark.parametrize("preset", PRESETS)
 async def test_a_suppression_of_shellcheck_findings_is_judged_once_they_are_in(preset):
     """The first diagnostics come before ShellCheck's: a suppression of AIB401 is neither reported unused
@@ -163,13 +157,13 @@ async def test_a_suppression_of_shellcheck_findings_is_judged_once_they_are_in(p
         uri = "file:///tmp/aiblint-used.jsonc"
         open_doc(client, uri, used, language="jsonc")
         assert "AIB105" not in codes(await diagnostics(client, uri, 1))
-        found = await _eventually(client, uri, "AIB401")  # the finding in step "two", which nothing suppresses
+        found = await _until(client, uri, "AIB401")  # the finding in step "two", which nothing suppresses
         assert [d.message[:40] for d in found if d.code in ("AIB105", "AIB401")] == [
             'inline command of Shell customizer "two"']
         uri = "file:///tmp/aiblint-unused.jsonc"
         open_doc(client, uri, unused, language="jsonc")
         assert "AIB105" not in codes(await diagnostics(client, uri, 1))
-        (found,) = [d for d in await _eventually(client, uri, "AIB105") if d.code == "AIB105"]
+        (found,) = [d for d in await _until(client, uri, "AIB105") if d.code == "AIB105"]
         line = unused.splitlines().index("      // aiblint-disable-next-line AIB401")
         assert (found.range.start.line, found.range.start.character, found.message) == (
             line, 35, "Unused suppression: no AIB401 problem on the next line")
