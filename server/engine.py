@@ -253,7 +253,8 @@ def limit(found: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _snap_spans(data: bytes, found: list[Diagnostic]) -> None:
-    """Put every span on character boundaries, without a line break at its end."""
+    """Put every span on character boundaries, without a line break at its end; drop a related place that
+    is the diagnostic's own."""
     n = len(data)
     for d in found:
         if d.path is not None:
@@ -266,8 +267,14 @@ def _snap_spans(data: bytes, found: list[Diagnostic]) -> None:
         if span is not d.span:
             d.span = span
         if d.related:
-            d.related = tuple(r if _snapped(data, r.span) is r.span else Related(_snapped(data, r.span), r.message)
-                              for r in d.related)
+            # A related place in this file is snapped too; one in another file (a script) keeps its span,
+            # path and lines.
+            d.related = tuple(r if r.path is not None or _snapped(data, r.span) is r.span
+                              else Related(_snapped(data, r.span), r.message) for r in d.related)
+        # A related place in this file that is the diagnostic's own ("… used here" where an ARM expression
+        # built the value in place) explains nothing: an editor would list the same range beneath it.
+        if d.related and any(r.path is None and r.span == d.span for r in d.related):
+            d.related = tuple(r for r in d.related if r.path is not None or r.span != d.span)
 
 
 def _snapped(data: bytes, span: Span) -> Span:

@@ -90,3 +90,32 @@ def test_an_unclosed_object_is_not_reported_as_missing_its_required_properties()
     assert lint(text) == [Found("AIB100", (5, 14, 5, 15), "'{' is never closed: expected '}'")]
     # Closed, the same text lacks 'identity' and 'distribute'.
     assert [f.code for f in lint(text.rstrip() + "}}}")] == ["AIB203", "AIB203"]
+
+
+def test_a_related_place_that_is_the_finding_itself_is_left_out():
+    """A value an ARM expression builds where it stands is reported at the expression: "value used here"
+    at that same range would only repeat it (schema pass and rules alike)."""
+    resource = RESOURCE.replace('"%s"', "\"[format('{0}', 'tpl')]\"").replace(
+        "[parameters('region')]", "[toLower('MOON-BASE-1')]")
+    text = TWO_TEMPLATES_ONE_PARAMETER.replace("%s,\n    %s", "%s") % resource
+    found = run(text).diagnostics
+    assert {d.code for d in found} >= {"AIB300", "AIB326"}
+    assert sorted((d.code, d.related) for d in found if d.code in ("AIB300", "AIB326")) == [
+        ("AIB300", ()), ("AIB326", ())]
+    # Through a parameter, the finding stands at the parameter's default and points at the use.
+    text = TWO_TEMPLATES_ONE_PARAMETER % (RESOURCE % "a", RESOURCE % "b")
+    [region] = [d for d in run(text).diagnostics if d.code == "AIB300"]
+    assert [r.message for r in region.related] == ["location used here", "location used here"]
+
+
+def test_a_related_place_in_another_file_keeps_its_span_and_path():
+    """Spans are snapped to this file's characters; a related place in a script is not in this file."""
+    from aiblint.diagnostics import Diagnostic, Related, Severity, Span
+    from aiblint.engine import _snap_spans
+
+    data = '{"a": "é"}\n'.encode()
+    elsewhere = Related(Span(7, 8), "the line of the script", path="setup.sh")
+    here = Related(Span(8, 9), "inside the é")
+    d = Diagnostic(code="AIB400", message="m", span=Span(1, 4), severity=Severity.ERROR, related=(elsewhere, here))
+    _snap_spans(data, [d])
+    assert d.related == (elsewhere, Related(Span(7, 9), "inside the é"))

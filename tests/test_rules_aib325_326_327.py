@@ -2,7 +2,7 @@
 
 import json
 
-from lintutil import Found, lint
+from lintutil import Found, lint, run
 from rulefix import at, fix_titles, fixed
 from servicerules import MANAGED, arm_file, platform, raw, template_resource
 
@@ -55,6 +55,24 @@ def test_fixed_template_name():
                                                             "allowedValues": ["a", "b"]}})):
         assert lint(arm_file(template_resource(name, LINUX), parameters=params), codes="AIB326") == []
     assert lint(raw(LINUX), codes="AIB326") == []
+
+
+def test_fixed_template_name_built_in_place_has_no_related_place():
+    """A name that an expression builds from constants is reported at the expression, with no related
+    place: the expression would be listed again beneath the finding as "value used here"."""
+    text = arm_file(template_resource("[format('{0}-{1}', 'golden', '000')]", LINUX))
+    assert lint(text, codes="AIB326") == [Found(
+        "AIB326", at(text, '"[format(\'{0}-{1}\', \'golden\', \'000\')]"'),
+        "The image template is always deployed as 'golden-000': a later deployment that changes it fails with "
+        "Conflict (templates cannot be updated); add a unique suffix or delete it before redeploying")]
+    assert [d.related for d in run(text).diagnostics if d.code == "AIB326"] == [()]
+    # A value that comes from elsewhere (a variable) still points at the expression that used it.
+    arm = json.loads(arm_file(template_resource("[variables('name')]", LINUX)))
+    arm["variables"] = {"name": "golden"}
+    text = json.dumps(arm, indent=2)
+    [found] = [d for d in run(text).diagnostics if d.code == "AIB326"]
+    assert [(r.message, run(text).document.slice(r.span)) for r in found.related] == [
+        ("value used here", '"[variables(\'name\')]"')]
 
 
 def test_build_timeout_estimate():
