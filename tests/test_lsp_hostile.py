@@ -276,6 +276,24 @@ def test_a_header_name_in_any_case_frames_a_message(step):
     assert bodies == [b"{}", b"[1]", b'{"a": "b"}x']
 
 
+def test_the_header_word_is_found_in_any_case_in_any_part_of_the_buffer():
+    """``_find_word`` lowers the whole buffer when the range is most of it, else just the range: either way
+    the answer is that of the range's own lower-case text."""
+    import random
+
+    from aiblint.lsp.transport import _find_word
+
+    rng = random.Random(7)
+    pieces = [b"content-length", b"CONTENT-LENGTH", b"Content-Length", b"conTent-lEngth", b"content", b"-length",
+              b"x", b"\r\n", b"\xc3\xa9"]
+    for _ in range(20_000):
+        buf = bytearray(b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))))
+        start = rng.randint(0, len(buf) + 2)
+        end = rng.choice([None, rng.randint(0, len(buf) + 20)])
+        at = buf[start:end].lower().find(b"content-length")
+        assert _find_word(buf, start, end) == (at if at < 0 else start + at), (buf, start, end)
+
+
 @pytest.mark.parametrize("body", [
     # A long line of header names inside a string: each was read to the end of the line (37 s).
     b'{"x": "' + b"content-length: " * 60_000 + b'"}',

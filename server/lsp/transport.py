@@ -112,7 +112,7 @@ class _Reader:
                 if nxt is not None and tries < MAX_EARLY_TRIES and _ends_object(buf, body_start, nxt.start()):
                     tries += 1
                     if _whole_json(buf[body_start : nxt.start()]):
-                        body = bytes(buf[body_start : nxt.start()])
+                        body = _copy(buf, body_start, nxt.start())
                         del buf[: nxt.start()]
                         break
                 checked = max(checked, len(buf) - 64)
@@ -123,9 +123,16 @@ class _Reader:
                 at = _header_start(buf, body_start, need)
                 if at is not None and _whole_json(buf[body_start:at]):
                     need = at
-                body = bytes(buf[body_start:need])
+                body = _copy(buf, body_start, need)
                 del buf[:need]
             return body
+
+
+def _copy(buf: bytearray, start: int, end: int) -> bytes:
+    """``bytes(buf[start:end])`` in one copy (a slice of a bytearray is a copy itself: a large body would be
+    copied twice, and the page faults of the second copy cost as much as the copying)."""
+    with memoryview(buf) as view:
+        return view[start:end].tobytes()
 
 
 def _header_start(buf, start: int, end: int) -> int | None:
@@ -145,6 +152,10 @@ def _find_word(buf, start: int = 0, end: int | None = None) -> int:
     A search of the lower-case text: the case-insensitive pattern is tried at every byte, which takes
     2 ms for the body of a 700 KB document.
     """
+    if end is None or end > len(buf):
+        end = len(buf)
+    if end - start > len(buf) // 2:
+        return buf.lower().find(_WORD, start, end)  # one copy rather than a slice and its lower-case copy
     at = buf[start:end].lower().find(_WORD)
     return at if at < 0 else start + at
 
