@@ -111,8 +111,9 @@ class _Reader:
                 nxt = _find_header(buf, checked)
                 if nxt is not None and tries < MAX_EARLY_TRIES and _ends_object(buf, body_start, nxt.start()):
                     tries += 1
-                    if _whole_json(buf, body_start, nxt.start()):
-                        body = _copy(buf, body_start, nxt.start())
+                    candidate = _copy(buf, body_start, nxt.start())
+                    if _whole_json(candidate):
+                        body = candidate
                         del buf[: nxt.start()]
                         break
                 checked = max(checked, len(buf) - 64)
@@ -121,9 +122,12 @@ class _Reader:
             if body is None:
                 # A length given too long by a little: the next header starts inside this body.
                 at = _header_start(buf, body_start, need)
-                if at is not None and _whole_json(buf, body_start, at):
-                    need = at
-                body = _copy(buf, body_start, need)
+                if at is not None:
+                    candidate = _copy(buf, body_start, at)
+                    if _whole_json(candidate):
+                        body, need = candidate, at
+                if body is None:
+                    body = _copy(buf, body_start, need)
                 del buf[:need]
             return body
 
@@ -183,10 +187,9 @@ def _ends_object(buf, start: int, end: int) -> bool:
     return i >= start and buf[i] == 0x7D
 
 
-def _whole_json(buf: bytearray, start: int, end: int) -> bool:
-    """Whether ``buf[start:end]`` is one whole JSON value (read from one copy of it)."""
+def _whole_json(data: bytes) -> bool:
     try:
-        json.loads(_copy(buf, start, end))
+        json.loads(data)
     except ValueError:
         return False
     return True
