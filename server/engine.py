@@ -267,14 +267,22 @@ def _snap_spans(data: bytes, found: list[Diagnostic]) -> None:
         if span is not d.span:
             d.span = span
         if d.related:
-            # A related place in this file is snapped too; one in another file (a script) keeps its span,
-            # path and lines.
-            d.related = tuple(r if r.path is not None or _snapped(data, r.span) is r.span
-                              else Related(_snapped(data, r.span), r.message) for r in d.related)
-        # A related place in this file that is the diagnostic's own ("… used here" where an ARM expression
-        # built the value in place) explains nothing: an editor would list the same range beneath it.
-        if d.related and any(r.path is None and r.span == d.span for r in d.related):
-            d.related = tuple(r for r in d.related if r.path is not None or r.span != d.span)
+            d.related = tuple(_snapped_related(data, d.span, d.related))
+
+
+def _snapped_related(data: bytes, own: Span, related):
+    """The related places of a diagnostic at ``own``: those in this file snapped, those in another file (a
+    script) as they are (span, path and lines). A place in this file that is the diagnostic's own ("… used
+    here" where an ARM expression built the value in place) is left out: an editor would list the same range
+    beneath it."""
+    for r in related:
+        if r.path is None:
+            span = _snapped(data, r.span)
+            if span == own:
+                continue
+            if span is not r.span:
+                r = Related(span, r.message)
+        yield r
 
 
 def _snapped(data: bytes, span: Span) -> Span:
