@@ -74,7 +74,7 @@ def check(ctx):
     src = source(ctx)
     why = src.get("publisher") or src
     label = "Windows" if os_name == "windows" else "Linux"
-    related = (Related(why.span, f"source image inferred to be {label} from its publisher and offer"),)
+    note = f"source image inferred to be {label} from its publisher and offer"
     for array, elements in (("customize", customizers(ctx)), ("inVMValidations", validators(ctx))):
         for el in elements:
             kind = (el.type or "").lower()
@@ -90,4 +90,5 @@ def check(ctx):
                 severity = "warning"
             else:
                 continue
-            yield ctx.diagnostic(el.node.get("type") or el.node, message, severity=severity, related=related)
+            yield ctx.diagnostic(el.node.get("type") or el.node, message, severity=severity,
+                                 related=(Related(why.span, note),))

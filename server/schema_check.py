@@ -505,9 +505,10 @@ class _Checker:
                 self.emit("AIB204", node.span, f"'{val}' is not a valid value for {label}: it must match {spec.pattern}")
                 return
         if spec.resource_id:
-            self.resource_id(node.span, val, spec.resource_id, label)
+            self.resource_id(node, val, spec.resource_id, label)
 
-    def resource_id(self, span: Span, value: str, form_name: str, label: str, related: tuple = ()) -> None:
+    def resource_id(self, where: Node | Span, value: str, form_name: str, label: str, related: tuple = ()) -> None:
+        """A finding at ``where`` (a value, or a span) when ``value`` is not the resource ID of form ``form_name``."""
         from .catalog import resource_ids
 
         form = resource_ids.FORMS.get(form_name)
@@ -528,7 +529,8 @@ class _Checker:
         else:
             what = f"is not the resource ID of {form.what}"
         message = f"{label} {what}; expected {form.template}"
-        self.emit("AIB208", span, message[0].upper() + message[1:], related=related)
+        self.emit("AIB208", where if isinstance(where, Span) else where.span, message[0].upper() + message[1:],
+                  related=related)
 
     def referred_value(self, node: ScalarNode, spec, steps: tuple, label: str) -> None:
         """An object or array given as an ARM expression: checked in its value, where that is written.
@@ -559,8 +561,7 @@ class _Checker:
             if ref is not None and isinstance(value, ScalarNode) and value.kind == "string" \
                     and value.value and not _is_expression(value):
                 where = f"{label} (the value of {node.value.strip()[1:-1]})"
-                self.resource_id(value.span, value.value, form_name, where,
-                                 (Related(node.span, "value used here"),))
+                self.resource_id(value, value.value, form_name, where, (Related(node.span, "value used here"),))
 
     # -- objects --------------------------------------------------------------
 
