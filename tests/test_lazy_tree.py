@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 
 from aiblint.document import Document
-from aiblint.document.json import MAX_DEPTH, _deepest, lazy_safe
+from aiblint.document.json import MAX_DEPTH, _deepest, read_strict
 from aiblint.document.nodes import ArrayNode, ObjectNode
 from aiblint.engine import lint
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def lazy_safe(text: str) -> bool:
+    """Whether the lazy build reads ``text`` as strict JSON (without its syntax tree)."""
+    return read_strict(text, text.encode("utf-8", "surrogatepass")) is not None
 
 
 def _findings(doc: Document) -> list:
@@ -94,10 +99,10 @@ def test_lazy_findings_equal_whole_tree_findings(text):
 
 
 def test_lazy_only_when_no_syntax_finding_is_possible():
-    assert lazy_safe('{"a": [1, {"b": "[[{"}]}', b'{"a": [1, {"b": "[[{"}]}')
+    assert lazy_safe('{"a": [1, {"b": "[[{"}]}')
     for text in ('{"a": 1, "a": 2}', '{"a": "\\u12"}', '{"a": "\t"}', '{"a": 1} // c', '{} {}', '',
                  "[" * MAX_DEPTH + "]" * MAX_DEPTH):
-        assert not lazy_safe(text, text.encode())
+        assert not lazy_safe(text)
 
 
 def test_the_depth_of_strict_json_leaves_out_brackets_inside_strings():
@@ -154,7 +159,7 @@ def test_lazy_findings_equal_whole_tree_findings_on_the_corpus(corpus_dir):
 def test_comment_spans_equal_a_full_walk(text, lazy):
     doc = Document(text, "t.jsonc", lazy=lazy)
     _ = doc.root  # a lazy build that finds strict JSON answers from what it learnt
-    assert doc.strict_json == (lazy and lazy_safe(text, text.encode()))
+    assert doc.strict_json == (lazy and lazy_safe(text))
     spans, stack = [], [doc.tree.root_node]
     while stack:
         n = stack.pop()
@@ -162,3 +167,89 @@ def test_comment_spans_equal_a_full_walk(text, lazy):
             spans.append((n.start_byte, n.end_byte))
         stack.extend(n.children)
     assert [(s.start, s.end) for s in doc.comment_spans()] == sorted(spans)
+
+
+def _random_json_text(rng: random.Random) -> str:
+    """A random strict JSON text: nested values, strings with escapes and characters of every UTF-8 length,
+    written with random indentation, separators and ASCII escaping."""
+    chars = ["a", "Z", "0", " ", '"', "\\", "/", "\n", "\t", "\u00e9", "\u20ac", "\U0001f600", "[", "{", "}", ":", ","]
+
+    def string() -> str:
+        return "".join(rng.choice(chars) for _ in range(rng.randint(0, 5)))
+
+    def value(depth: int):
+        roll = rng.random()
+        if depth > 5 or roll < 0.35:
+            return rng.choice([string(), rng.randint(-5, 10**12), rng.uniform(-1e6, 1e6), 1e-7, True, False, None, 0])
+        if roll < 0.65:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        return {f"{string()}{i}": value(depth + 1) for i in range(rng.randint(0, 4))}
+
+    v = {"resources": [value(1) for _ in range(rng.randint(0, 3))], "x": value(1)} if rng.random() < 0.7 else value(0)
+    indent = rng.choice([None, 0, 1, 2, "\t", " \r\n "])
+    separators = rng.choice([None, (",", ":"), (" , ", " :  "), (",\n", ":\t")])
+    text = json.dumps(v, indent=indent, separators=separators, ensure_ascii=rng.random() < 0.5)
+    return rng.choice(["", " ", "\n\r\t "]) + text + rng.choice(["", "\n", "  \r\n"])
+
+
+def test_strict_json_read_without_the_syntax_tree_has_the_spans_of_the_whole_tree():
+    rng = random.Random(11)
+    for _ in range(400):
+        text = _random_json_text(rng)
+        lazy = Document(text, "t.json", lazy=True)
+        assert lazy.tree_pending
+        shape = _shape(lazy.root)
+        assert lazy.strict_json and lazy.tree_pending, text
+        assert shape == _shape(Document(text, "t.json").root), text
+
+
+def test_spans_asked_for_deep_first_equal_the_whole_tree():
+    """A value's span asked for before any of its containers' (the containers above are placed on the way)."""
+    text = json.dumps({"a": {"b": [{"c": ["\u00e9", {"d": "\U0001f600 \\"}]}], "e": 1}}, indent=1, ensure_ascii=False)
+    deep = Document(text, "t.json", lazy=True).root.get("a").get("b").items[0].get("c").items[1]
+    full = Document(text, "t.json").root.get("a").get("b").items[0].get("c").items[1]
+    assert (deep.get("d").span, deep.get("d").raw, deep.get("d").key_span) == \
+        (full.get("d").span, full.get("d").raw, full.get("d").key_span)
+    assert deep.members[0].span == full.members[0].span
+    assert _shape(deep) == _shape(full)
+
+
+@pytest.mark.parametrize("text", [
+    '\ufeff{"a": 1}',  # a byte-order mark
+    '{"a": "\ud800"}',  # a lone surrogate (as an editor may send one)
+    '{"a": NaN}', '{"a": [1,]}', '{"a": 1,}', '{"a" 1}', '{1: 2}', '[1 2]', '{"a": 1}}', '{"a": "x"',
+    '{"a": {"b": 1, "b": 2}}', '{"a": 1, "a": 1}',
+])
+def test_text_that_is_not_strict_json_is_read_with_its_syntax_tree(text):
+    doc = _same_findings(text)
+    assert not doc.strict_json
+    assert not doc.tree_pending
+
+
+def test_a_check_of_strict_json_never_makes_the_syntax_tree():
+    text = _arm([BIG], BODY)
+    doc = Document(text, "t.json", lazy=True)
+    assert lint(doc).diagnostics
+    assert doc.tree_pending and not doc.has_syntax_error and doc.broken_spans == [] and doc.comment_spans() == []
+    # An edit keeps it to be made; asked for, it is the new text's.
+    at = text.index('"westeurope"') + 1
+    line = text.count("\n", 0, at)
+    col = at - text.rfind("\n", 0, at) - 1
+    doc.apply_change((line, col), (line, col + 4), "EAST")
+    assert doc.tree_pending and b"EASTeurope" in doc.data
+    assert doc.tree.root_node.end_byte == len(doc.data) and not doc.tree.root_node.has_error
+    assert not doc.tree_pending
+
+
+def test_strict_json_of_the_corpus_read_without_the_syntax_tree_has_the_spans_of_the_whole_tree(corpus_dir):
+    files = sorted(p for p in (corpus_dir / "real").rglob("*") if p.suffix.lower() in (".json", ".jsonc"))
+    read = 0
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        lazy = Document(text, str(path), lazy=True)
+        if lazy.root is None or not lazy.strict_json:
+            continue
+        read += 1
+        assert _shape(lazy.root) == _shape(Document(text, str(path)).root), path
+        assert lazy.tree_pending
+    assert read > len(files) // 2

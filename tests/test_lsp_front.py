@@ -197,3 +197,40 @@ def test_a_session_that_starts_unusually_is_served_by_the_full_server():
     responses = [m for m in got if "id" in m and "method" not in m]
     assert [m["id"] for m in responses] == [1, 2]
     assert responses[1]["result"]["items"]
+
+
+TREES_SCRIPT = r"""
+import io, json, sys
+from aiblint.lsp.front import Front, _BufferedLog
+messages = json.loads(sys.stdin.read())
+stdin = io.BytesIO(b"".join(b"Content-Length: %d\r\n\r\n" % len(m.encode()) + m.encode() for m in messages))
+front = Front(io.BytesIO(), _BufferedLog())
+pending_at_answer = []
+send = front._send_data
+def _send_data(message):
+    if message.get("id") == 2:
+        pending_at_answer.extend(od.doc.tree_pending for od in front.documents.values())
+    send(message)
+front._send_data = _send_data
+assert front.run(stdin)
+od = next(iter(front.documents.values()))
+print(json.dumps({"pending_at_answer": pending_at_answer, "pending_after": od.doc.tree_pending,
+                  "tree_ok": not od.doc.tree.root_node.has_error, "lazy": od.doc.lazy}))
+"""
+
+
+def test_a_large_file_of_strict_json_is_answered_before_its_syntax_tree_is_made():
+    """The first check reads strict JSON without a syntax tree; the tree is made once the answer is out."""
+    from test_lsp_incremental import make_arm
+
+    uri = "file:///tmp/aiblint-front-large.json"
+    text = make_arm(7, n=300)
+    assert len(text) > 256 * 1024
+    messages = _session_start(uri, True)
+    messages[2]["params"]["textDocument"]["text"] = text
+    messages.append({"jsonrpc": "2.0", "id": 2, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": uri}}})
+    proc = subprocess.run([sys.executable, "-c", TREES_SCRIPT], input=json.dumps([json.dumps(m) for m in messages]),
+                          capture_output=True, text=True, timeout=120, check=True)
+    got = json.loads(proc.stdout)
+    assert got == {"pending_at_answer": [True], "pending_after": False, "tree_ok": True, "lazy": True}

@@ -200,3 +200,29 @@ def test_rules_reading_other_resources_get_a_full_check():
     assert keys(result.diagnostics) == keys(expected.diagnostics)
     assert [d.message for d in result.diagnostics if d.code == "AIB324"] == [
         "A triggered template needs source version 'latest', not '1.0.0'"]
+
+
+def test_a_large_file_read_without_its_syntax_tree_is_then_checked_one_resource_at_a_time():
+    """The layout of the resources comes from the value tree when the check made no syntax tree."""
+    text = make_arm(3, n=8)
+    settings = Settings()
+    selection = Selection(settings, registry())
+    od = OpenDocument("file:///tmp/inc-lazy.json", text, 1, "json")
+    od.doc = Document(text, od.path, language="json", lazy=True)
+    incremental.check(od, settings, selection)
+    assert od.doc.tree_pending
+    assert od.previous.layout == incremental._layout(Document(text, od.path))
+    at = text.index('"tmpl5"') + 3
+    line = text.count("\n", 0, at)
+    col = at - text.rfind("\n", 0, at) - 1
+
+    class Change:
+        range = type("R", (), {"start": type("P", (), {"line": line, "character": col}),
+                               "end": type("P", (), {"line": line, "character": col})})
+        text = "x"
+
+    od.apply([Change], "utf-16")
+    result = incremental.check(od, settings, selection)
+    assert isinstance(result, incremental.IncrementalResult)
+    assert keys(result.diagnostics) == keys(lint(Document(od.doc.text, od.path), settings, selection=selection)
+                                            .diagnostics)

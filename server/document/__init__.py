@@ -64,8 +64,9 @@ class Document:
     ``path`` is a file path or a URI (used for messages and config matching);
     ``language`` is ``json``, ``jsonc``, ``yaml`` or ``bicep``. A ``lazy`` document builds
     the parts of its value tree that are walked, as they are walked, when that
-    provably changes no finding (see :func:`aiblint.document.json.lazy_safe`): a large
-    ARM file then costs the resources that are checked, not the whole file.
+    provably changes no finding (see :func:`aiblint.document.json.read_strict`): a large
+    ARM file then costs the resources that are checked, not the whole file. Strict JSON
+    is then read without its syntax tree, which is made only if something asks for it.
     The language server builds lazily only a large file made mostly of other resources, or one whose
     first check is split over several processes (:func:`aiblint.lsp.store.builds_lazily`).
     """
@@ -82,9 +83,12 @@ class Document:
         self.carrier = carrier_for(self.language)
         self.version = version
         self._set_text(text)
-        self.tree = None
+        self._tree = None
         self._syntax_problems: list = []
-        self._parse(old_tree=None)
+        # A carrier may read the values without the syntax tree: then it is made when first asked for.
+        self._tree_pending = self.carrier.defers_parse(self)
+        if not self._tree_pending:
+            self._parse(old_tree=None)
 
     # -- text -------------------------------------------------------------
 
@@ -115,8 +119,21 @@ class Document:
     def is_yaml(self) -> bool:
         return self.language == "yaml"
 
+    @property
+    def tree(self):
+        """The carrier's syntax tree of the text (tree-sitter's), or None if the carrier keeps none."""
+        if self._tree_pending:
+            self._parse(old_tree=None)
+        return self._tree
+
+    @property
+    def tree_pending(self) -> bool:
+        """Whether the syntax tree is still to be made (see :meth:`Carrier.defers_parse`)."""
+        return self._tree_pending
+
     def _parse(self, old_tree) -> None:
-        self.tree = self.carrier.parse(self.parse_data, old_tree)
+        self._tree_pending = False
+        self._tree = self.carrier.parse(self.parse_data, old_tree)
 
     @cached_property
     def root(self) -> Node | None:
@@ -160,11 +177,12 @@ class Document:
         """Apply one LSP content change: replace ``start``..``end`` (line, character) with ``new_text``.
 
         ``start``/``end`` of None replaces the whole text. The tree-sitter tree is
-        edited and reparsed incrementally.
+        edited and reparsed incrementally (one not made yet is made from the new text when asked for).
         """
         if start is None or end is None:
             self._set_text(new_text)
-            self._parse(old_tree=None)
+            if not self._tree_pending:
+                self._parse(old_tree=None)
             return
         lines = self.lines
         a = lines.offset(start[0], start[1], encoding)
@@ -174,16 +192,16 @@ class Document:
         inserted = new_text.encode("utf-8", "surrogatepass")
         old_data = self.data
         new_data = old_data[:a] + inserted + old_data[b:]
-        old_end_point = _point(old_data, b)
-        start_point = _point(old_data, a)
         self._set_text(new_data.decode("utf-8", "surrogatepass"))
+        if self._tree_pending:
+            return  # made from the new text when first asked for
         if a < len(_BOM_BYTES) and (old_data.startswith(_BOM_BYTES) or new_data.startswith(_BOM_BYTES)):
             self._parse(old_tree=None)  # the masked byte-order mark came or went: bytes outside the edit changed
             return
-        if self.tree is not None:
+        if self._tree is not None:
             new_end = a + len(inserted)
-            self.tree.edit(a, b, new_end, start_point, old_end_point, _point(new_data, new_end))
-        self._parse(old_tree=self.tree)
+            self._tree.edit(a, b, new_end, _point(old_data, a), _point(old_data, b), _point(new_data, new_end))
+        self._parse(old_tree=self._tree)
 
 
 def _point(data: bytes, offset: int) -> tuple[int, int]:

@@ -61,6 +61,10 @@ class Carrier:
         """The syntax tree of ``data`` (reusing ``old_tree`` after an edit), or None if the carrier keeps none."""
         return None
 
+    def defers_parse(self, doc) -> bool:
+        """Whether ``doc``'s syntax tree is made only when first asked for (its value tree may not need it)."""
+        return False
+
     def build(self, doc) -> tuple[Node | None, list[Problem]]:
         """The value tree of ``doc`` and the syntax problems found while building it."""
         raise NotImplementedError

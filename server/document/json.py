@@ -883,19 +883,26 @@ class JsonCarrier(Carrier):
         return parser.parse(data, old_tree) if old_tree is not None else parser.parse(data)
 
     def build(self, doc):
-        ts_root = doc.tree.root_node
-        data = doc.parse_data
-        if getattr(doc, "lazy", False) and not ts_root.has_error and lazy_safe(doc.text, data):
-            doc.duplicate_free = doc.strict_json = True
-            return build_lazy(next(c for c in ts_root.named_children if c.type != "comment"), data), []
-        builder = JsonTreeBuilder(data)
-        root = builder.build(ts_root)
+        if doc.lazy:
+            root = read_strict(doc.text, doc.data)
+            if root is not None:
+                doc.duplicate_free = doc.strict_json = True
+                return root, []
+        builder = JsonTreeBuilder(doc.parse_data)
+        root = builder.build(doc.tree.root_node)
         return root, builder.problems
 
+    def defers_parse(self, doc) -> bool:
+        return doc.lazy
+
     def broken_spans(self, doc):
+        if doc.lazy and doc.root is not None and doc.strict_json:
+            return []
         return error_spans(doc.tree)
 
     def has_syntax_error(self, doc) -> bool:
+        if doc.lazy and doc.root is not None and doc.strict_json:
+            return False
         return doc.tree.root_node.has_error
 
     def comment_spans(self, doc):
@@ -1010,7 +1017,7 @@ CARRIER = JsonCarrier()
 
 
 # --------------------------------------------------------------------------
-# Building the tree lazily, one container at a time
+# Strict JSON: read by the standard library, positions found when asked for
 
 _NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
 # An escape of strict JSON: a backslash and the character after it (\uXXXX's digits are neither quotes nor brackets).
@@ -1018,31 +1025,38 @@ _ANY_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _DEPTH_STEP = [0] * 256
 _DEPTH_STEP[ord("{")] = _DEPTH_STEP[ord("[")] = 1
 _DEPTH_STEP[ord("}")] = _DEPTH_STEP[ord("]")] = -1
+# What the standard library's reader skips between tokens, and its numbers (as it reads them).
+_SPACE = re.compile(r"[ \t\n\r]*").match
+# Between a key and its value; between a value and the next entry (or the end of its container).
+_AFTER_KEY = re.compile(r"[ \t\n\r]*:[ \t\n\r]*").match
+_AFTER_VALUE = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?").match
+# Reads a string's rest (after its opening quote): (value, index after the closing quote).
+_scan_string = json.decoder.scanstring
+# Entries nested this deep below the root are read with their positions right away: the root's members
+# and their entries (an ARM file's resources, parameters and variables); deeper ones when asked for.
+_PLACED_LEVELS = 2
 
 
-class _Duplicate(Exception):
-    pass
+class _Repeated(ValueError):
+    """An object repeats a key."""
 
 
-def _no_duplicates(pairs):
-    if len(pairs) > 1 and len({k for k, _ in pairs}) != len(pairs):
-        raise _Duplicate
-    return None
+def _object_without_repeats(pairs: list) -> dict:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Repeated
+    return value
 
 
-def lazy_safe(text: str, data: bytes) -> bool:
-    """True when building ``data`` (parsed cleanly by tree-sitter) finds no syntax problem at all.
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
 
-    That is: it is strict JSON (one value, no comments, no raw control character or
-    bad escape in a string), no object repeats a key, and nothing nests near
-    :data:`MAX_DEPTH` levels deep. Then no check needs the parts of the tree that
-    nobody asks for.
-    """
-    try:
-        json.loads(text, object_pairs_hook=_no_duplicates)
-    except (ValueError, _Duplicate, RecursionError):
-        return False
-    return _deepest(data) < MAX_DEPTH - 1
+
+# Reads one value at an index: (value, index after it); no repeated key, no NaN or Infinity.
+_scan_checked = json.JSONDecoder(object_pairs_hook=_object_without_repeats, parse_constant=_not_json).scan_once
+# The same without the checks, for values already read once (to find where they end).
+_scan_plain = json.JSONDecoder().scan_once
 
 
 def _deepest(data: bytes) -> int:
@@ -1055,82 +1069,228 @@ def _deepest(data: bytes) -> int:
     return max(accumulate(map(_DEPTH_STEP.__getitem__, skeleton)), default=0)
 
 
-def build_lazy(ts_value, data: bytes) -> Node:
-    """The value of an error-free tree-sitter value node whose containers read their contents on first use.
+def read_strict(text: str, data: bytes) -> Node | None:
+    """The value tree of ``text`` (encoded: ``data``) if it is strict JSON with no syntax problem at all, else None.
 
-    Only for text that :func:`lazy_safe` accepted: the result is then the same as
-    :meth:`JsonTreeBuilder.build_clean`'s, built only as far as it is walked.
+    That is: one value, no comments, no raw control character or bad escape in a
+    string, no repeated key in any object, nothing nested near :data:`MAX_DEPTH`
+    levels deep. The standard library's reader (C code) reads the values; the
+    syntax tree is not needed. The spans of values below the first two levels are
+    found when first asked for, one container at a time (:class:`_StrictText`), and
+    their containers are filled from what the reader made when first walked.
+    The tree then equals :meth:`JsonTreeBuilder.build_clean`'s.
     """
-    return _lazy_value(ts_value, data, _kinds())
+    where = _StrictText.of(text)
+    if where is None or _deepest(data) >= MAX_DEPTH - 1:
+        return None
+    try:
+        root, end = where.read(_SPACE(text, 0).end(), _PLACED_LEVELS)
+    except (ValueError, StopIteration, IndexError, RecursionError):
+        return None
+    return root if _SPACE(text, end).end() == len(text) else None
 
 
-class _LazySource:
-    """The syntax node of a container not read yet (see :func:`build_lazy`)."""
+class _StrictText:
+    """A strict JSON text, and the byte offsets in its UTF-8 encoding of its characters."""
 
-    __slots__ = ("ts", "data")
+    __slots__ = ("text", "_chars", "_bytes", "_extra")
 
-    def __init__(self, ts, data: bytes):
-        self.ts = ts
-        self.data = data
+    @classmethod
+    def of(cls, text: str) -> "_StrictText | None":
+        """None for text holding a lone surrogate (its bytes and its characters would not agree)."""
+        where = cls()
+        where.text = text
+        where._chars = where._bytes = where._extra = None
+        if text.isascii():
+            return where
+        chars, offsets, extra, total = [], [], [], 0
+        for found in re.finditer(r"[^\x00-\x7f]", text):
+            code = ord(found.group())
+            if 0xD800 <= code < 0xE000:
+                return None
+            chars.append(found.start())
+            offsets.append(found.start() + total)
+            total += 1 if code < 0x800 else 2 if code < 0x10000 else 3
+            extra.append(total)
+        where._chars, where._bytes, where._extra = chars, offsets, extra
+        return where
+
+    def byte(self, i: int) -> int:
+        """The byte offset of character ``i``."""
+        if self._chars is None:
+            return i
+        k = bisect.bisect_left(self._chars, i)
+        return i + self._extra[k - 1] if k else i
+
+    def char(self, offset: int) -> int:
+        """The character at byte ``offset`` (a character's first byte)."""
+        if self._bytes is None:
+            return offset
+        k = bisect.bisect_left(self._bytes, offset)
+        return offset - self._extra[k - 1] if k else offset
+
+    def span(self, i: int, j: int) -> Span:
+        if self._chars is None:
+            return new_span(i, j)
+        return new_span(self.byte(i), self.byte(j))
+
+    def read(self, i: int, levels: int) -> tuple[Node, int]:
+        """(the value at character ``i``, the index after it), the entries of containers ``levels`` deep placed."""
+        text = self.text
+        opener = text[i]
+        if levels and (opener == "{" or opener == "["):
+            return self._read_container(i, levels)
+        value, end = _scan_checked(text, i)
+        node = self.node(value)
+        node.span = self.span(i, end)
+        node.parent = node.key = node.key_span = None
+        if type(node) is ScalarNode:
+            node.raw = text[i:end]
+        return node, end
+
+    def _read_container(self, i: int, levels: int) -> tuple[Node, int]:
+        text = self.text
+        entries: list = []
+        j = _SPACE(text, i + 1).end()
+        if text[i] == "{":
+            node = _new(ObjectNode)
+            node._index = None
+            closer = "}"
+            while text[j] != closer or entries:
+                if text[j] != '"':
+                    raise ValueError("expected a key")
+                name, key_end = _scan_string(text, j + 1)
+                key_span = self.span(j, key_end)
+                j = _SPACE(text, key_end).end()
+                if text[j] != ":":
+                    raise ValueError("expected ':'")
+                child, j = self.read(_SPACE(text, j + 1).end(), levels - 1)
+                child.parent, child.key, child.key_span = node, name, key_span
+                member = _new(Member)
+                member.name, member.key_span, member.value = name, key_span, child
+                member.span = new_span(key_span.start, child.span.end)
+                entries.append(member)
+                j = _SPACE(text, j).end()
+                if text[j] != ",":
+                    break
+                j = _SPACE(text, j + 1).end()
+            if len({m.name for m in entries}) != len(entries):
+                raise _Repeated
+            node.members = entries
+        else:
+            node = _new(ArrayNode)
+            closer = "]"
+            while text[j] != closer or entries:
+                child, j = self.read(j, levels - 1)
+                child.parent, child.key = node, len(entries)
+                entries.append(child)
+                j = _SPACE(text, j).end()
+                if text[j] != ",":
+                    break
+                j = _SPACE(text, j + 1).end()
+            node.items = entries
+        if text[j] != closer:
+            raise ValueError(f"expected '{closer}'")
+        node.span = self.span(i, j + 1)
+        node._source = node._where = None
+        node.parent = node.key = node.key_span = None
+        return node, j + 1
+
+    def node(self, value) -> Node:
+        """The node of a value the reader made; its span (and text) are set when its container is placed."""
+        kind = type(value)
+        if kind is str:
+            node = _new(ScalarNode)
+            node.kind = "string"
+            node.value = value
+        elif kind is dict or kind is list:
+            node = _new(ObjectNode if kind is dict else ArrayNode)
+            if kind is dict:
+                node._index = None
+            node._source = _Entries(value, self)
+            node._where = self
+        else:
+            node = _new(ScalarNode)
+            node.kind = "boolean" if kind is bool else "null" if value is None else "number"
+            node.value = value
+        return node
+
+    def place(self, node: Node) -> None:
+        """Set the spans of ``node``'s entries (and the text of its scalars), reading ``node``'s text."""
+        text = self.text
+        span = new_span if self._chars is None else self.span
+        end_of = self._end
+        j = _SPACE(text, self.char(node.span.start) + 1).end()
+        if isinstance(node, ObjectNode):
+            for member in node.members:
+                key_end = text.find('"', j + 1) + 1
+                if text.find("\\", j + 1, key_end) >= 0:
+                    key_end = _scan_string(text, j + 1)[1]
+                key_span = span(j, key_end)
+                j = _AFTER_KEY(text, key_end).end()
+                end = end_of(j)
+                child = member.value
+                child.span = value_span = span(j, end)
+                child.key_span = member.key_span = key_span
+                member.span = new_span(key_span.start, value_span.end)
+                if type(child) is ScalarNode:
+                    child.raw = text[j:end]
+                j = _AFTER_VALUE(text, end).end()
+        else:
+            for child in node.items:
+                end = end_of(j)
+                child.span = span(j, end)
+                if type(child) is ScalarNode:
+                    child.raw = text[j:end]
+                j = _AFTER_VALUE(text, end).end()
+
+    def _end(self, i: int) -> int:
+        """Where the value at character ``i`` ends (the text is known to be strict JSON)."""
+        text = self.text
+        first = text[i]
+        if first == '"':
+            end = text.find('"', i + 1) + 1
+            return end if text.find("\\", i + 1, end) < 0 else _scan_string(text, i + 1)[1]
+        if first == "{" or first == "[":
+            return _scan_plain(text, i)[1]
+        if first == "t" or first == "n":
+            return i + 4
+        if first == "f":
+            return i + 5
+        return _JSON_NUMBER(text, i).end()
+
+
+class _Entries:
+    """The members or items of a container, as the reader made them (see :func:`read_strict`)."""
+
+    __slots__ = ("value", "where")
+
+    def __init__(self, value, where: _StrictText):
+        self.value = value
+        self.where = where
 
     def fill(self, node: Node) -> None:
-        """Read the members or items of ``node`` (its child containers stay lazy)."""
-        data = self.data
-        k = _kinds()
+        make = self.where.node
         if isinstance(node, ObjectNode):
             members: list[Member] = []
-            for pair in self.ts.named_children:
-                # Strict JSON (lazy_safe): a pair is key, colon, value, with no comment between them.
-                key, value = pair.child(0), pair.child(2)
-                s, e = key.start_byte, key.end_byte
-                raw = data[s:e].decode("utf-8", "replace")
-                name = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-                key_span = new_span(s, e)
-                member = Member(name, key_span, None, new_span(pair.start_byte, pair.end_byte))
-                child = _lazy_value(value, data, k)
+            for name, value in self.value.items():
+                child = make(value)
                 child.parent = node
                 child.key = name
-                child.key_span = key_span
+                member = _new(Member)
+                member.name = name
                 member.value = child
                 members.append(member)
             node.members = members
         else:
             items: list[Node] = []
-            for item in self.ts.named_children:
-                child = _lazy_value(item, data, k)
+            for value in self.value:
+                child = make(value)
                 child.parent = node
                 child.key = len(items)
+                child.key_span = None
                 items.append(child)
             node.items = items
 
 
 _new = object.__new__
-
-
-def _lazy_value(n, data: bytes, k: dict) -> Node:
-    kid = n.kind_id
-    s = n.start_byte
-    e = n.end_byte
-    if kid == k["string"]:
-        raw = data[s:e].decode("utf-8", "replace")
-        node = _new(ScalarNode)
-        node.span = new_span(s, e)
-        node.kind = "string"
-        node.value = raw[1:-1] if "\\" not in raw else decode_json_string(raw)
-        node.raw = raw
-        node.parent = node.key = node.key_span = None
-        return node
-    if kid == k["object"] or kid == k["array"]:
-        node = _new(ObjectNode if kid == k["object"] else ArrayNode)
-        node.span = new_span(s, e)
-        node.parent = node.key = node.key_span = None
-        if kid == k["object"]:
-            node._index = None
-        node._source = _LazySource(n, data)
-        return node
-    if kid == k["number"]:
-        raw = data[s:e].decode()
-        return ScalarNode(new_span(s, e), "number", number_value(raw), raw)
-    if kid == k["true"] or kid == k["false"]:
-        return ScalarNode(new_span(s, e), "boolean", kid == k["true"], "true" if kid == k["true"] else "false")
-    return ScalarNode(new_span(s, e), "null", None, "null")

@@ -74,6 +74,10 @@ class ScalarNode(Node):
         self.value = value
         self.raw = raw
 
+    def __getattr__(self, name: str):
+        # Only called for a slot not set yet: the span, key span or text of a value read without positions.
+        return _placed(self, name)
+
     def to_python(self):
         return self.value
 
@@ -111,6 +115,13 @@ class Member:
         self.value = value
         self.span = span
 
+    def __getattr__(self, name: str):
+        # Only called for a slot not set yet: the spans of a member read without positions.
+        if name in ("span", "key_span") and self.value is not None:
+            _place(self.value.parent)
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
     def __repr__(self) -> str:
         return f"Member({self.name!r})"
 
@@ -120,9 +131,11 @@ class ObjectNode(Node):
 
     A lazily built object holds in ``_source`` what reads its members (an object
     with a ``fill(node)`` method) and reads them the first time they are asked for.
+    One read without positions holds in ``_where`` what finds its members' spans
+    (an object with a ``place(node)`` method) until they are first asked for.
     """
 
-    __slots__ = ("members", "_index", "_source")
+    __slots__ = ("members", "_index", "_source", "_where")
     kind = "object"
 
     def __init__(self, span: Span, members: list[Member]):
@@ -130,13 +143,14 @@ class ObjectNode(Node):
         self.members = members
         self._index: dict[str, Member] | None = None
         self._source = None
+        self._where = None
 
     def __getattr__(self, name: str):
-        # Only called for a slot not set yet: the members of a lazily built object.
+        # Only called for a slot not set yet: the members of a lazily built object, or a position.
         if name == "members" and self._source is not None:
             _fill(self)
             return self.members
-        raise AttributeError(name)
+        return _placed(self, name)
 
     def _lookup(self) -> dict[str, Member]:
         if self._index is None:
@@ -183,20 +197,21 @@ class ObjectNode(Node):
 class ArrayNode(Node):
     """A JSON array."""
 
-    __slots__ = ("items", "_source")
+    __slots__ = ("items", "_source", "_where")
     kind = "array"
 
     def __init__(self, span: Span, items: list[Node]):
         super().__init__(span)
         self.items = items
         self._source = None
+        self._where = None
 
     def __getattr__(self, name: str):
-        # Only called for a slot not set yet: the items of a lazily built array.
+        # Only called for a slot not set yet: the items of a lazily built array, or a position.
         if name == "items" and self._source is not None:
             _fill(self)
             return self.items
-        raise AttributeError(name)
+        return _placed(self, name)
 
     def to_python(self):
         return [i.to_python() for i in self.items]
@@ -214,6 +229,28 @@ def _fill(node: Node) -> None:
     source = node._source
     node._source = None
     source.fill(node)
+
+
+# The slots a value read without positions leaves unset until its container is placed.
+_PLACED_LATER = frozenset(("span", "key_span", "raw"))
+
+
+def _placed(node: Node, name: str):
+    """``node``'s slot ``name`` once the container holding it has been placed (see ``ObjectNode._where``)."""
+    if name == "_where":
+        return None  # a container made without one (its entries' spans are set)
+    if name not in _PLACED_LATER or node.parent is None:
+        raise AttributeError(name)
+    _place(node.parent)
+    return object.__getattribute__(node, name)
+
+
+def _place(container: Node) -> None:
+    """Set the spans of ``container``'s entries (and their text) if they were read without them."""
+    placer = container._where
+    if placer is not None:
+        container._where = None
+        placer.place(container)
 
 
 def attach(parent: Node, child: Node, key: Key, key_span: Span | None) -> None:

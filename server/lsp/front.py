@@ -107,7 +107,8 @@ class Front:
     def run(self, stdin) -> bool:
         """Answer messages until the first diagnostics are out or one needs the full server; False at EOF.
 
-        The cyclic garbage collector waits until this phase ends: the first check of a large document
+        The cyclic garbage collector waits until this phase ends (and so do the syntax trees the first
+        check did without, see :meth:`_make_trees`): the first check of a large document
         allocates tens of thousands of objects that live on, and the collector would scan them again and
         again before the diagnostics are out (a tenth of the first check of a 20,000-line file). After the
         answer it collects once, so that the full server starts with what the check left sorted out
@@ -117,8 +118,18 @@ class Front:
         try:
             return self._run(stdin)
         finally:
+            self._make_trees()
             gc.enable()
             gc.collect()
+
+    def _make_trees(self) -> None:
+        """Make the syntax trees the first check did without (strict JSON is read without one), while the
+        client reads the diagnostics: the full server edits them incrementally from the first keystroke."""
+        for od in self.documents.values():
+            try:
+                _ = od.doc.tree
+            except Exception:  # noqa: BLE001 - made again when asked for
+                log.exception("parsing %s failed", od.uri)
 
     def _run(self, stdin) -> bool:
         while True:

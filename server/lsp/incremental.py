@@ -35,6 +35,7 @@ from dataclasses import replace
 
 from ..diagnostics import Diagnostic, Fix, Related, Span, TextEdit
 from ..document import Document
+from ..document.nodes import ArrayNode, ObjectNode
 from .checker import full_check
 
 # Languages whose resources are re-checked one at a time.
@@ -121,6 +122,8 @@ def _layout(doc):
 
     For Bicep: (None, None, [(start, end) of each imageTemplates declaration]).
     """
+    if doc.tree_pending:
+        return _layout_of_values(doc)
     tree = doc.tree
     if tree is None or tree.root_node.has_error:
         return None
@@ -144,6 +147,21 @@ def _layout(doc):
         items = [(c.start_byte, c.end_byte) for c in arr.named_children if c.type != "comment"]
         return (arr.start_byte + 1, arr.end_byte - 1, items)
     return None
+
+
+def _layout_of_values(doc):
+    """:func:`_layout` of strict JSON read without its syntax tree, from the value tree (whose first levels,
+    the resources among them, were read with their spans)."""
+    root = doc.root
+    if not isinstance(root, ObjectNode) or not doc.strict_json:
+        return None
+    member = root.member("resources")
+    if member is None or doc.data[member.key_span.start:member.key_span.end] != b'"resources"':
+        return None  # as in the syntax tree, only a key written as it reads
+    if not isinstance(member.value, ArrayNode):
+        return None
+    span = member.value.span
+    return (span.start + 1, span.end - 1, [(item.span.start, item.span.end) for item in member.value.items])
 
 
 def _common(a: bytes, b: bytes) -> tuple[int, int]:
