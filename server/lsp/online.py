@@ -52,7 +52,7 @@ class OnlineChecks:
             from ..engine import templates_of
 
             try:
-                doc = Document(text, path, language=language)
+                doc = Document(text, path, language=language, lazy=True)  # as --check reads it: what the checks walk
                 templates = templates_of(doc, settings, catalog.load())
                 return list(online.check_document(doc, templates, settings, slow=slow, online=settings.online,
                                                   held=held))
