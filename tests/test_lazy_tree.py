@@ -253,3 +253,43 @@ def test_strict_json_of_the_corpus_read_without_the_syntax_tree_has_the_spans_of
         assert _shape(lazy.root) == _shape(Document(text, str(path)).root), path
         assert lazy.tree_pending
     assert read > len(files) // 2
+
+
+def test_released_values_are_read_again_from_the_text_when_walked():
+    """What the reader made of the containers nobody walked is let go; walked later, they equal the whole tree."""
+    from aiblint.document.json import release_values
+
+    rng = random.Random(3)
+    for _ in range(100):
+        text = _random_json_text(rng)
+        doc = Document(text, "t.json", lazy=True)
+        root = doc.root
+        # Walk a random part first (filling and placing some containers), then let go of the rest.
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if rng.random() < 0.5:
+                continue
+            if isinstance(node, ObjectNode):
+                stack.extend(m.value for m in node.members)
+                if rng.random() < 0.5 and node.members:
+                    _ = node.members[0].value.span
+            elif isinstance(node, ArrayNode):
+                stack.extend(node.items)
+        release_values(root)
+        kept = [n for n in _containers(root) if type(n._source).__name__ == "_Entries"]
+        assert kept == []
+        assert _shape(root) == _shape(Document(text, "t.json").root), text
+
+
+def _containers(node) -> list:
+    """The containers of a tree that are filled, and their direct children (without filling any)."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, (ObjectNode, ArrayNode)):
+            continue
+        out.append(n)
+        if n._source is None:
+            stack.extend(m.value for m in n.members) if isinstance(n, ObjectNode) else stack.extend(n.items)
+    return out

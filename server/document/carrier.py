@@ -65,6 +65,10 @@ class Carrier:
         """Whether ``doc``'s syntax tree is made only when first asked for (its value tree may not need it)."""
         return False
 
+    def release_values(self, doc) -> None:
+        """Let go of what ``doc``'s value tree keeps only to build its unwalked parts (they are read again
+        when walked)."""
+
     def build(self, doc) -> tuple[Node | None, list[Problem]]:
         """The value tree of ``doc`` and the syntax problems found while building it."""
         raise NotImplementedError

@@ -895,6 +895,10 @@ class JsonCarrier(Carrier):
     def defers_parse(self, doc) -> bool:
         return doc.lazy
 
+    def release_values(self, doc) -> None:
+        if doc.strict_json:
+            release_values(doc.__dict__.get("root"))
+
     def broken_spans(self, doc):
         if doc.lazy and doc.root is not None and doc.strict_json:
             return []
@@ -1258,6 +1262,36 @@ class _StrictText:
         if first == "f":
             return i + 5
         return _JSON_NUMBER(text, i).end()
+
+
+def release_values(root: Node | None) -> None:
+    """Let the containers nobody walked read their entries again from the text when first walked, instead of
+    keeping what the reader made of them (most of a large file made of other resources, held for nothing).
+
+    Walks only what was filled.
+    """
+    stack = [root] if isinstance(root, (ObjectNode, ArrayNode)) else []
+    while stack:
+        node = stack.pop()
+        source = node._source
+        if source is None:
+            children = (m.value for m in node.members) if isinstance(node, ObjectNode) else node.items
+            stack.extend(child for child in children if isinstance(child, (ObjectNode, ArrayNode)))
+        elif type(source) is _Entries:
+            node._source = _Reread(source.where)  # its span is found when it is filled
+
+
+class _Reread:
+    """The entries of a container read again from the text when first walked (see :func:`release_values`)."""
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: "_StrictText"):
+        self.where = where
+
+    def fill(self, node: Node) -> None:
+        where = self.where
+        _Entries(_scan_plain(where.text, where.char(node.span.start))[0], where).fill(node)
 
 
 class _Entries:

@@ -10,8 +10,15 @@ log = logging.getLogger(__name__)
 
 
 def full_check(od, settings, selection):
-    """The engine's result for the document as it is now."""
-    return lint(od.doc, settings, selection=selection, limited=False, split=od.split_check)
+    """The engine's result for the document as it is now.
+
+    The value tree lives on with the result: what it keeps only to build its unwalked parts is let go
+    (after the start-up phase's first check, once its answer is out: see ``Front._make_trees``).
+    """
+    result = lint(od.doc, settings, selection=selection, limited=False, split=od.split_check)
+    if not od.split_check:
+        od.doc.carrier.release_values(od.doc)
+    return result
 
 
 def visible(od, result) -> list:

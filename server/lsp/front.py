@@ -124,9 +124,11 @@ class Front:
 
     def _make_trees(self) -> None:
         """Make the syntax trees the first check did without (strict JSON is read without one), while the
-        client reads the diagnostics: the full server edits them incrementally from the first keystroke."""
+        client reads the diagnostics: the full server edits them incrementally from the first keystroke.
+        What the value trees keep only to build their unwalked parts goes first."""
         for od in self.documents.values():
             try:
+                od.doc.carrier.release_values(od.doc)
                 _ = od.doc.tree
             except Exception:  # noqa: BLE001 - made again when asked for
                 log.exception("parsing %s failed", od.uri)
