@@ -13,7 +13,7 @@ def full_check(od, settings, selection):
     """The engine's result for the document as it is now.
 
     The value tree lives on with the result: what it keeps only to build its unwalked parts is let go
-    (after the start-up phase's first check, once its answer is out: see ``Front._make_trees``).
+    (after the start-up phase's first check, once its answer is out: see ``Front._settle_documents``).
     """
     result = lint(od.doc, settings, selection=selection, limited=False, split=od.split_check)
     if not od.split_check:

@@ -108,7 +108,7 @@ class Front:
         """Answer messages until the first diagnostics are out or one needs the full server; False at EOF.
 
         The cyclic garbage collector waits until this phase ends (and so do the syntax trees the first
-        check did without, see :meth:`_make_trees`): the first check of a large document
+        check did without, see :meth:`_settle_documents`): the first check of a large document
         allocates tens of thousands of objects that live on, and the collector would scan them again and
         again before the diagnostics are out (a tenth of the first check of a 20,000-line file). After the
         answer it collects once, so that the full server starts with what the check left sorted out
@@ -118,14 +118,14 @@ class Front:
         try:
             return self._run(stdin)
         finally:
-            self._make_trees()
+            self._settle_documents()
             gc.enable()
             gc.collect()
 
-    def _make_trees(self) -> None:
-        """Make the syntax trees the first check did without (strict JSON is read without one), while the
-        client reads the diagnostics: the full server edits them incrementally from the first keystroke.
-        What the value trees keep only to build their unwalked parts goes first."""
+    def _settle_documents(self) -> None:
+        """Once the first answer is out, while the client reads it: let go of what the value trees keep only to
+        build their unwalked parts, and make the syntax trees the first check did without (strict JSON is read
+        without one), so that the full server edits them incrementally from the first keystroke."""
         for od in self.documents.values():
             try:
                 od.doc.carrier.release_values(od.doc)
