@@ -213,8 +213,9 @@ def _patch_string(doc, change, encoding: str, keep: bool = True) -> bool:
     doc.apply_change((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
                      encoding)
     doc.__dict__["lines"] = shifted_index(old, a, b, inserted, doc.data)
-    if not keep or doc.tree is None or doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
-        # Rebuilt when asked for: a large ARM file is checked per resource (aiblint.lsp.incremental).
+    if not keep or doc.lazy or doc.tree is None or doc.tree.root_node.has_error or len(doc.data) > PATCH_LIMIT:
+        # Rebuilt when asked for: a large ARM file is checked per resource (aiblint.lsp.incremental); a lazy
+        # tree reads what nobody walked yet from the text it was built from, not this one.
         return True
     delta = len(inserted) - (b - a)
     start, end = node.span.start, node.span.end + delta
