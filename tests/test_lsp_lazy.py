@@ -7,7 +7,7 @@ import json
 
 from lsprotocol import types
 
-from aiblint.lsp.store import LAZY_SIZE, OpenDocument, builds_lazily
+from aiblint.lsp.store import LAZY_SIZE, SMALL, OpenDocument, builds_lazily
 from lsputil import brief, change, diagnostics, open_doc, pos, session
 from test_lsp import ARM, expected
 
@@ -24,17 +24,19 @@ def _compiled(filler: int) -> str:
     return json.dumps(arm, indent=2).replace('"@@"', ",\n".join(lines))
 
 
-def test_only_large_files_of_other_resources_are_lazy():
+def test_which_files_are_lazy():
     big = _compiled(1500)
     assert len(big) > LAZY_SIZE and builds_lazily(big)
     assert OpenDocument("file:///tmp/c.json", big, 1, "json").doc.lazy
-    assert not builds_lazily(ARM) and not builds_lazily(ARM, split=True)  # small
-    # As large, but made of templates (arm-20000 of the benchmarks): a strict parse first would not pay.
+    assert not builds_lazily(ARM) and not builds_lazily(ARM, split=True)  # small: typing in it patches a whole tree
+    # As large, but made of templates (arm-20000 of the benchmarks): opened later, it is built whole.
     templates = json.loads(ARM)
     templates["resources"] *= 400
     many = json.dumps(templates, indent=2)
     assert len(many) > LAZY_SIZE and not builds_lazily(many)
-    # ... unless its first check is split over several processes: then each builds its own share.
+    # Opened in the start-up phase, any file over SMALL is lazy: strict JSON is read without a syntax tree.
+    medium = json.dumps(dict(templates, resources=templates["resources"][:20]), indent=2)
+    assert SMALL < len(medium) < LAZY_SIZE and builds_lazily(medium, split=True) and not builds_lazily(medium)
     assert builds_lazily(many, split=True) and OpenDocument("file:///tmp/m.json", many, 1, "json", split=True).doc.lazy
 
 

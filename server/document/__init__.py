@@ -67,8 +67,8 @@ class Document:
     provably changes no finding (see :func:`aiblint.document.json.read_strict`): a large
     ARM file then costs the resources that are checked, not the whole file. Strict JSON
     is then read without its syntax tree, which is made only if something asks for it.
-    The language server builds lazily only a large file made mostly of other resources, or one whose
-    first check is split over several processes (:func:`aiblint.lsp.store.builds_lazily`).
+    The language server builds lazily a file it opens in its start-up phase (unless small), and a large
+    file made mostly of other resources (:func:`aiblint.lsp.store.builds_lazily`).
     """
 
     def __init__(self, text: str, path: str = "<stdin>", language: str | None = None, version: int | None = None,

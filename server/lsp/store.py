@@ -40,17 +40,18 @@ LAZY_CHARS_PER_TEMPLATE = 64 * 1024
 def builds_lazily(text: str, split: bool = False) -> bool:
     """Whether ``text``'s value tree is to be built lazily (see :class:`aiblint.document.Document`).
 
-    Only where it pays, since telling whether a document may be built lazily costs a strict parse of
-    the whole text: a large file made mostly of other resources, or, when its first check may be split
-    over forked children (``split``, :mod:`aiblint.split`), a large file with enough templates for that,
-    whose processes then each build the values of their own share.
+    A file opened in the start-up phase (``split``: its first check may be shared out over forked
+    children, :mod:`aiblint.split`) of more than :data:`SMALL` characters: strict JSON is then read without
+    waiting for a syntax tree, and each process builds the values of its own share. Otherwise a large
+    file made mostly of other resources. A small file is built whole: typing in one of its strings
+    patches the kept tree (:func:`_patch_string`), which a lazy tree is not.
     """
+    if split and len(text) > SMALL:
+        return True
     if len(text) < LAZY_SIZE:
         return False
-    from ..split import MIN_TEMPLATES
-
     templates = text.lower().count("microsoft.virtualmachineimages/imagetemplates")
-    return templates <= len(text) // LAZY_CHARS_PER_TEMPLATE or (split and templates >= MIN_TEMPLATES)
+    return templates <= len(text) // LAZY_CHARS_PER_TEMPLATE
 
 
 class OpenDocument:
