@@ -900,14 +900,20 @@ class JsonCarrier(Carrier):
             release_values(doc.__dict__.get("root"))
 
     def broken_spans(self, doc):
-        if doc.lazy and doc.root is not None and doc.strict_json:
+        if self._strict_without_tree(doc):
             return []
         return error_spans(doc.tree)
 
     def has_syntax_error(self, doc) -> bool:
-        if doc.lazy and doc.root is not None and doc.strict_json:
+        if self._strict_without_tree(doc):
             return False
         return doc.tree.root_node.has_error
+
+    @staticmethod
+    def _strict_without_tree(doc) -> bool:
+        """Whether ``doc`` has no syntax tree yet and its values tell it is strict JSON (no syntax error then).
+        With a tree, the tree is asked: reading the values may cost more."""
+        return doc.tree_pending and doc.root is not None and doc.strict_json
 
     def comment_spans(self, doc):
         if doc.strict_json:
