@@ -62,7 +62,8 @@ class OpenDocument:
         self.uri = uri
         self.path = uri_to_path(uri)
         self.version = version
-        self.doc = Document(text, self.path, language=language, version=version, lazy=builds_lazily(text, split))
+        lazy = language in ("json", "jsonc") and builds_lazily(text, split)  # (other carriers build whole trees)
+        self.doc = Document(text, self.path, language=language, version=version, lazy=lazy)
         # Results of the latest check: for which version, with which settings generation.
         self.result = None
         self.result_settings = None
