@@ -1037,10 +1037,10 @@ _DEPTH_STEP[ord("{")] = _DEPTH_STEP[ord("[")] = 1
 _DEPTH_STEP[ord("}")] = _DEPTH_STEP[ord("]")] = -1
 # What the standard library's reader skips between tokens, and its numbers (as it reads them).
 _SPACE = re.compile(r"[ \t\n\r]*").match
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?").match
 # Between a key and its value; between a value and the next entry (or the end of its container).
 _AFTER_KEY = re.compile(r"[ \t\n\r]*:[ \t\n\r]*").match
 _AFTER_VALUE = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*").match
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?").match
 # Reads a string's rest (after its opening quote): (value, index after the closing quote).
 _scan_string = json.decoder.scanstring
 # Entries nested this deep below the root are read with their positions right away: the root's members
@@ -1053,6 +1053,7 @@ class _Repeated(ValueError):
 
 
 def _object_without_repeats(pairs: list) -> dict:
+    """The reader's object hook: the object, unless a key repeats."""
     value = dict(pairs)
     if len(value) != len(pairs):
         raise _Repeated
