@@ -1172,10 +1172,10 @@ class _StrictText:
                     raise ValueError("expected a key")
                 name, key_end = _scan_string(text, j + 1)
                 key_span = self.span(j, key_end)
-                j = _SPACE(text, key_end).end()
-                if text[j] != ":":
+                colon = _AFTER_KEY(text, key_end)
+                if colon is None:
                     raise ValueError("expected ':'")
-                child, j = self.read(_SPACE(text, j + 1).end(), levels - 1)
+                child, j = self.read(colon.end(), levels - 1)
                 child.parent, child.key, child.key_span = node, name, key_span
                 member = _new(Member)
                 member.name, member.key_span, member.value = name, key_span, child
@@ -1234,9 +1234,7 @@ class _StrictText:
         j = _SPACE(text, self.char(node.span.start) + 1).end()
         if isinstance(node, ObjectNode):
             for member in node.members:
-                key_end = text.find('"', j + 1) + 1
-                if text.find("\\", j + 1, key_end) >= 0:
-                    key_end = _scan_string(text, j + 1)[1]
+                key_end = end_of(j)
                 key_span = span(j, key_end)
                 j = _AFTER_KEY(text, key_end).end()
                 end = end_of(j)

@@ -130,8 +130,8 @@ class Front:
             try:
                 od.doc.carrier.release_values(od.doc)
                 _ = od.doc.tree
-            except Exception:  # noqa: BLE001 - made again when asked for
-                log.exception("parsing %s failed", od.uri)
+            except Exception:  # noqa: BLE001 - the tree is made again when asked for
+                log.exception("settling %s after the first answer failed", od.uri)
 
     def _run(self, stdin) -> bool:
         while True:
